@@ -1,0 +1,1 @@
+"""The conversation engine: understanding, dialogue state, skills and localised replies."""

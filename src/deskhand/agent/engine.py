@@ -1,0 +1,289 @@
+"""One turn of a conversation: understand the message, pick a skill, answer with blocks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from deskhand.agent.replies.wording import Wording
+from deskhand.agent.skills import order_editing, tracking
+from deskhand.agent.skills.context import SkillContext
+from deskhand.agent.skills.handoff import (
+    NO,
+    YES,
+    answer_handoff_choice,
+    cannot_help,
+    offer_handoff,
+)
+from deskhand.agent.skills.orders import IN_PROGRESS, ON_THE_WAY, choose_order, which_order_buttons
+from deskhand.agent.skills.policy import answer_policy
+from deskhand.agent.skills.smalltalk import smalltalk
+from deskhand.agent.state import DialogueState
+from deskhand.agent.understand.entities import Entities, extract_entities
+from deskhand.agent.understand.intents import classify
+from deskhand.agent.understand.language import detect_language
+from deskhand.agent.verification import CodeCheck, CodeRequest, Verifier
+from deskhand.commerce.embedded import EmbeddedStore
+from deskhand.config import Settings
+from deskhand.db import models
+from deskhand.domain import blocks
+from deskhand.domain.blocks import Reply
+from deskhand.domain.policy import PolicyRules
+
+ORDER_INTENTS = ("change_item", "change_address", "cancel_order", "order_status")
+POLICY_INTENTS = ("policy_changes", "policy_returns", "policy_shipping", "policy_payment")
+SMALLTALK = ("greeting", "thanks", "goodbye")
+# Below this the classifier is guessing; a wrong skill is worse than an honest "can't help".
+CONFIDENCE_FLOOR = 0.40
+_LATEST = re.compile(
+    r"\b(last|latest|most recent|recent|letzte[nrsm]?|neueste[nrsm]?|laatste|recentste|"
+    r"senaste|dernière|derniere|dernier|última|ultima|último|ultimo|reciente)\b",
+    re.IGNORECASE,
+)
+_LETTERS = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+
+
+class UnknownAction(ValueError):
+    """The action id was not offered by the agent in this conversation."""
+
+
+def skill_of(intent: str | None) -> str:
+    if intent == "order_status":
+        return "tracking"
+    if intent in ("change_item", "change_address", "cancel_order", "add_item"):
+        return "order_editing"
+    return "fallback"
+
+
+@dataclass
+class Agent:
+    settings: Settings
+    secret: str
+
+    def take_turn(
+        self, session: Session, conversation: models.Conversation, *, text: str | None,
+        action: str | None, client_key: str, now: datetime, base_url: str,
+    ) -> Reply:
+        """Answer one shopper message or button press; updates the conversation in place."""
+        brand = session.get_one(models.Brand, conversation.brand_id)
+        state = DialogueState.from_json(conversation.state)
+        if text is not None:
+            conversation.language = detect_language(text, tuple(brand.languages),
+                                                     conversation.language)
+        ctx = SkillContext(
+            session=session, brand=brand, rules=PolicyRules.from_json(brand.policy),
+            store=EmbeddedStore(session, brand.id),
+            words=Wording(conversation.language, brand.timezone, brand.currency), now=now,
+            base_url=base_url, customer_id=conversation.customer_id, state=state,
+        )
+        verifier = Verifier(session, self.settings, self.secret, brand, now)
+        if action is not None:
+            if action not in state.offered_actions:
+                raise UnknownAction(action)
+            reply = self._on_action(ctx, verifier, conversation, action, client_key)
+        else:
+            assert text is not None
+            reply = self._on_text(ctx, verifier, conversation, text, client_key)
+        state.offered_actions = reply.actions()
+        conversation.state = state.to_json()
+        return reply
+
+    # -- text ---------------------------------------------------------------------------
+
+    def _on_text(self, ctx: SkillContext, verifier: Verifier, conv: models.Conversation,
+                 text: str, client_key: str) -> Reply:
+        st = ctx.state
+        ents = extract_entities(text)
+        if st.awaiting == "code" and ents.codes:
+            return self._check_code(ctx, verifier, conv, ents.codes[0])
+        # A message that is only an email, a code or a number carries no intent to classify.
+        bare = not _LETTERS.search(_strip_entities(text, ents))
+        intent = None if bare else _intent_of(text)
+        number = (ents.order_numbers or ents.numbers or (None,))[0]
+        latest = bool(_LATEST.search(text))
+        verified = ctx.customer_id is not None
+        if ents.emails and not verified and (
+            st.awaiting in ("email", "code") or intent in ORDER_INTENTS
+        ):
+            if intent in ORDER_INTENTS:
+                st.park(intent, number, latest)
+            return self._send_code(ctx, verifier, conv, ents.emails[0], client_key)
+        if intent is None:
+            if st.awaiting == "email":
+                return self._reply_verify(ctx, "verify.bad_email", "needs_sign_in")
+            if st.awaiting == "code":
+                return self._reply_verify(ctx, "verify.code_format", "needs_code",
+                                          email=st.code_address or "")
+            if number and (st.pending_intent or st.focus_order) and verified:
+                parked, _, _ = st.unpark()
+                return self._dispatch(ctx, parked or st.focus_intent or "order_status", number,
+                                      False)
+            if number and not verified:
+                return self._ask_to_verify(ctx, verifier, "order_status", number, False)
+            return cannot_help(ctx, "other")
+        if st.awaiting == "email" and intent in ("other", *SMALLTALK):
+            return self._reply_verify(ctx, "verify.bad_email", "needs_sign_in")
+        return self._dispatch(ctx, intent, number, latest, verifier)
+
+    def _dispatch(self, ctx: SkillContext, intent: str, number: str | None, latest: bool,
+                  verifier: Verifier | None = None) -> Reply:
+        w = ctx.words
+        if intent in ORDER_INTENTS:
+            if not ctx.rules.hub_enabled and intent != "order_status":
+                return offer_handoff(ctx, intent, skill_of(intent), w.t("edit.hub_off"),
+                                     "handoff_offered")
+            if ctx.customer_id is None:
+                assert verifier is not None
+                return self._ask_to_verify(ctx, verifier, intent, number, latest)
+            return self._serve_order(ctx, intent, number, latest)
+        if intent == "add_item":
+            return order_editing.add_item(ctx)
+        if intent in POLICY_INTENTS:
+            return answer_policy(ctx, intent)
+        if intent in ("return_request", "exchange"):
+            reply = answer_policy(ctx, intent, skill="returns")
+            if reply.outcome == "answered" and ctx.rules.hub_enabled:
+                reply.blocks.insert(1, blocks.link(w.t("returns.start_in_hub"), ctx.hub_url()))
+            return reply
+        if intent == "refund_status":
+            return offer_handoff(ctx, intent, "returns", w.t("returns.refund_status",
+                                 days=ctx.rules.refund_business_days))
+        if intent == "human_handoff":
+            return offer_handoff(ctx, intent, "handoff", w.t("handoff.asked"))
+        if intent in SMALLTALK:
+            return smalltalk(ctx, intent)
+        return cannot_help(ctx, intent)
+
+    def _serve_order(self, ctx: SkillContext, intent: str, number: str | None,
+                     latest: bool) -> Reply:
+        w = ctx.words
+        wanted = ON_THE_WAY if intent == "order_status" else IN_PROGRESS
+        choice = choose_order(ctx, number, latest, wanted)
+        if choice.not_found:
+            return Reply(intent, skill_of(intent), "order_not_found",
+                         [blocks.text(w.t("orders.not_found", number=choice.not_found))])
+        if choice.candidates:
+            ctx.state.park(intent, None, False)
+            return Reply(intent, skill_of(intent), "asked_which_order",
+                         which_order_buttons(ctx, choice.candidates))
+        if choice.order is None:
+            return Reply(intent, skill_of(intent), "no_orders",
+                         [blocks.text(w.t("orders.none"))])
+        ctx.state.focus_order, ctx.state.focus_intent = choice.order.number, intent
+        if intent == "order_status":
+            return tracking.track_order(ctx, choice.order)
+        if intent == "cancel_order":
+            return order_editing.cancel_order(ctx, choice.order)
+        return order_editing.change_order(ctx, choice.order, intent)
+
+    # -- verification --------------------------------------------------------------------
+
+    def _reply_verify(self, ctx: SkillContext, key: str, outcome: str, **params: object) -> Reply:
+        intent = ctx.state.pending_intent or "verification"
+        return Reply(intent, skill_of(ctx.state.pending_intent), outcome,
+                     [blocks.text(ctx.words.t(key, **params))])
+
+    def _locked_reply(self, ctx: SkillContext, verifier: Verifier) -> Reply | None:
+        left = verifier.locked_for(ctx.state)
+        if left is None:
+            return None
+        minutes = max(1, int(left.total_seconds() // 60) + 1)
+        return self._reply_verify(ctx, "verify.locked", "verification_locked", minutes=minutes)
+
+    def _ask_to_verify(self, ctx: SkillContext, verifier: Verifier, intent: str,
+                       number: str | None, latest: bool) -> Reply:
+        ctx.state.park(intent, number, latest)
+        locked = self._locked_reply(ctx, verifier)
+        if locked:
+            return locked
+        ctx.state.awaiting = "email"
+        tab = {"change_item": "edit", "change_address": "edit", "cancel_order": "cancel",
+               "order_status": "track"}[intent]
+        target = f"/hub/orders/{number}/{tab}" if number else "/hub"
+        url = f"{ctx.base_url}/hub/sign-in?next={target}"
+        return Reply(intent, skill_of(intent), "needs_sign_in",
+                     [blocks.sign_in(ctx.words.t("verify.ask_email"), url)])
+
+    def _send_code(self, ctx: SkillContext, verifier: Verifier, conv: models.Conversation,
+                   email: str, client_key: str) -> Reply:
+        locked = self._locked_reply(ctx, verifier)
+        if locked:
+            return locked
+        if verifier.request_code(conv, email, client_key, ctx.words) == CodeRequest.LIMITED:
+            return self._reply_verify(ctx, "verify.rate_limited", "rate_limited")
+        ctx.state.awaiting, ctx.state.code_address = "code", email
+        reply = self._reply_verify(ctx, "verify.code_sent", "code_sent", email=email,
+                                   minutes=self.settings.code_ttl_minutes)
+        w = ctx.words
+        reply.blocks.append(blocks.buttons(blocks.button(w.t("verify.resend"), "verify:resend"),
+                                           blocks.button(w.t("verify.other_email"),
+                                                         "verify:other_email")))
+        return reply
+
+    def _check_code(self, ctx: SkillContext, verifier: Verifier, conv: models.Conversation,
+                    code: str) -> Reply:
+        st = ctx.state
+        result, customer_id = verifier.check_code(conv, st, code)
+        if result == CodeCheck.OK and customer_id is not None:
+            conv.customer_id, conv.verified_at, ctx.customer_id = customer_id, ctx.now, customer_id
+            st.awaiting = None
+            customer = ctx.store.customer(customer_id)
+            done = ctx.words.t("verify.done", name=customer.first_name if customer else "")
+            intent, number, latest = st.unpark()
+            if intent is None:
+                return Reply("verification", "fallback", "verified",
+                             [blocks.text(f"{done} {ctx.words.t('verify.what_next')}")])
+            reply = self._dispatch(ctx, intent, number, latest)
+            reply.blocks.insert(0, blocks.text(done))
+            return reply
+        if result == CodeCheck.WRONG:
+            left = self.settings.code_max_failures - st.failures
+            return self._reply_verify(ctx, "verify.wrong_code", "code_wrong", left=left)
+        if result == CodeCheck.EXPIRED:
+            reply = self._reply_verify(ctx, "verify.expired", "code_expired")
+            reply.blocks.append(blocks.buttons(blocks.button(ctx.words.t("verify.resend"),
+                                                             "verify:resend")))
+            return reply
+        if result == CodeCheck.LOCKED:
+            locked = self._locked_reply(ctx, verifier)
+            assert locked is not None
+            return locked
+        st.awaiting = "email"
+        return self._reply_verify(ctx, "verify.ask_email", "needs_sign_in")
+
+    # -- buttons -------------------------------------------------------------------------
+
+    def _on_action(self, ctx: SkillContext, verifier: Verifier, conv: models.Conversation,
+                   action: str, client_key: str) -> Reply:
+        st = ctx.state
+        if action == "verify:resend" and st.code_address:
+            return self._send_code(ctx, verifier, conv, st.code_address, client_key)
+        if action == "verify:other_email":
+            st.awaiting, st.code_address = "email", None
+            return self._reply_verify(ctx, "verify.ask_email", "needs_sign_in")
+        if action.startswith("order:"):
+            intent, _, _ = st.unpark()
+            return self._dispatch(ctx, intent or "order_status", action.split(":", 1)[1], False,
+                                  verifier)
+        if action in (YES, NO):
+            reply, status = answer_handoff_choice(ctx, action == YES)
+            if status:
+                conv.status = status
+            return reply
+        raise UnknownAction(action)
+
+
+def _intent_of(text: str) -> str:
+    guess = classify(text)
+    return guess.intent if guess.confidence >= CONFIDENCE_FLOOR else "other"
+
+
+def _strip_entities(text: str, ents: Entities) -> str:
+    out = text.lower()
+    for value in (*ents.emails, *ents.order_numbers, *ents.numbers, *ents.codes):
+        out = out.replace(value, " ")
+    return re.sub(r"(?i)\b(order|bestellung|bestelling|beställning|commande|pedido|nr|no)\b",
+                  " ", out.replace("#", " "))

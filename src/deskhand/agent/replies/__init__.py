@@ -1,0 +1,1 @@
+"""Localised wording of every agent reply, from gettext catalogues."""

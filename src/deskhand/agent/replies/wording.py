@@ -1,0 +1,87 @@
+"""Word replies in the shopper's language from the .po catalogues, with Babel formatting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_timedelta
+from babel.lists import format_list
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+
+from deskhand.domain.orders import Money
+
+LOCALES = Path(__file__).parent / "locales"
+LANGUAGES = ("en", "de", "nl", "sv", "fr", "es")
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Message id -> translated text; empty translations are left out (English wins)."""
+    path = LOCALES / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as fh:
+        cat = read_po(fh, locale=lang)
+    return {str(m.id): str(m.string) for m in cat if m.id and m.string}
+
+
+class Wording:
+    """Everything one reply needs to speak one language in one brand's time zone."""
+
+    def __init__(self, lang: str, timezone: str, currency: str = "EUR") -> None:
+        self.lang = lang if lang in LANGUAGES else "en"
+        self.tz = ZoneInfo(timezone)
+        self.currency = currency
+        self._own = catalogue(self.lang)
+        self._en = catalogue("en")
+
+    def t(self, key: str, **params: object) -> str:
+        template = self._own.get(key) or self._en.get(key)
+        if template is None:
+            raise KeyError(f"no wording for {key!r}")
+        return template.format(**params)
+
+    def money(self, value: Money) -> str:
+        return format_currency(value.amount / 100, value.currency, locale=self.lang)
+
+    def money_of(self, minor_units: int) -> str:
+        return self.money(Money(minor_units, self.currency))
+
+    def duration(self, span: timedelta) -> str:
+        """A precise, short duration: '1 hr 40 min', '3 days'."""
+        minutes = max(int(span.total_seconds() // 60), 1)
+        if minutes >= 48 * 60:
+            return format_timedelta(timedelta(days=minutes // 1440), threshold=100,
+                                    locale=self.lang)
+        hours, mins = divmod(minutes, 60)
+        parts = []
+        if hours:
+            parts.append(format_timedelta(timedelta(hours=hours), format="short",
+                                          locale=self.lang))
+        if mins:
+            parts.append(format_timedelta(timedelta(minutes=mins), format="short",
+                                          locale=self.lang))
+        return " ".join(parts)
+
+    def span(self, span: timedelta) -> str:
+        """A policy length in words: '2 hours', '30 days'."""
+        return format_timedelta(span, threshold=100, locale=self.lang)
+
+    def clock(self, moment: datetime) -> str:
+        return format_datetime(moment, "HH:mm", tzinfo=self.tz, locale=self.lang)
+
+    def day(self, moment: datetime | date) -> str:
+        d = moment.astimezone(self.tz).date() if isinstance(moment, datetime) else moment
+        return format_date(d, format="long", locale=self.lang)
+
+    def items(self, names: list[str]) -> str:
+        return format_list(names, locale=self.lang)
+
+    def territory(self, code: str) -> str:
+        return Locale(self.lang).territories.get(code, code)
+
+    def language_name(self, code: str) -> str:
+        return Locale(self.lang).languages.get(code, code)

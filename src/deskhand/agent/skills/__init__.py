@@ -1,0 +1,1 @@
+"""Skills: each answers one kind of request with reply blocks."""

@@ -1,0 +1,171 @@
+"""Order Editing: change or cancel an order, by guiding the shopper into the Customer Hub.
+
+The agent never changes an order itself; it decides with the policy rules what is still
+possible for *this* order right now and links to the Hub tab where the shopper does it.
+"""
+
+from __future__ import annotations
+
+from deskhand.agent.skills.context import SkillContext
+from deskhand.agent.skills.orders import hub_action, order_card
+from deskhand.domain import blocks
+from deskhand.domain.blocks import Reply
+from deskhand.domain.orders import LineItem, Order, OrderStatus
+from deskhand.domain.policy import (
+    CancelVerdict,
+    EditVerdict,
+    Why,
+    cancellation_terms,
+    editability_of,
+    return_eligibility,
+)
+
+SKILL = "order_editing"
+CHANGE_WORDS = {"size": "change.size", "colour": "change.colour", "quantity": "change.quantity",
+                "address": "change.address"}
+
+
+def _names(ctx: SkillContext, items: tuple[LineItem, ...] | list[LineItem]) -> str:
+    return ctx.words.items([f"{i.title} ({i.variant})" for i in items])
+
+
+def after_shipping(ctx: SkillContext, order: Order) -> tuple[str, str, list[dict[str, str]]]:
+    """What a shipped or delivered order can still do: (text, outcome, hub actions)."""
+    w = ctx.words
+    days = ctx.rules.return_window_days
+    if order.status != OrderStatus.DELIVERED:
+        return (w.t("returns.once_arrived", days=days), "routed_to_returns",
+                [hub_action(ctx, order, "track"), hub_action(ctx, order, "return")])
+    verdicts = [return_eligibility(i, order, ctx.rules, ctx.now) for i in order.items
+                if i.status.value == "delivered"]
+    ok = [v for v in verdicts if v.ok]
+    excluded = [v.item for v in verdicts if v.why in (Why.FINAL_SALE, Why.GIFT_CARD,
+                                                       Why.PERSONALISED)]
+    parts: list[str] = []
+    if ok:
+        until = max(v.window_ends_at for v in ok if v.window_ends_at)
+        parts.append(w.t("returns.until", items=_names(ctx, [v.item for v in ok]),
+                         date=w.day(until)))
+    else:
+        ended = [v.window_ends_at for v in verdicts if v.why == Why.RETURN_WINDOW_PASSED]
+        if ended:
+            parts.append(w.t("returns.window_ended", days=days,
+                             date=w.day(max(e for e in ended if e))))
+    if excluded:
+        parts.append(w.t("returns.excluded", items=_names(ctx, excluded)))
+    if ok:
+        return " ".join(parts), "routed_to_returns", [hub_action(ctx, order, "return")]
+    return " ".join(parts), "not_eligible", []
+
+
+def change_order(ctx: SkillContext, order: Order, intent: str) -> Reply:
+    """Say what of this order can still change, why the rest cannot, and link to the Hub."""
+    w, rules = ctx.words, ctx.rules
+    ed = editability_of(order, rules, ctx.now)
+    ago = w.duration(ctx.now - order.placed_at)
+    number = order.number
+    reply = Reply(intent=intent, skill=SKILL, outcome="hub_link")
+    text: list[str] = []
+    actions: list[dict[str, str]] = []
+
+    if ed.verdict == EditVerdict.CANCELLED:
+        assert order.cancelled_at is not None
+        reply.outcome = "not_eligible"
+        text.append(w.t("edit.cancelled", number=number, date=w.day(order.cancelled_at)))
+    elif ed.verdict == EditVerdict.SHIPPED:
+        key = "edit.delivered" if order.status == OrderStatus.DELIVERED else "edit.shipped"
+        text.append(w.t(key, number=number))
+        more, reply.outcome, actions = after_shipping(ctx, order)
+        text.append(more)
+    elif ed.verdict == EditVerdict.WINDOW_PASSED:
+        reply.outcome = "not_eligible"
+        text.append(w.t("edit.window_passed", number=number, ago=ago,
+                        window=w.span(rules.change_window)))
+        terms = cancellation_terms(order, rules, ctx.now)
+        if terms.allowed:
+            text.append(w.t("edit.can_still_cancel_fee", fee=w.money(terms.fee))
+                        if terms.fee.amount else w.t("edit.can_still_cancel_free"))
+            actions.append(hub_action(ctx, order, "cancel"))
+    else:
+        changes = w.items([w.t(CHANGE_WORDS[c]) for c in ("size", "colour", "quantity",
+                                                          "address")
+                           if c in rules.allowed_changes])
+        left, until = w.duration(ed.time_left), w.clock(ed.window_ends_at)
+        if ed.verdict == EditVerdict.EDITABLE:
+            text.append(w.t("edit.editable", number=number, ago=ago, left=left, until=until,
+                            changes=changes))
+        elif ed.verdict == EditVerdict.PARTIALLY_EDITABLE:
+            text.append(w.t("edit.partial", number=number, items=_names(ctx, ed.editable_items),
+                            left=left, until=until, changes=changes))
+        else:
+            reply.outcome = "not_eligible"
+        shipped = ed.items_because(Why.SHIPPED) + ed.items_because(Why.DELIVERED)
+        if shipped:
+            text.append(w.t("edit.already_shipped", items=_names(ctx, shipped)))
+        for why, key in ((Why.PERSONALISED, "edit.personalised"), (Why.PREORDER,
+                                                                     "edit.preorder")):
+            stuck = ed.items_because(why)
+            if stuck:
+                text.append(w.t(key, items=_names(ctx, stuck)))
+        if ed.verdict == EditVerdict.NOT_EDITABLE:
+            terms = cancellation_terms(order, rules, ctx.now)
+            if terms.allowed:
+                text.append(w.t("edit.can_still_cancel_free") if not terms.fee.amount
+                            else w.t("edit.can_still_cancel_fee", fee=w.money(terms.fee)))
+                actions.append(hub_action(ctx, order, "cancel"))
+        else:
+            actions.append(hub_action(ctx, order, "edit"))
+            if intent == "change_address" and not ed.address_changeable:
+                text.append(w.t("edit.address_not_changeable"))
+    reply.blocks = [blocks.text(" ".join(text)), order_card(ctx, order, ed, actions)]
+    return reply
+
+
+def cancel_order(ctx: SkillContext, order: Order, intent: str = "cancel_order") -> Reply:
+    """Say what cancelling this order costs right now, or why it cannot be cancelled."""
+    w, rules = ctx.words, ctx.rules
+    terms = cancellation_terms(order, rules, ctx.now)
+    number = order.number
+    reply = Reply(intent=intent, skill=SKILL, outcome="hub_link")
+    actions: list[dict[str, str]] = []
+    text: list[str] = []
+    if terms.verdict == CancelVerdict.ALREADY_CANCELLED:
+        assert order.cancelled_at is not None
+        reply.outcome = "not_eligible"
+        text.append(w.t("cancel.already", number=number, date=w.day(order.cancelled_at)))
+    elif terms.verdict == CancelVerdict.SHIPPED:
+        key = "cancel.delivered" if order.status == OrderStatus.DELIVERED else "cancel.shipped"
+        text.append(w.t(key, number=number))
+        more, reply.outcome, actions = after_shipping(ctx, order)
+        text.append(more)
+    else:
+        refund = w.money(terms.refund)
+        if terms.free_until is not None:
+            left, until = w.duration(terms.free_until - ctx.now), w.clock(terms.free_until)
+            fee_clause = w.t("cancel.clause_free", left=left, until=until)
+        else:
+            fee_clause = w.t("cancel.clause_fee", fee=w.money(terms.fee),
+                             window=w.span(rules.free_cancellation_window))
+        if terms.verdict == CancelVerdict.PARTIAL:
+            text.append(w.t("cancel.partial", number=number,
+                            shipped=_names(ctx, terms.shipped_items),
+                            items=_names(ctx, terms.cancellable_items), clause=fee_clause,
+                            refund=refund))
+        else:
+            text.append(w.t("cancel.possible", number=number, clause=fee_clause,
+                            refund=refund))
+        text.append(w.t("cancel.confirm_in_hub"))
+        actions.append(hub_action(ctx, order, "cancel"))
+    reply.blocks = [blocks.text(" ".join(text)),
+                    order_card(ctx, order, editability_of(order, rules, ctx.now), actions)]
+    return reply
+
+
+def add_item(ctx: SkillContext, intent: str = "add_item") -> Reply:
+    """Adding to an existing order is not supported: say so and suggest a new order."""
+    w = ctx.words
+    return Reply(intent=intent, skill=SKILL, outcome="not_supported", blocks=[
+        blocks.text(w.t("add_item.not_supported")),
+        blocks.link(w.t("link.shop"), ctx.brand.shop_url if ctx.brand.shop_url.startswith("http")
+                    else f"{ctx.base_url}{ctx.brand.shop_url}"),
+    ])

@@ -1,0 +1,105 @@
+"""Finding the order a shopper means, and showing it as an order card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from deskhand.agent.skills.context import SkillContext
+from deskhand.domain import blocks
+from deskhand.domain.orders import Order, OrderStatus
+from deskhand.domain.policy import Editability
+
+IN_PROGRESS = (OrderStatus.UNFULFILLED, OrderStatus.PARTIALLY_FULFILLED)
+ON_THE_WAY = (OrderStatus.UNFULFILLED, OrderStatus.PARTIALLY_FULFILLED, OrderStatus.FULFILLED)
+
+
+@dataclass(frozen=True)
+class OrderChoice:
+    """Either the order meant, or the candidates to ask about, or nothing found."""
+
+    order: Order | None = None
+    candidates: tuple[Order, ...] = ()
+    not_found: str | None = None  # the number the shopper typed that is not theirs
+
+
+def choose_order(
+    ctx: SkillContext, number: str | None, latest: bool, wanted: tuple[OrderStatus, ...]
+) -> OrderChoice:
+    """The order named, the latest, the one in focus, the only one in progress, or ask."""
+    assert ctx.customer_id is not None
+    if number:
+        order = ctx.store.order_of(ctx.customer_id, number)
+        return OrderChoice(order=order) if order else OrderChoice(not_found=number)
+    orders = ctx.store.orders_of(ctx.customer_id)
+    if not orders:
+        return OrderChoice()
+    if latest:
+        return OrderChoice(order=orders[0])
+    if ctx.state.focus_order:
+        focused = next((o for o in orders if o.number == ctx.state.focus_order), None)
+        if focused:
+            return OrderChoice(order=focused)
+    relevant = tuple(o for o in orders if o.status in wanted)
+    if len(relevant) == 1:
+        return OrderChoice(order=relevant[0])
+    if not relevant:
+        return OrderChoice(order=orders[0])
+    return OrderChoice(candidates=relevant[:5])
+
+
+def which_order_buttons(ctx: SkillContext, candidates: tuple[Order, ...]) -> list[blocks.Block]:
+    w = ctx.words
+    return [
+        blocks.text(w.t("orders.which")),
+        blocks.buttons(*[
+            blocks.button(
+                w.t("orders.button", number=o.number, date=w.day(o.placed_at),
+                    items=w.items([i.title for i in o.items])),
+                f"order:{o.number}",
+            )
+            for o in candidates
+        ]),
+    ]
+
+
+def order_card(
+    ctx: SkillContext,
+    order: Order,
+    editability: Editability | None,
+    actions: list[dict[str, str]],
+) -> blocks.Block:
+    editable_ids = {i.id for i in editability.editable_items} if editability else set()
+    return blocks.order_card(
+        {
+            "number": order.number,
+            "status": order.status.value,
+            "placed_at": order.placed_at.isoformat(),
+            "items": [
+                {
+                    "title": i.title,
+                    "variant": i.variant,
+                    "quantity": i.quantity,
+                    "status": i.status.value,
+                    "editable": i.id in editable_ids,
+                }
+                for i in order.items
+            ],
+            "shipments": [
+                {
+                    "carrier": s.carrier,
+                    "tracking_number": s.tracking_number,
+                    "tracking_url": s.tracking_url,
+                    "status": s.status,
+                    "eta": s.eta.isoformat() if s.eta else None,
+                }
+                for s in order.shipments
+            ],
+        },
+        actions,
+    )
+
+
+def hub_action(ctx: SkillContext, order: Order, tab: str) -> dict[str, str]:
+    labels = {"edit": "action.edit", "cancel": "action.cancel", "return": "action.return",
+              "track": "action.track"}
+    return {"label": ctx.words.t(labels[tab]), "url": ctx.hub_url(order.number, tab)}

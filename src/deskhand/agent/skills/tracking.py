@@ -1,0 +1,36 @@
+"""Order tracking: fulfilment status, carrier, tracking link and delivery estimate."""
+
+from __future__ import annotations
+
+from deskhand.agent.skills.context import SkillContext
+from deskhand.agent.skills.orders import hub_action, order_card
+from deskhand.domain import blocks
+from deskhand.domain.blocks import Reply
+from deskhand.domain.orders import ItemStatus, Order, OrderStatus
+
+
+def track_order(ctx: SkillContext, order: Order, intent: str = "order_status") -> Reply:
+    w = ctx.words
+    text: list[str] = []
+    if order.status == OrderStatus.CANCELLED:
+        assert order.cancelled_at is not None
+        text.append(w.t("cancel.already", number=order.number, date=w.day(order.cancelled_at)))
+    elif order.status == OrderStatus.DELIVERED and order.delivered_at:
+        text.append(w.t("track.delivered", number=order.number, date=w.day(order.delivered_at)))
+    else:
+        text.append(w.t("track.intro", number=order.number))
+        for s in order.shipments:
+            items = w.items([i.title for i in order.items if i.shipment_id == s.id])
+            if s.status == "delivered" and s.delivered_at:
+                text.append(w.t("track.shipment_delivered", items=items, carrier=s.carrier,
+                                date=w.day(s.delivered_at)))
+            else:
+                eta = w.day(s.eta) if s.eta else w.t("track.eta_unknown")
+                text.append(w.t("track.shipment_on_its_way", items=items, carrier=s.carrier,
+                                tracking=s.tracking_number, eta=eta))
+        waiting = [i.title for i in order.items if i.status == ItemStatus.UNFULFILLED]
+        if waiting:
+            text.append(w.t("track.not_shipped", items=w.items(waiting)))
+    actions = [hub_action(ctx, order, "track")] if order.shipments else []
+    return Reply(intent=intent, skill="tracking", outcome="answered",
+                 blocks=[blocks.text(" ".join(text)), order_card(ctx, order, None, actions)])

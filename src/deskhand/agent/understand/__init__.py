@@ -1,0 +1,1 @@
+"""Reading a shopper's message: language, intent and entities, without an LLM."""

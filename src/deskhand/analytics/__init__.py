@@ -1,0 +1,1 @@
+"""Analytics events and the metrics computed from them."""

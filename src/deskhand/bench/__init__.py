@@ -1,0 +1,1 @@
+"""`deskhand bench` scenarios."""

@@ -1,0 +1,1 @@
+"""Channels: how reply blocks reach the shopper (web chat, SMS, WhatsApp, email, terminal)."""

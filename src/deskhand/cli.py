@@ -1,0 +1,184 @@
+"""`deskhand demo | serve | migrate | chat | train-intents | bench`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+
+def _settings(args: argparse.Namespace, demo: bool):  # type: ignore[no-untyped-def]
+    from deskhand.config import Settings
+
+    overrides: dict[str, object] = {"demo": demo}
+    if getattr(args, "data_dir", None):
+        overrides["data_dir"] = Path(args.data_dir)
+    if getattr(args, "port", None):
+        host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+        overrides["base_url"] = os.environ.get("DESKHAND_BASE_URL",
+                                               f"http://{host}:{args.port}")
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def prepare_database(settings, reset: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Migrate; in demo mode, seed the demo store and knowledge base into an empty database."""
+    from deskhand.commerce.demo import seed_demo_store
+    from deskhand.db import migrate, models
+    from deskhand.db.session import make_engine, make_sessionmaker, transaction
+    from deskhand.knowledge.articles import seed_demo_articles
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if reset and not settings.database_url:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{settings.data_dir / 'deskhand.db'}{suffix}").unlink(missing_ok=True)
+    engine = make_engine(settings.resolved_database_url())
+    migrate.upgrade(engine)
+    if settings.demo:
+        with transaction(make_sessionmaker(engine)) as session:
+            if session.scalar(select(models.Brand.id).limit(1)) is None:
+                now = datetime.now(UTC)
+                brand = seed_demo_store(session, now)
+                seed_demo_articles(session, brand.id, now)
+    engine.dispose()
+
+
+def cmd_serve(args: argparse.Namespace, demo: bool) -> int:
+    import uvicorn
+
+    from deskhand.agent.understand.embeddings import warm_up
+    from deskhand.web.app import create_app
+
+    settings = _settings(args, demo)
+    prepare_database(settings, reset=getattr(args, "reset", False))
+    warm_up()
+    app = create_app(settings)
+    print(f"Deskhand {'demo ' if demo else ''}running at {settings.base_url}  (Ctrl+C stops)")
+    if demo:
+        print("Try: deskhand chat   ·   API docs: /docs   ·   codes: /api/v1/dev/outbox")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    settings = _settings(args, demo=False)
+    prepare_database(settings)
+    print("database is at the newest schema")
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from deskhand.bench.client import InProcessClient
+    from deskhand.channels.plain import render_plain
+
+    settings = _settings(args, demo=True)
+    prepare_database(settings)
+    client = InProcessClient(settings)
+    conv = client.start(locale=args.locale)
+    print("Chat with the Fjord & Finch demo agent. Type 'quit' to leave; '/1', '/2' press a "
+          "button.\nDemo shoppers: ava@example.com, ben@example.com, chloe@example.com, "
+          "dan@example.com\n")
+    buttons: list[str] = []
+    seen_outbox = {m["id"] for m in client.outbox()}
+    while True:
+        try:
+            line = input("you> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if line.lower() in ("quit", "exit", ":q"):
+            return 0
+        if not line:
+            continue
+        if line.startswith("/") and line[1:].isdigit() and 0 < int(line[1:]) <= len(buttons):
+            status, body = conv.send(action=buttons[int(line[1:]) - 1])
+        else:
+            status, body = conv.send(text=line)
+        if status != 200:
+            print(f"[{status}] {body.get('title')}: {body.get('detail', '')}")
+            continue
+        buttons = []
+        for message in body["messages"]:
+            for block in message["blocks"]:
+                for b in block.get("buttons", []):
+                    buttons.append(b["action"])
+            print("agent> " + render_plain(message["blocks"]).replace("\n", "\n       "))
+            print(f"       ({message['meta']['skill']} · {message['meta']['outcome']})")
+        if buttons:
+            print("       buttons: " + "  ".join(f"/{i + 1}" for i in range(len(buttons))))
+        for m in client.outbox():
+            if m["id"] not in seen_outbox:
+                seen_outbox.add(m["id"])
+                print(f"  ✉ [demo outbox → {m['to']}] {m['subject']}")
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from deskhand.agent.understand.intents import train
+
+    stats = train()
+    print(f"trained on {int(stats['examples'])} examples; "
+          f"training accuracy {stats['train_accuracy']:.3f}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from deskhand.bench import turns
+
+    if args.scenario == "turns":
+        return turns.main(args)
+    print(f"unknown benchmark {args.scenario!r}", file=sys.stderr)
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="deskhand", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def server_flags(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--data-dir", help="where the SQLite database lives "
+                       "(default ./deskhand-data)")
+
+    demo = sub.add_parser("demo", help="run the demo store on SQLite, no accounts or keys")
+    server_flags(demo)
+    demo.add_argument("--reset", action="store_true", help="delete the demo data and reseed")
+    serve = sub.add_parser("serve", help="run the server (DESKHAND_* settings)")
+    server_flags(serve)
+    mig = sub.add_parser("migrate", help="bring the database to the newest schema")
+    mig.add_argument("--data-dir")
+    chat = sub.add_parser("chat", help="talk to the demo agent in the terminal")
+    chat.add_argument("--data-dir")
+    chat.add_argument("--locale", default=None)
+    sub.add_parser("train-intents", help="retrain the intent head from the example corpus")
+    bench = sub.add_parser("bench", help="run a benchmark")
+    bench.add_argument("scenario", choices=["turns"])
+    bench.add_argument("--data-dir", default=None)
+    bench.add_argument("--out", default="docs/benchmarks.md")
+    bench.add_argument("--rounds", type=int, default=5)
+    bench.add_argument("--http-seconds", type=float, default=10.0)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "demo":
+        return cmd_serve(args, demo=True)
+    if args.command == "serve":
+        return cmd_serve(args, demo=False)
+    if args.command == "migrate":
+        return cmd_migrate(args)
+    if args.command == "chat":
+        return cmd_chat(args)
+    if args.command == "train-intents":
+        return cmd_train(args)
+    return cmd_bench(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+

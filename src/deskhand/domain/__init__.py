@@ -1,0 +1,1 @@
+"""Pure dataclasses and rules: no I/O, no ORM."""

@@ -1,0 +1,1 @@
+"""The brand's knowledge base: articles, and (later) chunking and hybrid retrieval."""

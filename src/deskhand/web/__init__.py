@@ -1,0 +1,1 @@
+"""The FastAPI app: routers, auth, problem+json errors, pages."""
