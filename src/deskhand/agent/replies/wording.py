@@ -12,6 +12,7 @@ from babel.dates import format_date, format_datetime, format_timedelta
 from babel.lists import format_list
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
+from babel.units import format_unit
 
 from deskhand.domain.orders import Money
 
@@ -54,8 +55,7 @@ class Wording:
         """A precise, short duration: '1 hr 40 min', '3 days'."""
         minutes = max(int(span.total_seconds() // 60), 1)
         if minutes >= 48 * 60:
-            return format_timedelta(timedelta(days=minutes // 1440), threshold=100,
-                                    locale=self.lang)
+            return format_unit(minutes // 1440, "duration-day", locale=self.lang)
         hours, mins = divmod(minutes, 60)
         parts = []
         if hours:
@@ -67,8 +67,13 @@ class Wording:
         return " ".join(parts)
 
     def span(self, span: timedelta) -> str:
-        """A policy length in words: '2 hours', '30 days'."""
-        return format_timedelta(span, threshold=100, locale=self.lang)
+        """A policy length in its own unit: '2 hours', '90 minutes', '30 days'."""
+        minutes = int(span.total_seconds() // 60)
+        if minutes and minutes % 1440 == 0:
+            return format_unit(minutes // 1440, "duration-day", locale=self.lang)
+        if minutes and minutes % 60 == 0:
+            return format_unit(minutes // 60, "duration-hour", locale=self.lang)
+        return format_unit(minutes, "duration-minute", locale=self.lang)
 
     def clock(self, moment: datetime) -> str:
         return format_datetime(moment, "HH:mm", tzinfo=self.tz, locale=self.lang)

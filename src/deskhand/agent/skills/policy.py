@@ -44,7 +44,7 @@ def rule_answer(ctx: SkillContext, topic: str) -> list[str]:
             where = w.t("policy.rest_of_eu") if s.region == "EU" else w.territory(s.region)
             lines.append(w.t("policy.shipping_line", region=where, min=s.min_days,
                              max=s.max_days))
-        return [w.t("policy.shipping", lines="; ".join(lines))]
+        return [w.t("policy.shipping", lines=w.items(lines))]
     return []
 
 

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Entities", "extract_entities"]
 
@@ -25,7 +26,7 @@ class Entities:
 
 
 # --------------------------------------------------------------------------------------------
-# Vocabulary. Everything is lowercase; lookups use str.lower() of a token.
+# Vocabulary. Everything is lowercase; tokens are looked up in their lowercased form.
 # --------------------------------------------------------------------------------------------
 
 # Suffix sets for regular inflection, so the tables below stay readable.
@@ -118,6 +119,8 @@ _COLOUR_PHRASES: dict[str, str] = {
 # Hyphenated spellings ("navy-blue") arrive as one token.
 _COLOUR_WORDS.update({p.replace(" ", "-"): c for p, c in _COLOUR_PHRASES.items()})
 
+_COLOUR_CANDIDATES = frozenset(_COLOUR_WORDS) | {p.split()[0] for p in _COLOUR_PHRASES}
+
 # German "weiß" is also "(I) know": skip it next to the words that make it the verb.
 _WEISS_VERB_PREV = frozenset("ich er sie es man wer niemand jemand keiner jeder".split())
 _WEISS_VERB_NEXT = frozenset(
@@ -182,12 +185,20 @@ _SIZE_WORDS = (
     "pointure",
 )
 _SIZE_WORD_SET = frozenset(_SIZE_WORDS)
+# First words worth a closer look in the size pass (everything else is skipped cheaply).
+_SIZE_CANDIDATES = (
+    frozenset(_SIZE_TOKENS)
+    | frozenset(_SIZE_ADJECTIVES)
+    | {p.split()[0] for p in _SIZE_PHRASES}
+    | {"l", "m", "s"}
+)
 # A bare uppercase L/M/S only reads as a size after one of these ("swap to L", "in M bitte").
 _LETTER_PREV = frozenset(
     "to in naar auf till en a an zu gegen for into um mot à por from van von från de del or "
     "oder of eller ou o y and und och et is ist är es est the een ein eine une un una ett "
     "get want need take prefer".split()
 )
+_MONSIEUR_PREV = frozenset("à chez pour avec par".split())
 _CONJ = frozenset("or oder of eller ou o and und och et y en".split())
 
 _NUM_WORDS: dict[str, int] = {
@@ -329,29 +340,29 @@ _NUM_END = r"(?!\w)(?![.,/:-]\d)"
 _DIGIT_RE = re.compile(r"\d")
 _EMAIL_RE = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+")
-_PHONE_RE = re.compile(r"(?<![\w+.,])(?:\+\s?|(?<!\d)00\s?)\d+(?:(?:[ .\-/]|\s?\(0\)\s?)\d+)*")
+# Digit groups may be split by one space/dot/dash/slash or parenthesised: "+1 (555) 123-4567",
+# "+33 (0)6 12 34 56 78" (the trunk "(0)" is dropped when normalising).
+_PHONE_RE = re.compile(
+    r"(?:\+|00)(?<![\w+.,]\+)(?<![\w+.,]00)\s?\d+"
+    r"(?:(?:[ .\-/]|\s?\(0\)\s?|\s?\(|\)[ .\-/]?)\d+)*"
+)
 _PHONE_PART_RE = re.compile(r"\(0\)|\d+")
 _DATE_RE = re.compile(
     r"\d(?<![\w.,/:-]\d)(?:\d{3}[-/.]\d{1,2}[-/.]\d{1,2}|\d?[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))"
     r"(?!\w)(?![.,/:-]\d)"
 )
-_AMOUNT = r"\d+(?:[.,]\d{3})*(?:[.,](?:\d{1,2}|--?))?"
-_CUR_SYM = r"[€$£¥]"
-_CUR_WORD = r"(?:eur|euros?|usd|gbp|sek|nok|dkk|chf|kr|kronor|kronen|dollars?|pounds?|bucks)"
-_PRICE_RE = re.compile(
-    rf"(?:{_CUR_SYM}|(?<!{_L}){_CUR_WORD}\.?)\s?{_AMOUNT}"
-    rf"|\d(?<![\w.,]\d){_AMOUNT[1:]}\s?(?:{_CUR_SYM}|{_CUR_WORD}(?!{_L}))"
-)
+_AMOUNT_TAIL = r"\d*(?:[.,]\d{3})*(?:[.,](?:\d{1,2}|--?))?"  # after the first digit
+_CUR_WORD = r"(?:euros?|eur|usd|gbp|sek|nok|dkk|chf|kronor|kronen|kr|dollars?|pounds?|bucks)"
+# Every pattern below starts with a literal or a digit class (no look-behind first), which
+# lets the engine jump straight to candidates; word boundaries are checked in Python instead.
+_PRICE_BEFORE_RE = re.compile(rf"(?:€|\$|£|¥|{_CUR_WORD}\.?)\s?\d{_AMOUNT_TAIL}")
+_PRICE_AFTER_RE = re.compile(rf"\d(?<![\w.,]\d){_AMOUNT_TAIL}\s?(?:[€$£¥]|{_CUR_WORD}(?!{_L}))")
 _SHOE = r"\d{1,2}(?:[.,]5)?"
-# Runs on the original text: "us" is an ordinary English word, so only uppercase US counts.
-_REGION = r"(?:[eE][uU]|[uU][kK]|US)"
-_REGION_SIZE_RE = re.compile(
-    rf"(?<!{_L})(?P<r1>{_REGION})\s?(?P<n1>{_SHOE})(?!\d|[.,]\d|\s?[€$£%])"
-    rf"|(?<![\w.,])(?P<n2>{_SHOE})\s?(?P<r2>{_REGION})(?!{_L})"
-)
+_SHOE_END = r"(?!\w|[.,]\d|\s?[€$£%])"
+_REGION_BEFORE_RE = re.compile(rf"(?:eu|uk|us)\s?(?P<n>{_SHOE}){_SHOE_END}")
+_REGION_AFTER_RE = re.compile(rf"(?P<n>\d(?<![\w.,]\d)\d?(?:[.,]5)?)\s?(?P<r>eu|uk|us)(?!{_L})")
 _SIZE_NUM_RE = re.compile(
-    rf"(?<!{_L})(?:{'|'.join(_SIZE_WORDS)})\.?\s*[:=]?\s*(?:eu\s?)?(?P<n>{_SHOE})"
-    r"(?!\w|[.,]\d|\s?[€$£%])"
+    rf"(?:{'|'.join(_SIZE_WORDS)})\.?\s*[:=]?\s*(?:eu\s?)?(?P<n>{_SHOE}){_SHOE_END}"
 )
 # Candidate order numbers; the words before them are read on the reversed text (below).
 _ORDER_NUM_RE = re.compile(r"\d(?<!\d\d)(?<!\d[.,/:-]\d)\d{2,11}" + _NUM_END)
@@ -373,14 +384,12 @@ _SPLIT_CODE_RE = re.compile(
     r"\d(?<![\w@+#]\d)(?<!\d[ .,/:-]\d)(?P<a>\d{2})[ -](?P<b>\d{3})(?!\w)(?![ .,/:-]\d)"
 )
 _DIGITS_RE = re.compile(rf"{_NUM_START}\d{{2,7}}{_NUM_END}")
-_QTY_X_RE = re.compile(
-    r"\d(?<![\w.,]\d)(?P<a>\d{0,2})[x×](?!\w)"
-    rf"|\d(?<![\w.,]\d)(?P<b>\d{{0,2}}) [x×] (?={_L})"
-    r"|[x×](?<!\w[x×]) ?(?P<c>\d{1,3})(?!\w|[.,]\d)"
-)
+# "2x", "2 x socks" / "x2", "× 3"; the digits are the match minus x/×/space.
+_QTY_NX_RE = re.compile(rf"\d(?<![\w.,]\d)\d{{0,2}}(?:[x×](?!\w)| [x×] (?={_L}))")
+_QTY_XN_RE = re.compile(r"[x×](?<!\w[x×]) ?\d{1,3}(?!\w|[.,]\d)")
 _QTY_KEY_RE = re.compile(
-    rf"(?<!{_L})(?:qty|quantity|quantities|menge|anzahl|stückzahl|aantal|antal|quantité"
-    rf"|quantite|cantidad|cant)\.?\s*(?:[:=]|of|von|van|av|de|is|ist|är|es|est)?\s*"
+    rf"(?:qty|quantity|quantities|menge|anzahl|stückzahl|aantal|antal|quantité"
+    rf"|quantite|cantidad|cant(?=\.))\.?\s*(?:[:=]|of|von|van|av|de|is|ist|är|es|est)?\s*"
     rf"(?P<n>\d{{1,3}}(?!\w|[.,]\d)|{_L}+)"
 )
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
@@ -431,6 +440,7 @@ def _within_one_edit(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1 :]
 
 
+@lru_cache(maxsize=4096)
 def _is_order_word(word: str) -> bool:
     folded = _fold(word)
     if folded in _ORDER_BLOCK:
@@ -503,6 +513,11 @@ def _glued_to_number(text: str, start: int, end: int) -> bool:
     )
 
 
+def _glued_word(low: str, start: int) -> bool:
+    """Whether a match starting with a letter at start is really the tail of a longer word."""
+    return start > 0 and low[start].isalpha() and low[start - 1].isalpha()
+
+
 def _take(taken: bytearray, start: int, end: int) -> None:
     taken[start:end] = b"\x01" * (end - start)
 
@@ -545,14 +560,15 @@ def extract_entities(text: str) -> Entities:
         for m in _DATE_RE.finditer(text):
             if taken.find(1, *m.span()) < 0:
                 _take(taken, *m.span())
-        for m in _PRICE_RE.finditer(low):
-            if taken.find(1, *m.span()) < 0:
-                _take(taken, *m.span())
+        for regex in (_PRICE_BEFORE_RE, _PRICE_AFTER_RE):
+            for m in regex.finditer(low):
+                if taken.find(1, *m.span()) < 0 and not _glued_word(low, m.start()):
+                    _take(taken, *m.span())
         _find_numeric_sizes(text, low, taken, sizes)
         _find_orders(low, taken, orders)
         for m in _SPLIT_CODE_RE.finditer(text):
             if taken.find(1, *m.span()) < 0:
-                codes.append((m.start(), text[m.start() : m.start("a") + 2] + m.group("b")))
+                codes.append((m.start(), m.group()[:3] + m.group("b")))
                 _take(taken, *m.span())
 
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text)]
@@ -588,17 +604,19 @@ def extract_entities(text: str) -> Entities:
     )
 
 
-def _find_numeric_sizes(
-    text: str, low: str, taken: bytearray, out: list[tuple[int, str]]
-) -> None:
-    for m in _REGION_SIZE_RE.finditer(text):
-        if taken.find(1, *m.span()) < 0:
-            region = (m.group("r1") or m.group("r2")).upper()
-            size = (m.group("n1") or m.group("n2")).replace(",", ".")
-            out.append((m.start(), f"{region} {size}"))
-            _take(taken, *m.span())
+def _find_numeric_sizes(text: str, low: str, taken: bytearray, out: list[tuple[int, str]]) -> None:
+    for regex in (_REGION_BEFORE_RE, _REGION_AFTER_RE):
+        for m in regex.finditer(low):
+            start = m.start("r") if regex is _REGION_AFTER_RE else m.start()
+            # "us" is an ordinary English word, so only uppercase US is a size system.
+            if text[start : start + 2] in ("us", "Us", "uS") or _glued_word(low, start):
+                continue
+            if taken.find(1, *m.span()) < 0:
+                region = low[start : start + 2].upper()
+                out.append((m.start(), f"{region} {m.group('n').replace(',', '.')}"))
+                _take(taken, *m.span())
     for m in _SIZE_NUM_RE.finditer(low):
-        if taken.find(1, *m.span()) < 0:
+        if taken.find(1, *m.span()) < 0 and not _glued_word(low, m.start()):
             size = m.group("n").replace(",", ".")
             # A bare number is an EU size only in the EU clothing/shoe range; "size 8" may be
             # UK or US, so it is claimed (not a quantity) but not reported.
@@ -650,42 +668,41 @@ def _find_quantities(
     has_digit: bool,
 ) -> None:
     if has_digit:
-        for m in _QTY_X_RE.finditer(low):
-            span = m.span("c") if m.group("c") else (m.start(), m.end("a") if m.group("a") is not None else m.end("b"))
-            digits = low[span[0] : span[1]].strip("x× ")
-            if taken.find(1, *span) < 0 and int(digits) > 0:
-                out.append((m.start(), str(int(digits))))
-                _take(taken, *span)
+        for regex in (_QTY_NX_RE, _QTY_XN_RE):
+            for m in regex.finditer(low):
+                value = int(m.group().strip("x× "))
+                if value and taken.find(1, *m.span()) < 0:
+                    out.append((m.start(), str(value)))
+                    _take(taken, *m.span())
     for m in _QTY_KEY_RE.finditer(low):
+        if _glued_word(low, m.start()):
+            continue
         word = m.group("n")
-        if word.isdigit():
+        if word.isdecimal():
             value: int | None = int(word)
         else:
             value = _NUM_WORDS.get(word) or (1 if word in _ARTICLE_ONE else None)
         if value and taken.find(1, *m.span("n")) < 0:
             out.append((m.start(), str(value)))
             _take(taken, *m.span("n"))
-    count = len(tokens)
-    for i, (start, end, word) in enumerate(tokens):
-        if word.isdigit():
-            if len(word) > 3 or word[0] == "0" or taken.find(1, start, end) >= 0:
-                continue
-            if _glued_to_number(text, start, end):
-                continue
-            value = int(word)
-        elif (number := _NUM_WORDS.get(lowers[i])) is not None:
-            value = number
-        else:
-            continue
-        j = i + 1
-        while j < count and j - i <= 4 and text[tokens[j - 1][1] : tokens[j][0]].isspace():
-            if lowers[j] in _QTY_NOUNS:
-                out.append((start, str(value)))
-                _take(taken, start, end)
+    # Start from the product nouns (rare) and walk back over modifiers to a number.
+    for j in [j for j, word in enumerate(lowers) if word in _QTY_NOUNS]:
+        i = j - 1
+        while i >= 0 and j - i <= 4 and text[tokens[i][1] : tokens[i + 1][0]].isspace():
+            word = lowers[i]
+            start, end, _ = tokens[i]
+            if word.isdecimal():
+                if len(word) <= 3 and word[0] != "0" and taken.find(1, start, end) < 0:
+                    if not _glued_to_number(text, start, end):
+                        out.append((start, word))
+                        _take(taken, start, end)
                 break
-            if lowers[j] not in _QTY_MODIFIERS:
+            if (number := _NUM_WORDS.get(word)) is not None:
+                out.append((start, str(number)))
                 break
-            j += 1
+            if word not in _QTY_MODIFIERS:
+                break
+            i -= 1
 
 
 def _size_token(lowers: list[str], tokens: _Tokens, j: int) -> bool:
@@ -704,13 +721,15 @@ def _find_letter_sizes(
     count = len(tokens)
     whole = _LONE_LETTER_RE.fullmatch(text) is not None
     skip_next = False
-    for i, (start, end, word) in enumerate(tokens):
+    for i, low in enumerate(lowers):
         if skip_next:
             skip_next = False
             continue
+        if low not in _SIZE_CANDIDATES:
+            continue
+        start, end, word = tokens[i]
         if taken[start]:
             continue
-        low = lowers[i]
         prev = lowers[i - 1] if i else ""
         gap_next = text[end : tokens[i + 1][0]] if i + 1 < count else ""
         nxt = lowers[i + 1] if i + 1 < count else ""
@@ -740,13 +759,16 @@ def _find_letter_sizes(
         if whole:
             out.append((start, word.upper()))
             continue
-        # "M. Dupont" (Monsieur) and "M&S" are not sizes.
-        if _ABBREV_AFTER_RE.match(text, end) or text[end : end + 1] == "&":
-            continue
         prev_gap_ok = i > 0 and _LETTER_GAP_RE.fullmatch(text, tokens[i - 1][1], start)
         if prev_gap_ok and prev in _SIZE_WORD_SET:
             out.append((start, word.upper()))
-        elif word.isupper() and prev_gap_ok and prev in _LETTER_PREV:
+            continue
+        # "à M. Dupont" (Monsieur) and "M&S" are not sizes; "swap to M. Thanks" still is.
+        if text[end : end + 1] == "&" or (
+            word == "M" and prev in _MONSIEUR_PREV and _ABBREV_AFTER_RE.match(text, end)
+        ):
+            continue
+        if word.isupper() and prev_gap_ok and prev in _LETTER_PREV:
             out.append((start, word))
         elif word.isupper() and nxt:
             # "M or L", "S/M": a size next to another size.
@@ -765,8 +787,11 @@ def _find_colours(
     count = len(tokens)
     i = 0
     while i < count:
-        start, end, _ = tokens[i]
         low = lowers[i]
+        if low not in _COLOUR_CANDIDATES and "-" not in low:
+            i += 1
+            continue
+        start, end, _ = tokens[i]
         if taken[start]:
             i += 1
             continue

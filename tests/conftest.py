@@ -1,0 +1,173 @@
+"""Shared fixtures: real databases (SQLite and PostgreSQL), the demo app, personas."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from deskhand.commerce.demo import seed_demo_store
+from deskhand.config import Settings
+from deskhand.db import migrate
+from deskhand.db.models import Base
+from deskhand.db.session import make_engine, make_sessionmaker, transaction
+from deskhand.knowledge.articles import seed_demo_articles
+from deskhand.web.app import create_app
+
+PG_URL = os.environ.get("DESKHAND_TEST_POSTGRES_URL",
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REQUIRE_SERVICES = os.environ.get("DESKHAND_REQUIRE_SERVICES") == "1"
+SECRET = "test-secret-key-that-is-long-enough-for-hmac"
+
+
+def _postgres_or_skip() -> Engine:
+    engine = make_engine(PG_URL)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:  # any connection failure means "no PostgreSQL here"
+        engine.dispose()
+        reason = f"no PostgreSQL at {PG_URL}: {type(exc).__name__}"
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{reason} (DESKHAND_REQUIRE_SERVICES=1 turns this skip into a failure)")
+        pytest.skip(reason)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file; each test copies it (migrating per test is slow)."""
+    path = tmp_path_factory.mktemp("template") / "deskhand.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    engine = _postgres_or_skip()
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _truncate_all(engine: Engine) -> None:
+    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh, migrated, empty database of each kind."""
+    if request.param == "sqlite":
+        target = tmp_path / "deskhand.db"
+        shutil.copy(sqlite_template, target)
+        return f"sqlite:///{target}"
+    engine: Engine = request.getfixturevalue("postgres_engine")
+    _truncate_all(engine)
+    return PG_URL
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=db_url, data_dir=tmp_path, demo=True, secret_key=SECRET,
+                    base_url="http://testserver")
+
+
+@pytest.fixture
+def demo_db(settings: Settings) -> Iterator[Engine]:
+    """The demo store and knowledge base, seeded now."""
+    engine = make_engine(settings.resolved_database_url())
+    with transaction(make_sessionmaker(engine)) as session:
+        now = datetime.now(UTC)
+        brand = seed_demo_store(session, now)
+        seed_demo_articles(session, brand.id, now)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(demo_db: Engine) -> Iterator[Session]:
+    with make_sessionmaker(demo_db)() as s:
+        yield s
+
+
+@pytest.fixture
+def client(settings: Settings, demo_db: Engine) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+class Chat:
+    """One shopper's conversation through the public API."""
+
+    def __init__(self, client: TestClient, locale: str | None = None) -> None:
+        self.client = client
+        body: dict[str, Any] = {"channel": "webchat"}
+        if locale:
+            body["locale"] = locale
+        r = client.post("/api/v1/conversations", json=body)
+        assert r.status_code == 201, r.text
+        self.id, self.token = r.json()["id"], r.json()["token"]
+        self.last: dict[str, Any] = {}
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def send(self, text: str | None = None, action: str | None = None) -> dict[str, Any]:
+        """Send and return the single agent message; fails the test on any non-200."""
+        body = {"text": text} if text is not None else {"action": action}
+        r = self.client.post(f"/api/v1/conversations/{self.id}/messages", json=body,
+                             headers=self.headers)
+        assert r.status_code == 200, r.text
+        self.last = r.json()
+        assert len(self.last["messages"]) == 1
+        message: dict[str, Any] = self.last["messages"][0]
+        return message
+
+    def verify(self, email: str) -> None:
+        """Ask to see orders, give the email, type the code from the dev outbox."""
+        self.send(text=email)
+        outbox = self.client.get("/api/v1/dev/outbox", params={"to": email}).json()
+        code = re.search(r"\b\d{6}\b", outbox["messages"][0]["subject"]).group(0)
+        self.send(text=code)
+
+
+def text_of(message: dict[str, Any]) -> str:
+    return " ".join(b["text"] for b in message["blocks"] if b["type"] == "text")
+
+
+def block(message: dict[str, Any], kind: str) -> dict[str, Any]:
+    found = [b for b in message["blocks"] if b["type"] == kind]
+    assert found, f"no {kind} block in {message['blocks']}"
+    return found[0]
+
+
+@pytest.fixture
+def chat(client: TestClient) -> Chat:
+    return Chat(client)
+
+
+@pytest.fixture
+def ava_verified(client: TestClient) -> Chat:
+    c = Chat(client, locale="en")
+    c.send(text="I'd like to see my orders")
+    c.verify("ava@example.com")
+    return c
