@@ -23,8 +23,9 @@ from deskhand.db.session import make_engine, make_sessionmaker, transaction
 from deskhand.knowledge.articles import seed_demo_articles
 from deskhand.web.app import create_app
 
-PG_URL = os.environ.get("DESKHAND_TEST_POSTGRES_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_URL = os.environ.get(
+    "DESKHAND_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 REQUIRE_SERVICES = os.environ.get("DESKHAND_REQUIRE_SERVICES") == "1"
 SECRET = "test-secret-key-that-is-long-enough-for-hmac"
 
@@ -86,8 +87,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
 
 @pytest.fixture
 def settings(db_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=db_url, data_dir=tmp_path, demo=True, secret_key=SECRET,
-                    base_url="http://testserver")
+    return Settings(
+        database_url=db_url,
+        data_dir=tmp_path,
+        demo=True,
+        secret_key=SECRET,
+        base_url="http://testserver",
+    )
 
 
 @pytest.fixture
@@ -134,8 +140,9 @@ class Chat:
     def send(self, text: str | None = None, action: str | None = None) -> dict[str, Any]:
         """Send and return the single agent message; fails the test on any non-200."""
         body = {"text": text} if text is not None else {"action": action}
-        r = self.client.post(f"/api/v1/conversations/{self.id}/messages", json=body,
-                             headers=self.headers)
+        r = self.client.post(
+            f"/api/v1/conversations/{self.id}/messages", json=body, headers=self.headers
+        )
         assert r.status_code == 200, r.text
         self.last = r.json()
         assert len(self.last["messages"]) == 1

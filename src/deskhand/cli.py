@@ -19,8 +19,7 @@ def _settings(args: argparse.Namespace, demo: bool):  # type: ignore[no-untyped-
         overrides["data_dir"] = Path(args.data_dir)
     if getattr(args, "port", None):
         host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-        overrides["base_url"] = os.environ.get("DESKHAND_BASE_URL",
-                                               f"http://{host}:{args.port}")
+        overrides["base_url"] = os.environ.get("DESKHAND_BASE_URL", f"http://{host}:{args.port}")
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
@@ -78,9 +77,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
     prepare_database(settings)
     client = InProcessClient(settings)
     conv = client.start(locale=args.locale)
-    print("Chat with the Fjord & Finch demo agent. Type 'quit' to leave; '/1', '/2' press a "
-          "button.\nDemo shoppers: ava@example.com, ben@example.com, chloe@example.com, "
-          "dan@example.com\n")
+    print(
+        "Chat with the Fjord & Finch demo agent. Type 'quit' to leave; '/1', '/2' press a "
+        "button.\nDemo shoppers: ava@example.com, ben@example.com, chloe@example.com, "
+        "dan@example.com\n"
+    )
     buttons: list[str] = []
     seen_outbox = {m["id"] for m in client.outbox()}
     while True:
@@ -119,8 +120,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     from deskhand.agent.understand.intents import train
 
     stats = train()
-    print(f"trained on {int(stats['examples'])} examples; "
-          f"training accuracy {stats['train_accuracy']:.3f}")
+    print(
+        f"trained on {int(stats['examples'])} examples; "
+        f"training accuracy {stats['train_accuracy']:.3f}"
+    )
     return 0
 
 
@@ -140,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
     def server_flags(p: argparse.ArgumentParser) -> None:
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
-        p.add_argument("--data-dir", help="where the SQLite database lives "
-                       "(default ./deskhand-data)")
+        p.add_argument(
+            "--data-dir", help="where the SQLite database lives (default ./deskhand-data)"
+        )
 
     demo = sub.add_parser("demo", help="run the demo store on SQLite, no accounts or keys")
     server_flags(demo)
@@ -180,5 +184,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-

@@ -130,8 +130,13 @@ def make_client(settings: Settings, demo_db: Engine) -> Iterator[MakeClient]:
 @pytest.mark.parametrize("target", ["create", "message"])
 @pytest.mark.parametrize(
     "raw",
-    [b'{"channel": "webchat", "text": "hi"', b"not json at all", b'{"text": "hi",}'],
-    ids=["unterminated", "not-json", "trailing-comma"],
+    [
+        b'{"channel": "webchat", "text": "hi"',
+        b"not json at all",
+        b'{"text": "hi",}',
+        b"[" * 30_000 + b"]" * 30_000,
+    ],
+    ids=["unterminated", "not-json", "trailing-comma", "nested-too-deep"],
 )
 def test_malformed_json_is_400(client: TestClient, chat: Chat, target: str, raw: bytes) -> None:
     rejected(
@@ -165,6 +170,23 @@ def test_malformed_json_is_400(client: TestClient, chat: Chat, target: str, raw:
 )
 def test_bad_conversation_body_is_422(client: TestClient, body: dict[str, Any]) -> None:
     rejected(client, 422, "POST", f"{API}/conversations", json=body)
+
+
+@pytest.mark.parametrize("target", ["create", "message"])
+@pytest.mark.parametrize(
+    "raw", [b"[]", b'"hi"', b"null", b"42", b""], ids=["array", "string", "null", "number", "empty"]
+)
+def test_json_that_is_not_an_object_is_422(
+    client: TestClient, chat: Chat, target: str, raw: bytes
+) -> None:
+    rejected(
+        client,
+        422,
+        "POST",
+        url_for(chat, target),
+        content=raw,
+        headers={**JSON_HEADERS, **chat.headers},
+    )
 
 
 def test_unsupported_locale_is_422(client: TestClient) -> None:
@@ -308,7 +330,7 @@ def test_transcript_with_wrong_token_is_401(client: TestClient, chat: Chat) -> N
         f"{API}/conversations/{chat.id}",
         headers={"Authorization": "Bearer wrong-token"},
     )
-    assert "hi" not in r.text
+    assert "messages" not in r.json()
 
 
 # -- actions that were never offered ----------------------------------------------------------
@@ -457,3 +479,30 @@ def test_odd_text_gets_a_normal_reply(client: TestClient, chat: Chat, text: str)
     transcript = client.get(f"{API}/conversations/{chat.id}", headers=chat.headers)
     assert transcript.status_code == 200, transcript.text
     assert [m["role"] for m in transcript.json()["messages"]] == ["shopper", "agent"]
+
+
+@pytest.mark.parametrize(
+    ("status", "method", "url", "kwargs"),
+    [
+        (404, "POST", f"{API}/conversations", {"json": {"channel": "webchat", "brand": "a\u0000"}}),
+        (
+            422,
+            "POST",
+            f"{API}/conversations",
+            {"json": {"channel": "webchat", "locale": "e\u0000"}},
+        ),
+        (404, "GET", f"{API}/conversations/a%00b", {}),
+        (404, "POST", f"{API}/conversations/a%00b/messages", {"json": {"text": "hi"}}),
+    ],
+    ids=["brand", "locale", "conversation-id", "conversation-id-on-post"],
+)
+def test_nul_byte_elsewhere_is_a_clean_problem(
+    client: TestClient, chat: Chat, status: int, method: str, url: str, kwargs: dict[str, Any]
+) -> None:
+    rejected(client, status, method, url, headers=chat.headers, **kwargs)
+
+
+def test_nul_byte_in_outbox_filter_is_an_empty_list(client: TestClient) -> None:
+    r = client.get(f"{API}/dev/outbox", params={"to": "ava\u0000@example.com"})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"messages": []}

@@ -18,7 +18,13 @@ from deskhand.agent.skills.handoff import (
     cannot_help,
     offer_handoff,
 )
-from deskhand.agent.skills.orders import IN_PROGRESS, ON_THE_WAY, choose_order, which_order_buttons
+from deskhand.agent.skills.orders import (
+    ANY_LIVE,
+    IN_PROGRESS,
+    ON_THE_WAY,
+    choose_order,
+    which_order_buttons,
+)
 from deskhand.agent.skills.policy import answer_policy
 from deskhand.agent.skills.smalltalk import smalltalk
 from deskhand.agent.state import DialogueState
@@ -33,7 +39,8 @@ from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
 from deskhand.domain.policy import PolicyRules
 
-ORDER_INTENTS = ("change_item", "change_address", "cancel_order", "order_status")
+# "exchange" is decided by the order: before shipping it is a change, after it a return.
+ORDER_INTENTS = ("change_item", "change_address", "cancel_order", "order_status", "exchange")
 POLICY_INTENTS = ("policy_changes", "policy_returns", "policy_shipping", "policy_payment")
 SMALLTALK = ("greeting", "thanks", "goodbye")
 # Below this the classifier is guessing; a wrong skill is worse than an honest "can't help".
@@ -55,6 +62,8 @@ def skill_of(intent: str | None) -> str:
         return "tracking"
     if intent in ("change_item", "change_address", "cancel_order", "add_item"):
         return "order_editing"
+    if intent in ("exchange", "return_request", "refund_status"):
+        return "returns"
     return "fallback"
 
 
@@ -64,20 +73,33 @@ class Agent:
     secret: str
 
     def take_turn(
-        self, session: Session, conversation: models.Conversation, *, text: str | None,
-        action: str | None, client_key: str, now: datetime, base_url: str,
+        self,
+        session: Session,
+        conversation: models.Conversation,
+        *,
+        text: str | None,
+        action: str | None,
+        client_key: str,
+        now: datetime,
+        base_url: str,
     ) -> Reply:
         """Answer one shopper message or button press; updates the conversation in place."""
         brand = session.get_one(models.Brand, conversation.brand_id)
         state = DialogueState.from_json(conversation.state)
         if text is not None:
-            conversation.language = detect_language(text, tuple(brand.languages),
-                                                     conversation.language)
+            conversation.language = detect_language(
+                text, tuple(brand.languages), conversation.language
+            )
         ctx = SkillContext(
-            session=session, brand=brand, rules=PolicyRules.from_json(brand.policy),
+            session=session,
+            brand=brand,
+            rules=PolicyRules.from_json(brand.policy),
             store=EmbeddedStore(session, brand.id),
-            words=Wording(conversation.language, brand.timezone, brand.currency), now=now,
-            base_url=base_url, customer_id=conversation.customer_id, state=state,
+            words=Wording(conversation.language, brand.timezone, brand.currency),
+            now=now,
+            base_url=base_url,
+            customer_id=conversation.customer_id,
+            state=state,
         )
         verifier = Verifier(session, self.settings, self.secret, brand, now)
         if action is not None:
@@ -93,8 +115,14 @@ class Agent:
 
     # -- text ---------------------------------------------------------------------------
 
-    def _on_text(self, ctx: SkillContext, verifier: Verifier, conv: models.Conversation,
-                 text: str, client_key: str) -> Reply:
+    def _on_text(
+        self,
+        ctx: SkillContext,
+        verifier: Verifier,
+        conv: models.Conversation,
+        text: str,
+        client_key: str,
+    ) -> Reply:
         st = ctx.state
         ents = extract_entities(text)
         if st.awaiting == "code" and ents.codes:
@@ -105,8 +133,10 @@ class Agent:
         number = (ents.order_numbers or ents.numbers or (None,))[0]
         latest = bool(_LATEST.search(text))
         verified = ctx.customer_id is not None
-        if ents.emails and not verified and (
-            st.awaiting in ("email", "code") or intent in ORDER_INTENTS
+        if (
+            ents.emails
+            and not verified
+            and (st.awaiting in ("email", "code") or intent in ORDER_INTENTS)
         ):
             if intent in ORDER_INTENTS:
                 st.park(intent, number, latest)
@@ -115,26 +145,44 @@ class Agent:
             if st.awaiting == "email":
                 return self._reply_verify(ctx, "verify.bad_email", "needs_sign_in")
             if st.awaiting == "code":
-                return self._reply_verify(ctx, "verify.code_format", "needs_code",
-                                          email=st.code_address or "")
+                return self._reply_verify(
+                    ctx, "verify.code_format", "needs_code", email=st.code_address or ""
+                )
             if number and (st.pending_intent or st.focus_order) and verified:
                 parked, _, _ = st.unpark()
-                return self._dispatch(ctx, parked or st.focus_intent or "order_status", number,
-                                      False)
+                return self._dispatch(
+                    ctx, parked or st.focus_intent or "order_status", number, False
+                )
             if number and not verified:
                 return self._ask_to_verify(ctx, verifier, "order_status", number, False)
             return cannot_help(ctx, "other")
         if st.awaiting == "email" and intent in ("other", *SMALLTALK):
             return self._reply_verify(ctx, "verify.bad_email", "needs_sign_in")
+        if (
+            verified
+            and number
+            and st.pending_intent
+            and intent in ("order_status", "other", st.pending_intent)
+        ):
+            # "la commande 1006" answers "which order do you mean?": resume the parked request.
+            parked, _, _ = st.unpark()
+            return self._dispatch(ctx, parked or intent, number, latest)
         return self._dispatch(ctx, intent, number, latest, verifier)
 
-    def _dispatch(self, ctx: SkillContext, intent: str, number: str | None, latest: bool,
-                  verifier: Verifier | None = None) -> Reply:
+    def _dispatch(
+        self,
+        ctx: SkillContext,
+        intent: str,
+        number: str | None,
+        latest: bool,
+        verifier: Verifier | None = None,
+    ) -> Reply:
         w = ctx.words
         if intent in ORDER_INTENTS:
             if not ctx.rules.hub_enabled and intent != "order_status":
-                return offer_handoff(ctx, intent, skill_of(intent), w.t("edit.hub_off"),
-                                     "handoff_offered")
+                return offer_handoff(
+                    ctx, intent, skill_of(intent), w.t("edit.hub_off"), "handoff_offered"
+                )
             if ctx.customer_id is None:
                 assert verifier is not None
                 return self._ask_to_verify(ctx, verifier, intent, number, latest)
@@ -143,48 +191,67 @@ class Agent:
             return order_editing.add_item(ctx)
         if intent in POLICY_INTENTS:
             return answer_policy(ctx, intent)
-        if intent in ("return_request", "exchange"):
+        if intent == "return_request":
             reply = answer_policy(ctx, intent, skill="returns")
             if reply.outcome == "answered" and ctx.rules.hub_enabled:
                 reply.blocks.insert(1, blocks.link(w.t("returns.start_in_hub"), ctx.hub_url()))
             return reply
         if intent == "refund_status":
-            return offer_handoff(ctx, intent, "returns", w.t("returns.refund_status",
-                                 days=ctx.rules.refund_business_days))
+            return offer_handoff(
+                ctx,
+                intent,
+                "returns",
+                w.t("returns.refund_status", days=ctx.rules.refund_business_days),
+            )
         if intent == "human_handoff":
             return offer_handoff(ctx, intent, "handoff", w.t("handoff.asked"))
         if intent in SMALLTALK:
             return smalltalk(ctx, intent)
         return cannot_help(ctx, intent)
 
-    def _serve_order(self, ctx: SkillContext, intent: str, number: str | None,
-                     latest: bool) -> Reply:
+    def _serve_order(
+        self, ctx: SkillContext, intent: str, number: str | None, latest: bool
+    ) -> Reply:
         w = ctx.words
-        wanted = ON_THE_WAY if intent == "order_status" else IN_PROGRESS
+        wanted = {"order_status": ON_THE_WAY, "exchange": ANY_LIVE}.get(intent, IN_PROGRESS)
         choice = choose_order(ctx, number, latest, wanted)
         if choice.not_found:
-            return Reply(intent, skill_of(intent), "order_not_found",
-                         [blocks.text(w.t("orders.not_found", number=choice.not_found))])
+            return Reply(
+                intent,
+                skill_of(intent),
+                "order_not_found",
+                [blocks.text(w.t("orders.not_found", number=choice.not_found))],
+            )
         if choice.candidates:
             ctx.state.park(intent, None, False)
-            return Reply(intent, skill_of(intent), "asked_which_order",
-                         which_order_buttons(ctx, choice.candidates))
+            return Reply(
+                intent,
+                skill_of(intent),
+                "asked_which_order",
+                which_order_buttons(ctx, choice.candidates),
+            )
         if choice.order is None:
-            return Reply(intent, skill_of(intent), "no_orders",
-                         [blocks.text(w.t("orders.none"))])
+            return Reply(intent, skill_of(intent), "no_orders", [blocks.text(w.t("orders.none"))])
         ctx.state.focus_order, ctx.state.focus_intent = choice.order.number, intent
         if intent == "order_status":
             return tracking.track_order(ctx, choice.order)
         if intent == "cancel_order":
             return order_editing.cancel_order(ctx, choice.order)
-        return order_editing.change_order(ctx, choice.order, intent)
+        reply = order_editing.change_order(ctx, choice.order, intent)
+        if intent == "exchange" and reply.outcome != "hub_link":
+            reply.skill = "returns"
+        return reply
 
     # -- verification --------------------------------------------------------------------
 
     def _reply_verify(self, ctx: SkillContext, key: str, outcome: str, **params: object) -> Reply:
         intent = ctx.state.pending_intent or "verification"
-        return Reply(intent, skill_of(ctx.state.pending_intent), outcome,
-                     [blocks.text(ctx.words.t(key, **params))])
+        return Reply(
+            intent,
+            skill_of(ctx.state.pending_intent),
+            outcome,
+            [blocks.text(ctx.words.t(key, **params))],
+        )
 
     def _locked_reply(self, ctx: SkillContext, verifier: Verifier) -> Reply | None:
         left = verifier.locked_for(ctx.state)
@@ -193,38 +260,63 @@ class Agent:
         minutes = max(1, int(left.total_seconds() // 60) + 1)
         return self._reply_verify(ctx, "verify.locked", "verification_locked", minutes=minutes)
 
-    def _ask_to_verify(self, ctx: SkillContext, verifier: Verifier, intent: str,
-                       number: str | None, latest: bool) -> Reply:
+    def _ask_to_verify(
+        self, ctx: SkillContext, verifier: Verifier, intent: str, number: str | None, latest: bool
+    ) -> Reply:
         ctx.state.park(intent, number, latest)
         locked = self._locked_reply(ctx, verifier)
         if locked:
             return locked
         ctx.state.awaiting = "email"
-        tab = {"change_item": "edit", "change_address": "edit", "cancel_order": "cancel",
-               "order_status": "track"}[intent]
+        tab = {
+            "change_item": "edit",
+            "change_address": "edit",
+            "cancel_order": "cancel",
+            "order_status": "track",
+            "exchange": "return",
+        }[intent]
         target = f"/hub/orders/{number}/{tab}" if number else "/hub"
         url = f"{ctx.base_url}/hub/sign-in?next={target}"
-        return Reply(intent, skill_of(intent), "needs_sign_in",
-                     [blocks.sign_in(ctx.words.t("verify.ask_email"), url)])
+        return Reply(
+            intent,
+            skill_of(intent),
+            "needs_sign_in",
+            [blocks.sign_in(ctx.words.t("verify.ask_email"), url)],
+        )
 
-    def _send_code(self, ctx: SkillContext, verifier: Verifier, conv: models.Conversation,
-                   email: str, client_key: str) -> Reply:
+    def _send_code(
+        self,
+        ctx: SkillContext,
+        verifier: Verifier,
+        conv: models.Conversation,
+        email: str,
+        client_key: str,
+    ) -> Reply:
         locked = self._locked_reply(ctx, verifier)
         if locked:
             return locked
         if verifier.request_code(conv, email, client_key, ctx.words) == CodeRequest.LIMITED:
             return self._reply_verify(ctx, "verify.rate_limited", "rate_limited")
         ctx.state.awaiting, ctx.state.code_address = "code", email
-        reply = self._reply_verify(ctx, "verify.code_sent", "code_sent", email=email,
-                                   minutes=self.settings.code_ttl_minutes)
+        reply = self._reply_verify(
+            ctx,
+            "verify.code_sent",
+            "code_sent",
+            email=email,
+            minutes=self.settings.code_ttl_minutes,
+        )
         w = ctx.words
-        reply.blocks.append(blocks.buttons(blocks.button(w.t("verify.resend"), "verify:resend"),
-                                           blocks.button(w.t("verify.other_email"),
-                                                         "verify:other_email")))
+        reply.blocks.append(
+            blocks.buttons(
+                blocks.button(w.t("verify.resend"), "verify:resend"),
+                blocks.button(w.t("verify.other_email"), "verify:other_email"),
+            )
+        )
         return reply
 
-    def _check_code(self, ctx: SkillContext, verifier: Verifier, conv: models.Conversation,
-                    code: str) -> Reply:
+    def _check_code(
+        self, ctx: SkillContext, verifier: Verifier, conv: models.Conversation, code: str
+    ) -> Reply:
         st = ctx.state
         result, customer_id = verifier.check_code(conv, st, code)
         if result == CodeCheck.OK and customer_id is not None:
@@ -234,8 +326,12 @@ class Agent:
             done = ctx.words.t("verify.done", name=customer.first_name if customer else "")
             intent, number, latest = st.unpark()
             if intent is None:
-                return Reply("verification", "fallback", "verified",
-                             [blocks.text(f"{done} {ctx.words.t('verify.what_next')}")])
+                return Reply(
+                    "verification",
+                    "fallback",
+                    "verified",
+                    [blocks.text(f"{done} {ctx.words.t('verify.what_next')}")],
+                )
             reply = self._dispatch(ctx, intent, number, latest)
             reply.blocks.insert(0, blocks.text(done))
             return reply
@@ -244,8 +340,9 @@ class Agent:
             return self._reply_verify(ctx, "verify.wrong_code", "code_wrong", left=left)
         if result == CodeCheck.EXPIRED:
             reply = self._reply_verify(ctx, "verify.expired", "code_expired")
-            reply.blocks.append(blocks.buttons(blocks.button(ctx.words.t("verify.resend"),
-                                                             "verify:resend")))
+            reply.blocks.append(
+                blocks.buttons(blocks.button(ctx.words.t("verify.resend"), "verify:resend"))
+            )
             return reply
         if result == CodeCheck.LOCKED:
             locked = self._locked_reply(ctx, verifier)
@@ -256,8 +353,14 @@ class Agent:
 
     # -- buttons -------------------------------------------------------------------------
 
-    def _on_action(self, ctx: SkillContext, verifier: Verifier, conv: models.Conversation,
-                   action: str, client_key: str) -> Reply:
+    def _on_action(
+        self,
+        ctx: SkillContext,
+        verifier: Verifier,
+        conv: models.Conversation,
+        action: str,
+        client_key: str,
+    ) -> Reply:
         st = ctx.state
         if action == "verify:resend" and st.code_address:
             return self._send_code(ctx, verifier, conv, st.code_address, client_key)
@@ -266,8 +369,9 @@ class Agent:
             return self._reply_verify(ctx, "verify.ask_email", "needs_sign_in")
         if action.startswith("order:"):
             intent, _, _ = st.unpark()
-            return self._dispatch(ctx, intent or "order_status", action.split(":", 1)[1], False,
-                                  verifier)
+            return self._dispatch(
+                ctx, intent or "order_status", action.split(":", 1)[1], False, verifier
+            )
         if action in (YES, NO):
             reply, status = answer_handoff_choice(ctx, action == YES)
             if status:
@@ -285,5 +389,8 @@ def _strip_entities(text: str, ents: Entities) -> str:
     out = text.lower()
     for value in (*ents.emails, *ents.order_numbers, *ents.numbers, *ents.codes):
         out = out.replace(value, " ")
-    return re.sub(r"(?i)\b(order|bestellung|bestelling|beställning|commande|pedido|nr|no)\b",
-                  " ", out.replace("#", " "))
+    return re.sub(
+        r"(?i)\b(order|bestellung|bestelling|beställning|commande|pedido|nr|no)\b",
+        " ",
+        out.replace("#", " "),
+    )

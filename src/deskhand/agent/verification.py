@@ -58,41 +58,62 @@ class Verifier:
 
     def _recent(self, column: object, value: str) -> int:
         since = self.now - timedelta(hours=1)
-        return int(self.session.scalar(
-            select(func.count()).select_from(models.VerificationCode).where(
-                models.VerificationCode.brand_id == self.brand.id,
-                column == value,  # type: ignore[operator]
-                models.VerificationCode.created_at >= since,
+        return int(
+            self.session.scalar(
+                select(func.count())
+                .select_from(models.VerificationCode)
+                .where(
+                    models.VerificationCode.brand_id == self.brand.id,
+                    column == value,  # type: ignore[operator]
+                    models.VerificationCode.created_at >= since,
+                )
             )
-        ) or 0)
+            or 0
+        )
 
     def request_code(
         self, conversation: models.Conversation, email: str, client_key: str, words: Wording
     ) -> CodeRequest:
         """Send a fresh code to `email` if it has an account; same outcome either way."""
         s = self.settings
-        if (self._recent(models.VerificationCode.address, email) >= s.codes_per_address_per_hour
-                or self._recent(models.VerificationCode.client_key, client_key)
-                >= s.codes_per_client_per_hour):
+        if (
+            self._recent(models.VerificationCode.address, email) >= s.codes_per_address_per_hour
+            or self._recent(models.VerificationCode.client_key, client_key)
+            >= s.codes_per_client_per_hour
+        ):
             return CodeRequest.LIMITED
-        customer = self.session.scalar(select(models.Customer).where(
-            models.Customer.brand_id == self.brand.id, models.Customer.email == email))
+        customer = self.session.scalar(
+            select(models.Customer).where(
+                models.Customer.brand_id == self.brand.id, models.Customer.email == email
+            )
+        )
         code = f"{secrets.randbelow(1_000_000):06d}"
         row = models.VerificationCode(
-            brand_id=self.brand.id, conversation_id=conversation.id,
-            customer_id=customer.id if customer else None, address=email,
-            client_key=client_key, code_hash=self._hash(conversation.id, code),
-            expires_at=self.now + timedelta(minutes=s.code_ttl_minutes), consumed_at=None,
+            brand_id=self.brand.id,
+            conversation_id=conversation.id,
+            customer_id=customer.id if customer else None,
+            address=email,
+            client_key=client_key,
+            code_hash=self._hash(conversation.id, code),
+            expires_at=self.now + timedelta(minutes=s.code_ttl_minutes),
+            consumed_at=None,
             created_at=self.now,
         )
         self.session.add(row)
         self.session.flush()
         if customer is not None:
-            enqueue(self.session, brand_id=self.brand.id, kind="email", recipient=email,
-                    subject=words.t("email.code_subject", brand=self.brand.name, code=code),
-                    body=words.t("email.code_body", code=code, minutes=s.code_ttl_minutes,
-                                 brand=self.brand.name),
-                    idempotency_key=f"verification:{row.id}", now=self.now)
+            enqueue(
+                self.session,
+                brand_id=self.brand.id,
+                kind="email",
+                recipient=email,
+                subject=words.t("email.code_subject", brand=self.brand.name, code=code),
+                body=words.t(
+                    "email.code_body", code=code, minutes=s.code_ttl_minutes, brand=self.brand.name
+                ),
+                idempotency_key=f"verification:{row.id}",
+                now=self.now,
+            )
         return CodeRequest.SENT
 
     def check_code(
@@ -103,8 +124,10 @@ class Verifier:
             return CodeCheck.LOCKED, None
         row = self.session.scalar(
             select(models.VerificationCode)
-            .where(models.VerificationCode.conversation_id == conversation.id,
-                   models.VerificationCode.consumed_at.is_(None))
+            .where(
+                models.VerificationCode.conversation_id == conversation.id,
+                models.VerificationCode.consumed_at.is_(None),
+            )
             .order_by(models.VerificationCode.id.desc())
             .limit(1)
         )

@@ -17,8 +17,9 @@ class Conversation:
 
     def send(self, text: str | None = None, action: str | None = None) -> tuple[int, Any]:
         body = {"text": text} if text is not None else {"action": action}
-        r = self.http.post(f"/api/v1/conversations/{self.id}/messages", json=body,
-                           headers=self.headers)
+        r = self.http.post(
+            f"/api/v1/conversations/{self.id}/messages", json=body, headers=self.headers
+        )
         return r.status_code, r.json()
 
 

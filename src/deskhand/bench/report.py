@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-HEADER = ("# Benchmarks\n\nFigures measured on the project's 2-core machine; machines are "
-          "shared and noisy, so read medians and ratios from one run.\n")
+HEADER = (
+    "# Benchmarks\n\nFigures measured on the project's 2-core machine; machines are "
+    "shared and noisy, so read medians and ratios from one run.\n"
+)
 
 
 def write_section(path: Path, title: str, body: str) -> None:

@@ -26,20 +26,62 @@ from deskhand.bench.report import write_section
 from deskhand.config import Settings
 
 SCRIPT: dict[str, list[str]] = {
-    "en": ["hi there", "how long does shipping to Germany take?",
-           "Can I change the size of my last order?", "ava@example.com", "<code>",
-           "and could I cancel order 1002 instead?", "can I add socks to my order?", "thanks!"],
-    "de": ["Hallo!", "Wie lange habe ich Zeit, eine Bestellung zu ändern?",
-           "Ich möchte meine Bestellung stornieren", "ben@example.com", "<code>",
-           "die Bestellung 1004 bitte", "Wo ist meine Bestellung?", "danke dir"],
-    "nl": ["hoi", "wat is jullie retourbeleid?", "kan ik mijn adres nog wijzigen?",
-           "ava@example.com", "<code>", "bestelling 1002", "bedankt"],
-    "sv": ["hej", "vilka betalsätt har ni?", "jag vill ändra storlek på min beställning",
-           "chloe@example.com", "<code>", "1007", "tack så mycket"],
-    "fr": ["bonjour", "annuler ma commande svp", "ben@example.com", "<code>",
-           "la commande 1006", "quels sont les délais de livraison ?", "merci"],
-    "es": ["hola", "quiero cambiar la talla de mi pedido 1001", "ava@example.com", "<code>",
-           "¿y puedo cancelarlo?", "¿cuánto tardan los reembolsos?", "gracias"],
+    "en": [
+        "hi there",
+        "how long does shipping to Germany take?",
+        "Can I change the size of my last order?",
+        "ava@example.com",
+        "<code>",
+        "and could I cancel order 1002 instead?",
+        "can I add socks to my order?",
+        "thanks!",
+    ],
+    "de": [
+        "Hallo!",
+        "Wie lange habe ich Zeit, eine Bestellung zu ändern?",
+        "Ich möchte meine Bestellung stornieren",
+        "ben@example.com",
+        "<code>",
+        "die Bestellung 1004 bitte",
+        "Wo ist meine Bestellung?",
+        "danke dir",
+    ],
+    "nl": [
+        "hoi",
+        "wat is jullie retourbeleid?",
+        "kan ik mijn adres nog wijzigen?",
+        "ava@example.com",
+        "<code>",
+        "bestelling 1002",
+        "bedankt",
+    ],
+    "sv": [
+        "hej",
+        "vilka betalsätt har ni?",
+        "jag vill ändra storlek på min beställning",
+        "chloe@example.com",
+        "<code>",
+        "1007",
+        "tack så mycket",
+    ],
+    "fr": [
+        "bonjour",
+        "annuler ma commande svp",
+        "ben@example.com",
+        "<code>",
+        "la commande 1006",
+        "quels sont les délais de livraison ?",
+        "merci",
+    ],
+    "es": [
+        "hola",
+        "quiero cambiar la talla de mi pedido 1001",
+        "ava@example.com",
+        "<code>",
+        "¿y puedo cancelarlo?",
+        "¿cuánto tardan los reembolsos?",
+        "gracias",
+    ],
 }
 EMAIL = re.compile(r"^\S+@\S+$")
 CODE = re.compile(r"\b\d{6}\b")
@@ -47,9 +89,14 @@ CODE = re.compile(r"\b\d{6}\b")
 
 def bench_settings(data_dir: Path) -> Settings:
     # The script verifies the same addresses many times: lift the per-address code limit.
-    return Settings(data_dir=data_dir, demo=True, codes_per_address_per_hour=100_000,
-                    codes_per_client_per_hour=100_000, messages_per_minute=100_000,
-                    conversations_per_minute=100_000)
+    return Settings(
+        data_dir=data_dir,
+        demo=True,
+        codes_per_address_per_hour=100_000,
+        codes_per_client_per_hour=100_000,
+        messages_per_minute=100_000,
+        conversations_per_minute=100_000,
+    )
 
 
 def run_script(client: InProcessClient, lang: str, timings: list[float]) -> None:
@@ -89,8 +136,9 @@ def http_throughput(settings: Settings, seconds: float, workers: int) -> dict[st
 
     port = free_port()
     settings = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
@@ -100,8 +148,7 @@ def http_throughput(settings: Settings, seconds: float, workers: int) -> dict[st
             break
         except httpx.HTTPError:
             time.sleep(0.1)
-    texts = [t for lines in SCRIPT.values() for t in lines
-             if t != "<code>" and not EMAIL.match(t)]
+    texts = [t for lines in SCRIPT.values() for t in lines if t != "<code>" and not EMAIL.match(t)]
     latencies: list[float] = []
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
@@ -113,9 +160,11 @@ def http_throughput(settings: Settings, seconds: float, workers: int) -> dict[st
             i = n
             while time.perf_counter() < deadline:
                 start = time.perf_counter()
-                r = http.post(f"/api/v1/conversations/{conv}/messages",
-                              json={"text": texts[i % len(texts)]},
-                              headers={"Authorization": f"Bearer {token}"})
+                r = http.post(
+                    f"/api/v1/conversations/{conv}/messages",
+                    json={"text": texts[i % len(texts)]},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
                 r.raise_for_status()
                 with lock:
                     latencies.append(time.perf_counter() - start)
@@ -127,9 +176,13 @@ def http_throughput(settings: Settings, seconds: float, workers: int) -> dict[st
     elapsed = time.perf_counter() - started
     server.should_exit = True
     thread.join(timeout=10)
-    return {"requests": len(latencies), "rps": len(latencies) / elapsed,
-            "p50_ms": 1000 * statistics.median(latencies),
-            "p99_ms": 1000 * percentile(latencies, 0.99), "workers": workers}
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * percentile(latencies, 0.99),
+        "workers": workers,
+    }
 
 
 def main(args: argparse.Namespace) -> int:
@@ -150,26 +203,31 @@ def main(args: argparse.Namespace) -> int:
         every = [t for ts in per_lang.values() for t in ts]
         http = http_throughput(settings, args.http_seconds, workers=4)
 
-    rows = [f"| {lang} | {len(ts)} | {1000 * statistics.median(ts):.1f} | "
-            f"{1000 * percentile(ts, 0.99):.1f} |" for lang, ts in per_lang.items()]
+    rows = [
+        f"| {lang} | {len(ts)} | {1000 * statistics.median(ts):.1f} | "
+        f"{1000 * percentile(ts, 0.99):.1f} |"
+        for lang, ts in per_lang.items()
+    ]
     p50, p99 = 1000 * statistics.median(every), 1000 * percentile(every, 0.99)
-    body = "\n".join([
-        f"Measured {datetime.now(UTC):%Y-%m-%d} on this machine "
-        f"({args.rounds} rounds of the fixed script in six languages; "
-        "SQLite demo database; one POST /messages through the app in process).",
-        "",
-        "| language | turns | p50 ms | p99 ms |",
-        "|---|---|---|---|",
-        *rows,
-        f"| **all** | {len(every)} | **{p50:.1f}** | **{p99:.1f}** |",
-        "",
-        "Targets: p50 <= 15 ms, p99 <= 40 ms.",
-        "",
-        f"HTTP against a local uvicorn server ({http['workers']} client threads, "
-        f"{args.http_seconds:.0f} s, one process): {http['requests']} requests, "
-        f"**{http['rps']:.0f} req/s**, p50 {http['p50_ms']:.1f} ms, "
-        f"p99 {http['p99_ms']:.1f} ms.",
-    ])
+    body = "\n".join(
+        [
+            f"Measured {datetime.now(UTC):%Y-%m-%d} on this machine "
+            f"({args.rounds} rounds of the fixed script in six languages; "
+            "SQLite demo database; one POST /messages through the app in process).",
+            "",
+            "| language | turns | p50 ms | p99 ms |",
+            "|---|---|---|---|",
+            *rows,
+            f"| **all** | {len(every)} | **{p50:.1f}** | **{p99:.1f}** |",
+            "",
+            "Targets: p50 <= 15 ms, p99 <= 40 ms.",
+            "",
+            f"HTTP against a local uvicorn server ({http['workers']} client threads, "
+            f"{args.http_seconds:.0f} s, one process): {http['requests']} requests, "
+            f"**{http['rps']:.0f} req/s**, p50 {http['p50_ms']:.1f} ms, "
+            f"p99 {http['p99_ms']:.1f} ms.",
+        ]
+    )
     print(body)
     write_section(Path(args.out), "Turn latency (`deskhand bench turns`)", body)
     return 0

@@ -22,8 +22,9 @@ def render_plain(blocks: list[dict[str, Any]]) -> str:
         elif kind == "order_card":
             lines.append(_card(b))
         elif kind == "sources":
-            lines.append("Sources: " + "; ".join(f"{a['title']} ({a['url']})"
-                                                 for a in b["articles"]))
+            lines.append(
+                "Sources: " + "; ".join(f"{a['title']} ({a['url']})" for a in b["articles"])
+            )
     return "\n".join(lines)
 
 
@@ -32,8 +33,9 @@ def _card(block: dict[str, Any]) -> str:
     out = [f"┌ Order #{order['number']} · {order['status'].replace('_', ' ')}"]
     for item in order["items"]:
         mark = "✎" if item["editable"] else " "
-        out.append(f"│ {mark} {item['quantity']}× {item['title']} ({item['variant']}) "
-                   f"· {item['status']}")
+        out.append(
+            f"│ {mark} {item['quantity']}× {item['title']} ({item['variant']}) · {item['status']}"
+        )
     for s in order["shipments"]:
         eta = f", ETA {s['eta']}" if s.get("eta") else ""
         out.append(f"│ ⛟ {s['carrier']} {s['tracking_number']} · {s['status']}{eta}")

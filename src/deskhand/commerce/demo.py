@@ -28,19 +28,48 @@ DEMO_POLICY = PolicyRules(
 )
 
 ADDRESSES = {
-    "ava": {"name": "Ava Jansen", "line1": "Keizersgracht 12", "city": "Amsterdam",
-            "postcode": "1015 CS", "country": "NL"},
-    "ben": {"name": "Ben Müller", "line1": "Torstraße 101", "city": "Berlin",
-            "postcode": "10119", "country": "DE"},
-    "chloe": {"name": "Chloé Lefèvre", "line1": "12 rue de la République", "city": "Lyon",
-              "postcode": "69002", "country": "FR"},
+    "ava": {
+        "name": "Ava Jansen",
+        "line1": "Keizersgracht 12",
+        "city": "Amsterdam",
+        "postcode": "1015 CS",
+        "country": "NL",
+    },
+    "ben": {
+        "name": "Ben Müller",
+        "line1": "Torstraße 101",
+        "city": "Berlin",
+        "postcode": "10119",
+        "country": "DE",
+    },
+    "chloe": {
+        "name": "Chloé Lefèvre",
+        "line1": "12 rue de la République",
+        "city": "Lyon",
+        "postcode": "69002",
+        "country": "FR",
+    },
 }
 
 
-def _item(title: str, variant: str, sku: str, price: int, status: str = "unfulfilled",
-          quantity: int = 1, **flags: bool) -> dict[str, Any]:
-    return {"title": title, "variant": variant, "sku": sku, "unit_price": price,
-            "status": status, "quantity": quantity, **flags}
+def _item(
+    title: str,
+    variant: str,
+    sku: str,
+    price: int,
+    status: str = "unfulfilled",
+    quantity: int = 1,
+    **flags: bool,
+) -> dict[str, Any]:
+    return {
+        "title": title,
+        "variant": variant,
+        "sku": sku,
+        "unit_price": price,
+        "status": status,
+        "quantity": quantity,
+        **flags,
+    }
 
 
 def _postnl(code: str, postcode: str) -> str:
@@ -56,70 +85,170 @@ def demo_orders(now: datetime) -> list[dict[str, Any]]:
     today = now.date()
     ago = lambda **kw: now - timedelta(**kw)  # noqa: E731
     return [
-        {"customer": "ava", "number": "1001", "placed_at": ago(minutes=20), "items": [
-            _item("Trail Jacket", "M / Navy", "TJ-M-NVY", 18900),
-            _item("Merino Beanie", "Charcoal", "MB-CHR", 3500),
-        ], "shipments": []},
-        {"customer": "ava", "number": "1002", "placed_at": ago(minutes=90), "items": [
-            _item("Trail Jacket", "L / Olive", "TJ-L-OLV", 18900, "shipped", shipment=0),
-            _item("Wool Socks", "EU 39-42 / Grey", "WS-3942-GRY", 1900, quantity=2),
-        ], "shipments": [
-            {"carrier": "PostNL", "tracking_number": "3SFJF0012345678",
-             "tracking_url": _postnl("3SFJF0012345678", "1015 CS"), "status": "in_transit",
-             "shipped_at": ago(minutes=30), "eta": today + timedelta(days=1),
-             "delivered_at": None},
-        ]},
-        {"customer": "ava", "number": "1003", "placed_at": ago(days=12, hours=3), "items": [
-            _item("Canvas Tote", "Natural", "CT-NAT", 4500, "delivered", shipment=0),
-        ], "shipments": [
-            {"carrier": "PostNL", "tracking_number": "3SFJF0011112222",
-             "tracking_url": _postnl("3SFJF0011112222", "1015 CS"), "status": "delivered",
-             "shipped_at": ago(days=11), "eta": (now - timedelta(days=10)).date(),
-             "delivered_at": ago(days=10)},
-        ]},
-        {"customer": "ben", "number": "1004", "placed_at": ago(hours=3), "items": [
-            _item("Trail Jacket", "XL / Black", "TJ-XL-BLK", 18900),
-            _item("Wool Socks", "EU 43-46 / Grey", "WS-4346-GRY", 1900),
-        ], "shipments": []},
-        {"customer": "ben", "number": "1005", "placed_at": ago(days=47), "items": [
-            _item("Fleece Pullover", "M / Grey", "FP-M-GRY", 7900, "delivered", shipment=0),
-        ], "shipments": [
-            {"carrier": "DHL", "tracking_number": "JJD000390007771",
-             "tracking_url": _dhl("JJD000390007771"), "status": "delivered",
-             "shipped_at": ago(days=46), "eta": (now - timedelta(days=45)).date(),
-             "delivered_at": ago(days=45)},
-        ]},
-        {"customer": "ben", "number": "1006", "placed_at": ago(minutes=10), "items": [
-            _item("Personalised Enamel Mug", "Engraved: BEN", "EM-PERS", 2400,
-                  personalised=True),
-            _item("Travel Kettle", "Steel", "TK-STL", 5900),
-        ], "shipments": []},
-        {"customer": "chloe", "number": "1007", "placed_at": ago(minutes=30), "items": [
-            _item("Expedition Parka", "S / Red (pre-order, ships in March)", "EP-S-RED",
-                  34900, preorder=True),
-        ], "shipments": [], "tags": ["preorder"]},
-        {"customer": "chloe", "number": "1008", "placed_at": ago(days=5, hours=1),
-         "cancelled_at": ago(days=5), "items": [
-            _item("Rain Hat", "Yellow", "RH-YLW", 2900, "cancelled"),
-        ], "shipments": []},
-        {"customer": "chloe", "number": "1009", "placed_at": ago(days=3), "items": [
-            _item("Merino Beanie", "Navy", "MB-NVY", 3500, "shipped", shipment=0),
-            _item("Wool Socks", "EU 36-38 / Navy", "WS-3638-NVY", 1900, "shipped", shipment=0),
-        ], "shipments": [
-            {"carrier": "DHL", "tracking_number": "JJD000390012345",
-             "tracking_url": _dhl("JJD000390012345"), "status": "in_transit",
-             "shipped_at": ago(days=2), "eta": today + timedelta(days=1), "delivered_at": None},
-        ]},
-        {"customer": "chloe", "number": "1010", "placed_at": ago(days=9), "items": [
-            _item("Fleece Pullover", "S / Green (final sale)", "FP-S-GRN", 5900, "delivered",
-                  shipment=0, final_sale=True),
-            _item("Rain Hat", "Yellow", "RH-YLW", 2900, "delivered", shipment=0),
-        ], "shipments": [
-            {"carrier": "DHL", "tracking_number": "JJD000390054321",
-             "tracking_url": _dhl("JJD000390054321"), "status": "delivered",
-             "shipped_at": ago(days=7), "eta": (now - timedelta(days=5)).date(),
-             "delivered_at": ago(days=5)},
-        ]},
+        {
+            "customer": "ava",
+            "number": "1001",
+            "placed_at": ago(minutes=20),
+            "items": [
+                _item("Trail Jacket", "M / Navy", "TJ-M-NVY", 18900),
+                _item("Merino Beanie", "Charcoal", "MB-CHR", 3500),
+            ],
+            "shipments": [],
+        },
+        {
+            "customer": "ava",
+            "number": "1002",
+            "placed_at": ago(minutes=90),
+            "items": [
+                _item("Trail Jacket", "L / Olive", "TJ-L-OLV", 18900, "shipped", shipment=0),
+                _item("Wool Socks", "EU 39-42 / Grey", "WS-3942-GRY", 1900, quantity=2),
+            ],
+            "shipments": [
+                {
+                    "carrier": "PostNL",
+                    "tracking_number": "3SFJF0012345678",
+                    "tracking_url": _postnl("3SFJF0012345678", "1015 CS"),
+                    "status": "in_transit",
+                    "shipped_at": ago(minutes=30),
+                    "eta": today + timedelta(days=1),
+                    "delivered_at": None,
+                },
+            ],
+        },
+        {
+            "customer": "ava",
+            "number": "1003",
+            "placed_at": ago(days=12, hours=3),
+            "items": [
+                _item("Canvas Tote", "Natural", "CT-NAT", 4500, "delivered", shipment=0),
+            ],
+            "shipments": [
+                {
+                    "carrier": "PostNL",
+                    "tracking_number": "3SFJF0011112222",
+                    "tracking_url": _postnl("3SFJF0011112222", "1015 CS"),
+                    "status": "delivered",
+                    "shipped_at": ago(days=11),
+                    "eta": (now - timedelta(days=10)).date(),
+                    "delivered_at": ago(days=10),
+                },
+            ],
+        },
+        {
+            "customer": "ben",
+            "number": "1004",
+            "placed_at": ago(hours=3),
+            "items": [
+                _item("Trail Jacket", "XL / Black", "TJ-XL-BLK", 18900),
+                _item("Wool Socks", "EU 43-46 / Grey", "WS-4346-GRY", 1900),
+            ],
+            "shipments": [],
+        },
+        {
+            "customer": "ben",
+            "number": "1005",
+            "placed_at": ago(days=47),
+            "items": [
+                _item("Fleece Pullover", "M / Grey", "FP-M-GRY", 7900, "delivered", shipment=0),
+            ],
+            "shipments": [
+                {
+                    "carrier": "DHL",
+                    "tracking_number": "JJD000390007771",
+                    "tracking_url": _dhl("JJD000390007771"),
+                    "status": "delivered",
+                    "shipped_at": ago(days=46),
+                    "eta": (now - timedelta(days=45)).date(),
+                    "delivered_at": ago(days=45),
+                },
+            ],
+        },
+        {
+            "customer": "ben",
+            "number": "1006",
+            "placed_at": ago(minutes=10),
+            "items": [
+                _item(
+                    "Personalised Enamel Mug", "Engraved: BEN", "EM-PERS", 2400, personalised=True
+                ),
+                _item("Travel Kettle", "Steel", "TK-STL", 5900),
+            ],
+            "shipments": [],
+        },
+        {
+            "customer": "chloe",
+            "number": "1007",
+            "placed_at": ago(minutes=30),
+            "items": [
+                _item(
+                    "Expedition Parka",
+                    "S / Red (pre-order, ships in March)",
+                    "EP-S-RED",
+                    34900,
+                    preorder=True,
+                ),
+            ],
+            "shipments": [],
+            "tags": ["preorder"],
+        },
+        {
+            "customer": "chloe",
+            "number": "1008",
+            "placed_at": ago(days=5, hours=1),
+            "cancelled_at": ago(days=5),
+            "items": [
+                _item("Rain Hat", "Yellow", "RH-YLW", 2900, "cancelled"),
+            ],
+            "shipments": [],
+        },
+        {
+            "customer": "chloe",
+            "number": "1009",
+            "placed_at": ago(days=3),
+            "items": [
+                _item("Merino Beanie", "Navy", "MB-NVY", 3500, "shipped", shipment=0),
+                _item("Wool Socks", "EU 36-38 / Navy", "WS-3638-NVY", 1900, "shipped", shipment=0),
+            ],
+            "shipments": [
+                {
+                    "carrier": "DHL",
+                    "tracking_number": "JJD000390012345",
+                    "tracking_url": _dhl("JJD000390012345"),
+                    "status": "in_transit",
+                    "shipped_at": ago(days=2),
+                    "eta": today + timedelta(days=1),
+                    "delivered_at": None,
+                },
+            ],
+        },
+        {
+            "customer": "chloe",
+            "number": "1010",
+            "placed_at": ago(days=9),
+            "items": [
+                _item(
+                    "Fleece Pullover",
+                    "S / Green (final sale)",
+                    "FP-S-GRN",
+                    5900,
+                    "delivered",
+                    shipment=0,
+                    final_sale=True,
+                ),
+                _item("Rain Hat", "Yellow", "RH-YLW", 2900, "delivered", shipment=0),
+            ],
+            "shipments": [
+                {
+                    "carrier": "DHL",
+                    "tracking_number": "JJD000390054321",
+                    "tracking_url": _dhl("JJD000390054321"),
+                    "status": "delivered",
+                    "shipped_at": ago(days=7),
+                    "eta": (now - timedelta(days=5)).date(),
+                    "delivered_at": ago(days=5),
+                },
+            ],
+        },
     ]
 
 
@@ -134,24 +263,41 @@ CUSTOMERS = {
 def seed_demo_store(session: Session, now: datetime) -> models.Brand:
     """Create the demo brand, its customers and orders. Call on an empty database."""
     brand = models.Brand(
-        slug=DEMO_SLUG, name="Fjord & Finch", currency="EUR", timezone="Europe/Amsterdam",
-        languages=DEMO_LANGUAGES, default_language="en", policy=DEMO_POLICY.to_json(),
-        shop_url="/demo/shop", created_at=now,
+        slug=DEMO_SLUG,
+        name="Fjord & Finch",
+        currency="EUR",
+        timezone="Europe/Amsterdam",
+        languages=DEMO_LANGUAGES,
+        default_language="en",
+        policy=DEMO_POLICY.to_json(),
+        shop_url="/demo/shop",
+        created_at=now,
     )
     session.add(brand)
     session.flush()
     customers: dict[str, models.Customer] = {}
     for key, (email, first, last, phone) in CUSTOMERS.items():
-        customers[key] = models.Customer(brand_id=brand.id, email=email, first_name=first,
-                                         last_name=last, phone=phone, created_at=now)
+        customers[key] = models.Customer(
+            brand_id=brand.id,
+            email=email,
+            first_name=first,
+            last_name=last,
+            phone=phone,
+            created_at=now,
+        )
         session.add(customers[key])
     session.flush()
     for spec in demo_orders(now):
         cust = spec["customer"]
         order = models.Order(
-            brand_id=brand.id, customer_id=customers[cust].id, number=spec["number"],
-            placed_at=spec["placed_at"], currency="EUR", cancelled_at=spec.get("cancelled_at"),
-            shipping_address=ADDRESSES[cust], tags=spec.get("tags", []),
+            brand_id=brand.id,
+            customer_id=customers[cust].id,
+            number=spec["number"],
+            placed_at=spec["placed_at"],
+            currency="EUR",
+            cancelled_at=spec.get("cancelled_at"),
+            shipping_address=ADDRESSES[cust],
+            tags=spec.get("tags", []),
         )
         shipments = [models.Shipment(brand_id=brand.id, **s) for s in spec["shipments"]]
         order.shipments = shipments
@@ -160,8 +306,13 @@ def seed_demo_store(session: Session, now: datetime) -> models.Brand:
         for pos, item in enumerate(spec["items"]):
             fields = dict(item)
             ship = fields.pop("shipment", None)
-            order.items.append(models.LineItem(
-                brand_id=brand.id, position=pos,
-                shipment_id=shipments[ship].id if ship is not None else None, **fields))
+            order.items.append(
+                models.LineItem(
+                    brand_id=brand.id,
+                    position=pos,
+                    shipment_id=shipments[ship].id if ship is not None else None,
+                    **fields,
+                )
+            )
     session.flush()
     return brand

@@ -124,7 +124,9 @@ def _in_window(start: datetime, length: timedelta, now: datetime) -> bool:
     return now < start + length
 
 
-def item_editability(item: LineItem, order: Order, rules: PolicyRules, now: datetime) -> ItemVerdict:
+def item_editability(
+    item: LineItem, order: Order, rules: PolicyRules, now: datetime
+) -> ItemVerdict:
     """Decide whether one line item may still be changed, and if not, why."""
     if order.cancelled_at is not None or item.status == ItemStatus.CANCELLED:
         return ItemVerdict(item, False, Why.CANCELLED)

@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -49,134 +49,230 @@ def _token_hash(token: str) -> str:
 def _limit(state: AppState, bucket: str, key: str, limit: int, per: float) -> None:
     wait = state.limiter.hit(bucket, key, limit, per)
     if wait:
-        raise Problem(429, "Too many requests", "Slow down and try again shortly.",
-                      headers={"Retry-After": str(int(wait) + 1)})
+        raise Problem(
+            429,
+            "Too many requests",
+            "Slow down and try again shortly.",
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
 
 
-def _check_size(request: Request) -> None:
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-        raise Problem(413, "Request too large", f"Bodies are limited to {MAX_BODY_BYTES} bytes.")
-
-
-def _conversation(session: Session, conversation_id: str,
-                  authorization: str | None) -> models.Conversation:
-    conv = session.get(models.Conversation, conversation_id)
+def _conversation(
+    session: Session, conversation_id: str, authorization: str | None
+) -> models.Conversation:
+    conv = session.get(models.Conversation, conversation_id) if _is_uuid(conversation_id) else None
     if conv is None:
         raise Problem(404, "Conversation not found", "No conversation has this id.")
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not token:
-        raise Problem(401, "Missing token", "Send 'Authorization: Bearer <token>'.",
-                      headers={"WWW-Authenticate": "Bearer"})
+        raise Problem(
+            401,
+            "Missing token",
+            "Send 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     if not hmac.compare_digest(conv.token_hash, _token_hash(token.strip())):
-        raise Problem(401, "Invalid token", "This token does not belong to this conversation.",
-                      headers={"WWW-Authenticate": "Bearer"})
+        raise Problem(
+            401,
+            "Invalid token",
+            "This token does not belong to this conversation.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return conv
 
 
+def _is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def _no_nul(value: str | None) -> str | None:
+    """PostgreSQL text cannot hold NUL; no real slug, address or message needs one."""
+    return value.replace("\x00", "") if value is not None else None
+
+
 def _status(conv: models.Conversation) -> ConversationState:
-    return ConversationState(status=conv.status, language=conv.language,
-                             verified=conv.customer_id is not None)
+    return ConversationState(
+        status=conv.status, language=conv.language, verified=conv.customer_id is not None
+    )
 
 
-@router.post("/conversations", status_code=201, response_model=CreatedConversation,
-             dependencies=[Depends(_check_size)])
-def create_conversation(body: CreateConversation, state: State,
-                        client: ClientKey) -> CreatedConversation:
+@router.post("/conversations", status_code=201, response_model=CreatedConversation)
+def create_conversation(
+    body: CreateConversation, state: State, client: ClientKey
+) -> CreatedConversation:
     """Start a conversation; the token is the bearer credential for it alone."""
     s = state.settings
     _limit(state, "conversations", client, s.conversations_per_minute, 60)
     with transaction(state.sessions) as session:
         query = select(models.Brand)
-        query = (query.where(models.Brand.slug == body.brand) if body.brand
-                 else query.order_by(models.Brand.id).limit(1))
+        query = (
+            query.where(models.Brand.slug == _no_nul(body.brand))
+            if body.brand
+            else query.order_by(models.Brand.id).limit(1)
+        )
         brand = session.scalar(query)
         if brand is None:
             raise Problem(404, "Brand not found", f"No brand is called {body.brand!r}.")
         if body.locale is not None and body.locale.split("-")[0].lower() not in brand.languages:
-            raise Problem(422, "Unsupported locale",
-                          f"This brand speaks {', '.join(brand.languages)}.")
+            raise Problem(
+                422, "Unsupported locale", f"This brand speaks {', '.join(brand.languages)}."
+            )
         token = secrets.token_urlsafe(32)
         now = datetime.now(UTC)
         conv = models.Conversation(
-            id=str(uuid.uuid4()), brand_id=brand.id, channel=body.channel,
-            token_hash=_token_hash(token), status="open",
+            id=str(uuid.uuid4()),
+            brand_id=brand.id,
+            channel=body.channel,
+            token_hash=_token_hash(token),
+            status="open",
             language=(body.locale or brand.default_language).split("-")[0].lower(),
-            customer_id=None, verified_at=None, state={}, client_key=client,
-            created_at=now, updated_at=now,
+            customer_id=None,
+            verified_at=None,
+            state={},
+            client_key=client,
+            created_at=now,
+            updated_at=now,
         )
         session.add(conv)
-        record(session, brand.id, conv.id, "conversation.started", {"channel": body.channel},
-               now)
+        record(session, brand.id, conv.id, "conversation.started", {"channel": body.channel}, now)
     return CreatedConversation(id=conv.id, token=token)
 
 
-@router.post("/conversations/{conversation_id}/messages", response_model=TurnResponse,
-             dependencies=[Depends(_check_size)])
-def post_message(conversation_id: str, body: PostMessage, state: State, client: ClientKey,
-                 authorization: Annotated[str | None, Header()] = None) -> TurnResponse:
+@router.post("/conversations/{conversation_id}/messages", response_model=TurnResponse)
+def post_message(
+    conversation_id: str,
+    body: PostMessage,
+    state: State,
+    client: ClientKey,
+    authorization: Annotated[str | None, Header()] = None,
+) -> TurnResponse:
     """Send the shopper's text or button action; get the agent's replies."""
     s = state.settings
-    text = body.text.strip() if body.text is not None else None
+    text = _no_nul(body.text.strip()) if body.text is not None else None
     if text is not None and not text:
         raise Problem(422, "Empty message", "The message text is empty.")
     if text is not None and len(text) > s.max_message_chars:
-        raise Problem(413, "Message too long",
-                      f"Messages are limited to {s.max_message_chars} characters.")
+        raise Problem(
+            413, "Message too long", f"Messages are limited to {s.max_message_chars} characters."
+        )
     with transaction(state.sessions) as session:
         conv = _conversation(session, conversation_id, authorization)
         _limit(state, "messages", conv.id, s.messages_per_minute, 60)
         now = datetime.now(UTC)
-        seq = int(session.scalar(select(func.count()).select_from(models.Message).where(
-            models.Message.conversation_id == conv.id)) or 0)
-        session.add(models.Message(
-            id=str(uuid.uuid4()), brand_id=conv.brand_id, conversation_id=conv.id, seq=seq + 1,
-            role="shopper", channel=conv.channel, language=conv.language, text=text,
-            action=body.action, blocks=[], meta={}, created_at=now))
+        seq = int(
+            session.scalar(
+                select(func.count())
+                .select_from(models.Message)
+                .where(models.Message.conversation_id == conv.id)
+            )
+            or 0
+        )
+        session.add(
+            models.Message(
+                id=str(uuid.uuid4()),
+                brand_id=conv.brand_id,
+                conversation_id=conv.id,
+                seq=seq + 1,
+                role="shopper",
+                channel=conv.channel,
+                language=conv.language,
+                text=text,
+                action=body.action,
+                blocks=[],
+                meta={},
+                created_at=now,
+            )
+        )
         try:
-            reply = state.agent.take_turn(session, conv, text=text, action=body.action,
-                                          client_key=client, now=now, base_url=s.base_url)
+            reply = state.agent.take_turn(
+                session,
+                conv,
+                text=text,
+                action=body.action,
+                client_key=client,
+                now=now,
+                base_url=s.base_url,
+            )
         except UnknownAction as exc:
-            raise Problem(422, "Unknown action",
-                          f"{exc.args[0]!r} is not an action offered in this conversation.") \
-                from None
+            raise Problem(
+                422,
+                "Unknown action",
+                f"{exc.args[0]!r} is not an action offered in this conversation.",
+            ) from None
         session.flush()
         message = _save_reply(session, conv, reply, seq + 2, now)
         conv.updated_at = now
         return TurnResponse(messages=[message], conversation=_status(conv))
 
 
-def _save_reply(session: Session, conv: models.Conversation, reply: Reply, seq: int,
-                now: datetime) -> AgentMessage:
+def _save_reply(
+    session: Session, conv: models.Conversation, reply: Reply, seq: int, now: datetime
+) -> AgentMessage:
     meta = {"intent": reply.intent, "skill": reply.skill, "outcome": reply.outcome}
     row = models.Message(
-        id=str(uuid.uuid4()), brand_id=conv.brand_id, conversation_id=conv.id, seq=seq,
-        role="agent", channel=conv.channel, language=conv.language, text=None, action=None,
-        blocks=reply.blocks, meta=meta, created_at=now)
+        id=str(uuid.uuid4()),
+        brand_id=conv.brand_id,
+        conversation_id=conv.id,
+        seq=seq,
+        role="agent",
+        channel=conv.channel,
+        language=conv.language,
+        text=None,
+        action=None,
+        blocks=reply.blocks,
+        meta=meta,
+        created_at=now,
+    )
     session.add(row)
-    record(session, conv.brand_id, conv.id, "agent.replied",
-           {**meta, "channel": conv.channel, "language": conv.language}, now)
-    return AgentMessage(id=row.id, created_at=now, language=conv.language, blocks=reply.blocks,
-                        meta=Meta(**meta))
+    record(
+        session,
+        conv.brand_id,
+        conv.id,
+        "agent.replied",
+        {**meta, "channel": conv.channel, "language": conv.language},
+        now,
+    )
+    return AgentMessage(
+        id=row.id, created_at=now, language=conv.language, blocks=reply.blocks, meta=Meta(**meta)
+    )
 
 
 @router.get("/conversations/{conversation_id}", response_model=Transcript)
-def get_transcript(conversation_id: str, state: State,
-                   authorization: Annotated[str | None, Header()] = None) -> Transcript:
+def get_transcript(
+    conversation_id: str, state: State, authorization: Annotated[str | None, Header()] = None
+) -> Transcript:
     """The whole transcript, oldest first."""
     with transaction(state.sessions) as session:
         conv = _conversation(session, conversation_id, authorization)
-        rows = session.scalars(select(models.Message).where(
-            models.Message.conversation_id == conv.id).order_by(models.Message.seq))
+        rows = session.scalars(
+            select(models.Message)
+            .where(models.Message.conversation_id == conv.id)
+            .order_by(models.Message.seq)
+        )
         messages = [
             TranscriptMessage(
-                id=m.id, created_at=m.created_at, role=m.role, channel=m.channel,  # type: ignore[arg-type]
-                language=m.language, text=m.text, action=m.action, blocks=m.blocks,
-                meta=Meta(**m.meta) if m.meta else None)
+                id=m.id,
+                created_at=m.created_at,
+                role=m.role,
+                channel=m.channel,  # type: ignore[arg-type]
+                language=m.language,
+                text=m.text,
+                action=m.action,
+                blocks=m.blocks,
+                meta=Meta(**m.meta) if m.meta else None,
+            )
             for m in rows
         ]
-        return Transcript(id=conv.id, channel=conv.channel, created_at=conv.created_at,
-                          conversation=_status(conv), messages=messages)
+        return Transcript(
+            id=conv.id,
+            channel=conv.channel,
+            created_at=conv.created_at,
+            conversation=_status(conv),
+            messages=messages,
+        )
 
 
 @router.get("/dev/outbox", response_model=OutboxList, tags=["demo"])
@@ -185,7 +281,18 @@ def dev_outbox(state: State, to: str | None = None) -> OutboxList:
     if not state.settings.demo:
         raise Problem(404, "Not found", "The dev outbox exists only in demo mode.")
     with transaction(state.sessions) as session:
-        rows = messages_to(session, state.demo_brand_id(session), to)
-        return OutboxList(messages=[
-            OutboxItem(id=r.id, kind=r.kind, to=r.recipient, subject=r.subject, body=r.body,
-                       status=r.status, created_at=r.created_at) for r in rows])
+        rows = messages_to(session, state.demo_brand_id(session), _no_nul(to))
+        return OutboxList(
+            messages=[
+                OutboxItem(
+                    id=r.id,
+                    kind=r.kind,
+                    to=r.recipient,
+                    subject=r.subject,
+                    body=r.body,
+                    status=r.status,
+                    created_at=r.created_at,
+                )
+                for r in rows
+            ]
+        )

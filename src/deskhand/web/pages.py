@@ -53,12 +53,24 @@ def markdown_to_html(body: str) -> Markup:
 def index(request: Request, state: State) -> HTMLResponse:
     with transaction(state.sessions) as session:
         brand = session.scalar(select(models.Brand).order_by(models.Brand.id).limit(1))
-        articles = list(session.scalars(select(models.Article).where(
-            models.Article.brand_id == (brand.id if brand else 0)).order_by(models.Article.id)))
-    return templates.TemplateResponse(request, "index.html", {
-        "brand": brand, "articles": articles, "demo": state.settings.demo,
-        "customers": [c[0] for c in CUSTOMERS.values()], "base_url": state.settings.base_url,
-    })
+        articles = list(
+            session.scalars(
+                select(models.Article)
+                .where(models.Article.brand_id == (brand.id if brand else 0))
+                .order_by(models.Article.id)
+            )
+        )
+    return templates.TemplateResponse(
+        request,
+        "index.html",
+        {
+            "brand": brand,
+            "articles": articles,
+            "demo": state.settings.demo,
+            "customers": [c[0] for c in CUSTOMERS.values()],
+            "base_url": state.settings.base_url,
+        },
+    )
 
 
 @router.get("/help/{slug}", response_class=HTMLResponse)
@@ -69,6 +81,13 @@ def help_article(slug: str, request: Request, state: State) -> HTMLResponse:
         if article is None:
             raise Problem(404, "Article not found", "No help article has this address.")
         body = re.sub(r"^# .*\n", "", article.body, count=1)
-        return templates.TemplateResponse(request, "article.html", {
-            "title": article.title, "body": markdown_to_html(body),
-            "updated": article.updated_at.date().isoformat(), "lang": article.language})
+        return templates.TemplateResponse(
+            request,
+            "article.html",
+            {
+                "title": article.title,
+                "body": markdown_to_html(body),
+                "updated": article.updated_at.date().isoformat(),
+                "lang": article.language,
+            },
+        )

@@ -59,11 +59,11 @@ class Wording:
         hours, mins = divmod(minutes, 60)
         parts = []
         if hours:
-            parts.append(format_timedelta(timedelta(hours=hours), format="short",
-                                          locale=self.lang))
+            parts.append(format_timedelta(timedelta(hours=hours), format="short", locale=self.lang))
         if mins:
-            parts.append(format_timedelta(timedelta(minutes=mins), format="short",
-                                          locale=self.lang))
+            parts.append(
+                format_timedelta(timedelta(minutes=mins), format="short", locale=self.lang)
+            )
         return " ".join(parts)
 
     def span(self, span: timedelta) -> str:

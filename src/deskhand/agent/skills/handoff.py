@@ -14,12 +14,19 @@ def offer_handoff(
 ) -> Reply:
     """Say why the agent cannot resolve this and ask whether the shopper wants a person."""
     w = ctx.words
-    return Reply(intent=intent, skill=skill, outcome=outcome, blocks=[
-        blocks.text(reason),
-        blocks.handoff_prompt(w.t("handoff.offer"),
-                              blocks.button(w.t("handoff.yes"), YES),
-                              blocks.button(w.t("handoff.no"), NO)),
-    ])
+    return Reply(
+        intent=intent,
+        skill=skill,
+        outcome=outcome,
+        blocks=[
+            blocks.text(reason),
+            blocks.handoff_prompt(
+                w.t("handoff.offer"),
+                blocks.button(w.t("handoff.yes"), YES),
+                blocks.button(w.t("handoff.no"), NO),
+            ),
+        ],
+    )
 
 
 def cannot_help(ctx: SkillContext, intent: str) -> Reply:
@@ -30,7 +37,15 @@ def answer_handoff_choice(ctx: SkillContext, accepted: bool) -> tuple[Reply, str
     """The shopper's answer to the offer: (reply, new conversation status or None)."""
     w = ctx.words
     if accepted:
-        return Reply(intent="human_handoff", skill="handoff", outcome="handoff_requested",
-                     blocks=[blocks.text(w.t("handoff.requested"))]), "handoff_requested"
-    return Reply(intent="human_handoff", skill="handoff", outcome="handoff_declined",
-                 blocks=[blocks.text(w.t("handoff.declined"))]), None
+        return Reply(
+            intent="human_handoff",
+            skill="handoff",
+            outcome="handoff_requested",
+            blocks=[blocks.text(w.t("handoff.requested"))],
+        ), "handoff_requested"
+    return Reply(
+        intent="human_handoff",
+        skill="handoff",
+        outcome="handoff_declined",
+        blocks=[blocks.text(w.t("handoff.declined"))],
+    ), None

@@ -21,8 +21,12 @@ from deskhand.domain.policy import (
 )
 
 SKILL = "order_editing"
-CHANGE_WORDS = {"size": "change.size", "colour": "change.colour", "quantity": "change.quantity",
-                "address": "change.address"}
+CHANGE_WORDS = {
+    "size": "change.size",
+    "colour": "change.colour",
+    "quantity": "change.quantity",
+    "address": "change.address",
+}
 
 
 def _names(ctx: SkillContext, items: tuple[LineItem, ...] | list[LineItem]) -> str:
@@ -34,23 +38,32 @@ def after_shipping(ctx: SkillContext, order: Order) -> tuple[str, str, list[dict
     w = ctx.words
     days = ctx.rules.return_window_days
     if order.status != OrderStatus.DELIVERED:
-        return (w.t("returns.once_arrived", days=days), "routed_to_returns",
-                [hub_action(ctx, order, "track"), hub_action(ctx, order, "return")])
-    verdicts = [return_eligibility(i, order, ctx.rules, ctx.now) for i in order.items
-                if i.status.value == "delivered"]
+        return (
+            w.t("returns.once_arrived", days=days),
+            "routed_to_returns",
+            [hub_action(ctx, order, "track"), hub_action(ctx, order, "return")],
+        )
+    verdicts = [
+        return_eligibility(i, order, ctx.rules, ctx.now)
+        for i in order.items
+        if i.status.value == "delivered"
+    ]
     ok = [v for v in verdicts if v.ok]
-    excluded = [v.item for v in verdicts if v.why in (Why.FINAL_SALE, Why.GIFT_CARD,
-                                                       Why.PERSONALISED)]
+    excluded = [
+        v.item for v in verdicts if v.why in (Why.FINAL_SALE, Why.GIFT_CARD, Why.PERSONALISED)
+    ]
     parts: list[str] = []
     if ok:
         until = max(v.window_ends_at for v in ok if v.window_ends_at)
-        parts.append(w.t("returns.until", items=_names(ctx, [v.item for v in ok]),
-                         date=w.day(until)))
+        parts.append(
+            w.t("returns.until", items=_names(ctx, [v.item for v in ok]), date=w.day(until))
+        )
     else:
         ended = [v.window_ends_at for v in verdicts if v.why == Why.RETURN_WINDOW_PASSED]
         if ended:
-            parts.append(w.t("returns.window_ended", days=days,
-                             date=w.day(max(e for e in ended if e))))
+            parts.append(
+                w.t("returns.window_ended", days=days, date=w.day(max(e for e in ended if e)))
+            )
     if excluded:
         parts.append(w.t("returns.excluded", items=_names(ctx, excluded)))
     if ok:
@@ -79,39 +92,60 @@ def change_order(ctx: SkillContext, order: Order, intent: str) -> Reply:
         text.append(more)
     elif ed.verdict == EditVerdict.WINDOW_PASSED:
         reply.outcome = "not_eligible"
-        text.append(w.t("edit.window_passed", number=number, ago=ago,
-                        window=w.span(rules.change_window)))
+        text.append(
+            w.t("edit.window_passed", number=number, ago=ago, window=w.span(rules.change_window))
+        )
         terms = cancellation_terms(order, rules, ctx.now)
         if terms.allowed:
-            text.append(w.t("edit.can_still_cancel_fee", fee=w.money(terms.fee))
-                        if terms.fee.amount else w.t("edit.can_still_cancel_free"))
+            text.append(
+                w.t("edit.can_still_cancel_fee", fee=w.money(terms.fee))
+                if terms.fee.amount
+                else w.t("edit.can_still_cancel_free")
+            )
             actions.append(hub_action(ctx, order, "cancel"))
     else:
-        changes = w.items([w.t(CHANGE_WORDS[c]) for c in ("size", "colour", "quantity",
-                                                          "address")
-                           if c in rules.allowed_changes])
+        changes = w.items(
+            [
+                w.t(CHANGE_WORDS[c])
+                for c in ("size", "colour", "quantity", "address")
+                if c in rules.allowed_changes
+            ]
+        )
         left, until = w.duration(ed.time_left), w.clock(ed.window_ends_at)
         if ed.verdict == EditVerdict.EDITABLE:
-            text.append(w.t("edit.editable", number=number, ago=ago, left=left, until=until,
-                            changes=changes))
+            text.append(
+                w.t(
+                    "edit.editable", number=number, ago=ago, left=left, until=until, changes=changes
+                )
+            )
         elif ed.verdict == EditVerdict.PARTIALLY_EDITABLE:
-            text.append(w.t("edit.partial", number=number, items=_names(ctx, ed.editable_items),
-                            left=left, until=until, changes=changes))
+            text.append(
+                w.t(
+                    "edit.partial",
+                    number=number,
+                    items=_names(ctx, ed.editable_items),
+                    left=left,
+                    until=until,
+                    changes=changes,
+                )
+            )
         else:
             reply.outcome = "not_eligible"
         shipped = ed.items_because(Why.SHIPPED) + ed.items_because(Why.DELIVERED)
         if shipped:
             text.append(w.t("edit.already_shipped", items=_names(ctx, shipped)))
-        for why, key in ((Why.PERSONALISED, "edit.personalised"), (Why.PREORDER,
-                                                                     "edit.preorder")):
+        for why, key in ((Why.PERSONALISED, "edit.personalised"), (Why.PREORDER, "edit.preorder")):
             stuck = ed.items_because(why)
             if stuck:
                 text.append(w.t(key, items=_names(ctx, stuck)))
         if ed.verdict == EditVerdict.NOT_EDITABLE:
             terms = cancellation_terms(order, rules, ctx.now)
             if terms.allowed:
-                text.append(w.t("edit.can_still_cancel_free") if not terms.fee.amount
-                            else w.t("edit.can_still_cancel_fee", fee=w.money(terms.fee)))
+                text.append(
+                    w.t("edit.can_still_cancel_free")
+                    if not terms.fee.amount
+                    else w.t("edit.can_still_cancel_fee", fee=w.money(terms.fee))
+                )
                 actions.append(hub_action(ctx, order, "cancel"))
         else:
             actions.append(hub_action(ctx, order, "edit"))
@@ -144,28 +178,47 @@ def cancel_order(ctx: SkillContext, order: Order, intent: str = "cancel_order") 
             left, until = w.duration(terms.free_until - ctx.now), w.clock(terms.free_until)
             fee_clause = w.t("cancel.clause_free", left=left, until=until)
         else:
-            fee_clause = w.t("cancel.clause_fee", fee=w.money(terms.fee),
-                             window=w.span(rules.free_cancellation_window))
+            fee_clause = w.t(
+                "cancel.clause_fee",
+                fee=w.money(terms.fee),
+                window=w.span(rules.free_cancellation_window),
+            )
         if terms.verdict == CancelVerdict.PARTIAL:
-            text.append(w.t("cancel.partial", number=number,
-                            shipped=_names(ctx, terms.shipped_items),
-                            items=_names(ctx, terms.cancellable_items), clause=fee_clause,
-                            refund=refund))
+            text.append(
+                w.t(
+                    "cancel.partial",
+                    number=number,
+                    shipped=_names(ctx, terms.shipped_items),
+                    items=_names(ctx, terms.cancellable_items),
+                    clause=fee_clause,
+                    refund=refund,
+                )
+            )
         else:
-            text.append(w.t("cancel.possible", number=number, clause=fee_clause,
-                            refund=refund))
+            text.append(w.t("cancel.possible", number=number, clause=fee_clause, refund=refund))
         text.append(w.t("cancel.confirm_in_hub"))
         actions.append(hub_action(ctx, order, "cancel"))
-    reply.blocks = [blocks.text(" ".join(text)),
-                    order_card(ctx, order, editability_of(order, rules, ctx.now), actions)]
+    reply.blocks = [
+        blocks.text(" ".join(text)),
+        order_card(ctx, order, editability_of(order, rules, ctx.now), actions),
+    ]
     return reply
 
 
 def add_item(ctx: SkillContext, intent: str = "add_item") -> Reply:
     """Adding to an existing order is not supported: say so and suggest a new order."""
     w = ctx.words
-    return Reply(intent=intent, skill=SKILL, outcome="not_supported", blocks=[
-        blocks.text(w.t("add_item.not_supported")),
-        blocks.link(w.t("link.shop"), ctx.brand.shop_url if ctx.brand.shop_url.startswith("http")
-                    else f"{ctx.base_url}{ctx.brand.shop_url}"),
-    ])
+    return Reply(
+        intent=intent,
+        skill=SKILL,
+        outcome="not_supported",
+        blocks=[
+            blocks.text(w.t("add_item.not_supported")),
+            blocks.link(
+                w.t("link.shop"),
+                ctx.brand.shop_url
+                if ctx.brand.shop_url.startswith("http")
+                else f"{ctx.base_url}{ctx.brand.shop_url}",
+            ),
+        ],
+    )

