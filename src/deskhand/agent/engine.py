@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,9 +27,8 @@ from deskhand.agent.skills.orders import (
 from deskhand.agent.skills.policy import answer_policy
 from deskhand.agent.skills.smalltalk import smalltalk
 from deskhand.agent.state import DialogueState
-from deskhand.agent.understand.entities import Entities, extract_entities
-from deskhand.agent.understand.intents import classify
 from deskhand.agent.understand.language import detect_language
+from deskhand.agent.understand.reading import Reading, read_message
 from deskhand.agent.verification import CodeCheck, CodeRequest, Verifier
 from deskhand.commerce.embedded import EmbeddedStore
 from deskhand.config import Settings
@@ -45,12 +43,6 @@ POLICY_INTENTS = ("policy_changes", "policy_returns", "policy_shipping", "policy
 SMALLTALK = ("greeting", "thanks", "goodbye")
 # Below this the classifier is guessing; a wrong skill is worse than an honest "can't help".
 CONFIDENCE_FLOOR = 0.40
-_LATEST = re.compile(
-    r"\b(last|latest|most recent|recent|letzte[nrsm]?|neueste[nrsm]?|laatste|recentste|"
-    r"senaste|dernière|derniere|dernier|última|ultima|último|ultimo|reciente)\b",
-    re.IGNORECASE,
-)
-_LETTERS = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 
 
 class UnknownAction(ValueError):
@@ -82,6 +74,7 @@ class Agent:
         client_key: str,
         now: datetime,
         base_url: str,
+        reading: Reading | None = None,
     ) -> Reply:
         """Answer one shopper message or button press; updates the conversation in place."""
         brand = session.get_one(models.Brand, conversation.brand_id)
@@ -108,7 +101,8 @@ class Agent:
             reply = self._on_action(ctx, verifier, conversation, action, client_key)
         else:
             assert text is not None
-            reply = self._on_text(ctx, verifier, conversation, text, client_key)
+            reading = reading if reading is not None else read_message(text)
+            reply = self._on_text(ctx, verifier, conversation, reading, client_key)
         state.offered_actions = reply.actions()
         conversation.state = state.to_json()
         return reply
@@ -120,18 +114,15 @@ class Agent:
         ctx: SkillContext,
         verifier: Verifier,
         conv: models.Conversation,
-        text: str,
+        reading: Reading,
         client_key: str,
     ) -> Reply:
         st = ctx.state
-        ents = extract_entities(text)
+        ents = reading.entities
         if st.awaiting == "code" and ents.codes:
             return self._check_code(ctx, verifier, conv, ents.codes[0])
-        # A message that is only an email, a code or a number carries no intent to classify.
-        bare = not _LETTERS.search(_strip_entities(text, ents))
-        intent = None if bare else _intent_of(text)
-        number = (ents.order_numbers or ents.numbers or (None,))[0]
-        latest = bool(_LATEST.search(text))
+        intent = _intent_of(reading)
+        number, latest = reading.number, reading.latest
         verified = ctx.customer_id is not None
         if (
             ents.emails
@@ -380,17 +371,8 @@ class Agent:
         raise UnknownAction(action)
 
 
-def _intent_of(text: str) -> str:
-    guess = classify(text)
+def _intent_of(reading: Reading) -> str | None:
+    guess = reading.guess
+    if guess is None:
+        return None
     return guess.intent if guess.confidence >= CONFIDENCE_FLOOR else "other"
-
-
-def _strip_entities(text: str, ents: Entities) -> str:
-    out = text.lower()
-    for value in (*ents.emails, *ents.order_numbers, *ents.numbers, *ents.codes):
-        out = out.replace(value, " ")
-    return re.sub(
-        r"(?i)\b(order|bestellung|bestelling|beställning|commande|pedido|nr|no)\b",
-        " ",
-        out.replace("#", " "),
-    )

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deskhand.agent.engine import UnknownAction
+from deskhand.agent.understand.reading import read_message
 from deskhand.analytics.events import record
 from deskhand.db import models
 from deskhand.db.session import transaction
@@ -158,6 +159,8 @@ def post_message(
         raise Problem(
             413, "Message too long", f"Messages are limited to {s.max_message_chars} characters."
         )
+    # Reading the text (the embedding model) needs no database: keep it out of the transaction.
+    reading = read_message(text) if text is not None else None
     with transaction(state.sessions) as session:
         conv = _conversation(session, conversation_id, authorization)
         _limit(state, "messages", conv.id, s.messages_per_minute, 60)
@@ -195,6 +198,7 @@ def post_message(
                 client_key=client,
                 now=now,
                 base_url=s.base_url,
+                reading=reading,
             )
         except UnknownAction as exc:
             raise Problem(

@@ -26,6 +26,7 @@ _MARKERS: dict[str, tuple[str, ...]] = {
     ),
     "nl": (
         "hoi",
+        "ja",
         "dank je",
         "dankjewel",
         "bedankt",
@@ -37,7 +38,7 @@ _MARKERS: dict[str, tuple[str, ...]] = {
         "goedemorgen",
         "dag",
     ),
-    "sv": ("hej", "tack", "tack så mycket", "hejdå", "hej då", "ja tack", "nej", "snälla"),
+    "sv": ("hej", "tack", "tack så mycket", "hejdå", "hej då", "ja tack", "nej", "snälla", "ja"),
     "fr": (
         "bonjour",
         "salut",
