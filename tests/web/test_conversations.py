@@ -300,3 +300,29 @@ def test_openapi_describes_the_conversations_api(client: TestClient) -> None:
         "/api/v1/conversations/{conversation_id}",
         "/api/v1/dev/outbox",
     } <= set(spec["paths"])
+
+
+def test_without_the_customer_hub_order_editing_hands_off(client: TestClient, settings) -> None:
+    from deskhand.db import models
+
+    with client.app.state.deskhand.sessions() as session:
+        brand = session.query(models.Brand).one()
+        brand.policy = {**brand.policy, "hub_enabled": False}
+        session.commit()
+    reply = Chat(client).send(text="I need to cancel my order")
+    assert reply["meta"]["skill"] == "order_editing"
+    assert reply["meta"]["outcome"] == "handoff_offered"
+    assert block(reply, "handoff_prompt")["buttons"][0]["action"] == "handoff:yes"
+
+
+def test_asking_for_a_human_offers_one_before_handing_off(client: TestClient) -> None:
+    chat = Chat(client)
+    reply = chat.send(text="can I talk to a real person please")
+    assert reply["meta"] == {
+        "intent": "human_handoff",
+        "skill": "handoff",
+        "outcome": "handoff_offered",
+    }
+    declined = chat.send(action="handoff:no")
+    assert declined["meta"]["outcome"] == "handoff_declined"
+    assert chat.last["conversation"]["status"] == "open"

@@ -43,6 +43,7 @@ POLICY_INTENTS = ("policy_changes", "policy_returns", "policy_shipping", "policy
 SMALLTALK = ("greeting", "thanks", "goodbye")
 # Below this the classifier is guessing; a wrong skill is worse than an honest "can't help".
 CONFIDENCE_FLOOR = 0.40
+OFFERED_ACTIONS_KEPT = 20
 
 
 class UnknownAction(ValueError):
@@ -103,7 +104,9 @@ class Agent:
             assert text is not None
             reading = reading if reading is not None else read_message(text)
             reply = self._on_text(ctx, verifier, conversation, reading, client_key)
-        state.offered_actions = reply.actions()
+        # Buttons stay pressable a while: a widget shows them in the history.
+        recent = [a for a in state.offered_actions if a not in reply.actions()]
+        state.offered_actions = (reply.actions() + recent)[:OFFERED_ACTIONS_KEPT]
         conversation.state = state.to_json()
         return reply
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
-from fastapi.testclient import TestClient
+with warnings.catch_warnings():
+    # Starlette nudges towards httpx2; the in-process client works the same with httpx.
+    warnings.simplefilter("ignore")
+    from fastapi.testclient import TestClient
 
 from deskhand.config import Settings
 from deskhand.web.app import create_app
