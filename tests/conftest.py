@@ -177,3 +177,81 @@ def ava_verified(client: TestClient) -> Chat:
     c.send(text="I'd like to see my orders")
     c.verify("ava@example.com")
     return c
+
+
+# -- a real server and a real browser ---------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
+    """The demo app on a free port of 127.0.0.1 (SQLite, seeded now); yields its base URL."""
+    import threading
+    import time
+
+    import uvicorn
+
+    db = tmp_path / "live.db"
+    shutil.copy(sqlite_template, db)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    live_settings = Settings(
+        database_url=f"sqlite:///{db}",
+        data_dir=tmp_path,
+        demo=True,
+        secret_key=SECRET,
+        base_url=base,
+    )
+    engine = make_engine(live_settings.resolved_database_url())
+    with transaction(make_sessionmaker(engine)) as session:
+        now = datetime.now(UTC)
+        brand = seed_demo_store(session, now)
+        seed_demo_articles(session, brand.id, now)
+    engine.dispose()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(live_settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the live server did not start")
+        time.sleep(0.05)
+    yield base
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    if not Path(CHROMIUM).exists():
+        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{reason}; DESKHAND_REQUIRE_SERVICES=1 turns this skip into a failure")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()

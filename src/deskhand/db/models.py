@@ -219,3 +219,8 @@ class AnalyticsEvent(Base):
     name: Mapped[str] = mapped_column(String(64))
     props: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+
+
+# Each area keeps its tables in its own module; importing them here puts every table on
+# Base.metadata for Alembic and the tests.
+from deskhand.db import models_channels, models_hub, models_knowledge  # noqa: E402, F401

@@ -25,6 +25,7 @@ class SkillContext:
     base_url: str
     customer_id: int | None
     state: DialogueState
+    text: str = ""  # the shopper's message this turn ("" for a button press)
 
     def hub_url(self, number: str | None = None, tab: str | None = None) -> str:
         if number is None:
