@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deskhand.agent.conversations import start_conversation, take_turn, token_hash
 from deskhand.agent.engine import UnknownAction
 from deskhand.agent.understand.reading import read_message
-from deskhand.analytics.events import record
 from deskhand.db import models
 from deskhand.db.session import transaction
-from deskhand.domain.blocks import Reply
 from deskhand.jobs.outbox import messages_to
 from deskhand.web.deps import AppState, app_state, client_key
 from deskhand.web.problems import Problem
@@ -41,10 +38,6 @@ MAX_BODY_BYTES = 64 * 1024
 
 State = Annotated[AppState, Depends(app_state)]
 ClientKey = Annotated[str, Depends(client_key)]
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _limit(state: AppState, bucket: str, key: str, limit: int, per: float) -> None:
@@ -72,7 +65,7 @@ def _conversation(
             "Send 'Authorization: Bearer <token>'.",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    if not hmac.compare_digest(conv.token_hash, _token_hash(token.strip())):
+    if not hmac.compare_digest(conv.token_hash, token_hash(token.strip())):
         raise Problem(
             401,
             "Invalid token",
@@ -121,24 +114,14 @@ def create_conversation(
             raise Problem(
                 422, "Unsupported locale", f"This brand speaks {', '.join(brand.languages)}."
             )
-        token = secrets.token_urlsafe(32)
-        now = datetime.now(UTC)
-        conv = models.Conversation(
-            id=str(uuid.uuid4()),
-            brand_id=brand.id,
+        conv, token = start_conversation(
+            session,
+            brand=brand,
             channel=body.channel,
-            token_hash=_token_hash(token),
-            status="open",
             language=(body.locale or brand.default_language).split("-")[0].lower(),
-            customer_id=None,
-            verified_at=None,
-            state={},
             client_key=client,
-            created_at=now,
-            updated_at=now,
+            now=datetime.now(UTC),
         )
-        session.add(conv)
-        record(session, brand.id, conv.id, "conversation.started", {"channel": body.channel}, now)
     return CreatedConversation(id=conv.id, token=token)
 
 
@@ -164,39 +147,15 @@ def post_message(
     with transaction(state.sessions) as session:
         conv = _conversation(session, conversation_id, authorization)
         _limit(state, "messages", conv.id, s.messages_per_minute, 60)
-        now = datetime.now(UTC)
-        seq = int(
-            session.scalar(
-                select(func.count())
-                .select_from(models.Message)
-                .where(models.Message.conversation_id == conv.id)
-            )
-            or 0
-        )
-        session.add(
-            models.Message(
-                id=str(uuid.uuid4()),
-                brand_id=conv.brand_id,
-                conversation_id=conv.id,
-                seq=seq + 1,
-                role="shopper",
-                channel=conv.channel,
-                language=conv.language,
-                text=text,
-                action=body.action,
-                blocks=[],
-                meta={},
-                created_at=now,
-            )
-        )
         try:
-            reply = state.agent.take_turn(
+            stored = take_turn(
                 session,
+                state.agent,
                 conv,
                 text=text,
                 action=body.action,
                 client_key=client,
-                now=now,
+                now=datetime.now(UTC),
                 base_url=s.base_url,
                 reading=reading,
             )
@@ -206,41 +165,16 @@ def post_message(
                 "Unknown action",
                 f"{exc.args[0]!r} is not an action offered in this conversation.",
             ) from None
-        session.flush()
-        message = _save_reply(session, conv, reply, seq + 2, now)
-        conv.updated_at = now
-        return TurnResponse(messages=[message], conversation=_status(conv))
+        return TurnResponse(messages=[agent_message(stored.message)], conversation=_status(conv))
 
 
-def _save_reply(
-    session: Session, conv: models.Conversation, reply: Reply, seq: int, now: datetime
-) -> AgentMessage:
-    meta = {"intent": reply.intent, "skill": reply.skill, "outcome": reply.outcome}
-    row = models.Message(
-        id=str(uuid.uuid4()),
-        brand_id=conv.brand_id,
-        conversation_id=conv.id,
-        seq=seq,
-        role="agent",
-        channel=conv.channel,
-        language=conv.language,
-        text=None,
-        action=None,
-        blocks=reply.blocks,
-        meta=meta,
-        created_at=now,
-    )
-    session.add(row)
-    record(
-        session,
-        conv.brand_id,
-        conv.id,
-        "agent.replied",
-        {**meta, "channel": conv.channel, "language": conv.language},
-        now,
-    )
+def agent_message(row: models.Message) -> AgentMessage:
     return AgentMessage(
-        id=row.id, created_at=now, language=conv.language, blocks=reply.blocks, meta=Meta(**meta)
+        id=row.id,
+        created_at=row.created_at,
+        language=row.language,
+        blocks=row.blocks,
+        meta=Meta(**row.meta),
     )
 
 

@@ -1,0 +1,146 @@
+"""Conversations as stored records: start one, and take one shopper turn with its reply.
+
+Every channel (the public API, web chat, SMS, WhatsApp, email) goes through these two
+functions, so the transcript, analytics and dialogue state look the same whatever the channel.
+Call them inside one database transaction; nothing here commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from deskhand.agent.engine import Agent
+from deskhand.agent.understand.reading import Reading
+from deskhand.analytics.events import record
+from deskhand.db import models
+from deskhand.domain.blocks import Reply
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_conversation(
+    session: Session,
+    *,
+    brand: models.Brand,
+    channel: str,
+    language: str,
+    client_key: str,
+    now: datetime,
+) -> tuple[models.Conversation, str]:
+    """Create a conversation; returns it with its bearer token (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    conv = models.Conversation(
+        id=str(uuid.uuid4()),
+        brand_id=brand.id,
+        channel=channel,
+        token_hash=token_hash(token),
+        status="open",
+        language=language,
+        customer_id=None,
+        verified_at=None,
+        state={},
+        client_key=client_key,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(conv)
+    record(session, brand.id, conv.id, "conversation.started", {"channel": channel}, now)
+    return conv, token
+
+
+@dataclass(frozen=True)
+class StoredReply:
+    message: models.Message  # the agent's message as stored
+    reply: Reply
+
+
+def take_turn(
+    session: Session,
+    agent: Agent,
+    conv: models.Conversation,
+    *,
+    text: str | None,
+    action: str | None,
+    client_key: str,
+    now: datetime,
+    base_url: str,
+    reading: Reading | None = None,
+    channel: str | None = None,
+) -> StoredReply:
+    """Store the shopper's message, let the agent answer, store and return the answer.
+
+    `channel` is where this message came from (defaults to the conversation's first channel):
+    a shopper may start on SMS and continue by email, and the transcript says which was which.
+    Raises agent.engine.UnknownAction for an action the agent never offered.
+    """
+    channel = channel or conv.channel
+    seq = int(
+        session.scalar(
+            select(func.count())
+            .select_from(models.Message)
+            .where(models.Message.conversation_id == conv.id)
+        )
+        or 0
+    )
+    session.add(
+        models.Message(
+            id=str(uuid.uuid4()),
+            brand_id=conv.brand_id,
+            conversation_id=conv.id,
+            seq=seq + 1,
+            role="shopper",
+            channel=channel,
+            language=conv.language,
+            text=text,
+            action=action,
+            blocks=[],
+            meta={},
+            created_at=now,
+        )
+    )
+    reply = agent.take_turn(
+        session,
+        conv,
+        text=text,
+        action=action,
+        client_key=client_key,
+        now=now,
+        base_url=base_url,
+        reading=reading,
+    )
+    meta = {"intent": reply.intent, "skill": reply.skill, "outcome": reply.outcome}
+    row = models.Message(
+        id=str(uuid.uuid4()),
+        brand_id=conv.brand_id,
+        conversation_id=conv.id,
+        seq=seq + 2,
+        role="agent",
+        channel=channel,
+        language=conv.language,
+        text=None,
+        action=None,
+        blocks=reply.blocks,
+        meta=meta,
+        created_at=now,
+    )
+    session.add(row)
+    record(
+        session,
+        conv.brand_id,
+        conv.id,
+        "agent.replied",
+        {**meta, "channel": channel, "language": conv.language},
+        now,
+    )
+    conv.updated_at = now
+    session.flush()
+    return StoredReply(row, reply)
