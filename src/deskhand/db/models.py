@@ -223,4 +223,9 @@ class AnalyticsEvent(Base):
 
 # Each area keeps its tables in its own module; importing them here puts every table on
 # Base.metadata for Alembic and the tests.
-from deskhand.db import models_channels, models_hub, models_knowledge  # noqa: E402, F401
+from deskhand.db import (  # noqa: E402, F401
+    models_channels,
+    models_hub,
+    models_knowledge,
+    models_messaging,
+)
