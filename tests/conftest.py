@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from deskhand.channels.webchat.appearance import seed_demo_widget
 from deskhand.commerce.demo import seed_demo_store
 from deskhand.config import Settings
 from deskhand.db import migrate
@@ -103,6 +104,7 @@ def demo_db(settings: Settings) -> Iterator[Engine]:
         now = datetime.now(UTC)
         brand = seed_demo_store(session, now)
         seed_demo_articles(session, brand.id, now)
+        seed_demo_widget(session, brand.id, now)
     yield engine
     engine.dispose()
 
@@ -217,6 +219,7 @@ def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
         now = datetime.now(UTC)
         brand = seed_demo_store(session, now)
         seed_demo_articles(session, brand.id, now)
+        seed_demo_widget(session, brand.id, now)
     engine.dispose()
     server = uvicorn.Server(
         uvicorn.Config(create_app(live_settings), host="127.0.0.1", port=port, log_level="warning")

@@ -1,4 +1,4 @@
-"""`deskhand demo | serve | migrate | chat | train-intents | bench`."""
+"""`deskhand demo | serve | worker | migrate | chat | train-intents | bench`."""
 
 from __future__ import annotations
 
@@ -49,16 +49,36 @@ def cmd_serve(args: argparse.Namespace, demo: bool) -> int:
     import uvicorn
 
     from deskhand.agent.understand.embeddings import warm_up
+    from deskhand.jobs.worker import start_worker_thread
     from deskhand.web.app import create_app
 
     settings = _settings(args, demo)
     prepare_database(settings, reset=getattr(args, "reset", False))
     warm_up()
     app = create_app(settings)
+    start_worker_thread(settings, app.state.deskhand.sessions, app.state.deskhand.agent)
     print(f"Deskhand {'demo ' if demo else ''}running at {settings.base_url}  (Ctrl+C stops)")
     if demo:
         print("Try: deskhand chat   ·   API docs: /docs   ·   codes: /api/v1/dev/outbox")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Deliver the outbox (SMS, WhatsApp, email) in the foreground until Ctrl+C."""
+    import threading
+
+    from deskhand.db.session import make_engine, make_sessionmaker
+    from deskhand.jobs.worker import run_worker
+
+    settings = _settings(args, demo=args.demo)
+    prepare_database(settings)
+    sessions = make_sessionmaker(make_engine(settings.resolved_database_url()))
+    print("Deskhand worker delivering the outbox (Ctrl+C stops)")
+    try:
+        run_worker(settings, sessions, threading.Event())
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
@@ -132,8 +152,21 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.scenario == "turns":
         return turns.main(args)
+    if args.scenario == "kb":
+        from deskhand.bench import kb
+
+        return kb.main(args)
     print(f"unknown benchmark {args.scenario!r}", file=sys.stderr)
     return 2
+
+
+def cmd_kb(args: argparse.Namespace) -> int:
+    from deskhand.knowledge.commands import run_kb
+
+    code, lines = run_kb(_settings(args, demo=False), args)
+    for line in lines:
+        print(line, file=sys.stderr if code and line.startswith("error") else sys.stdout)
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -152,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--reset", action="store_true", help="delete the demo data and reseed")
     serve = sub.add_parser("serve", help="run the server (DESKHAND_* settings)")
     server_flags(serve)
+    worker = sub.add_parser("worker", help="deliver the outbox (SMS, WhatsApp, email)")
+    worker.add_argument("--data-dir")
+    worker.add_argument("--demo", action="store_true", help="use the demo's data and dev outbox")
     mig = sub.add_parser("migrate", help="bring the database to the newest schema")
     mig.add_argument("--data-dir")
     chat = sub.add_parser("chat", help="talk to the demo agent in the terminal")
@@ -159,11 +195,14 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--locale", default=None)
     sub.add_parser("train-intents", help="retrain the intent head from the example corpus")
     bench = sub.add_parser("bench", help="run a benchmark")
-    bench.add_argument("scenario", choices=["turns"])
+    bench.add_argument("scenario", choices=["turns", "kb"])
     bench.add_argument("--data-dir", default=None)
     bench.add_argument("--out", default="docs/benchmarks.md")
     bench.add_argument("--rounds", type=int, default=5)
     bench.add_argument("--http-seconds", type=float, default=10.0)
+    from deskhand.knowledge.commands import add_kb_parser
+
+    add_kb_parser(sub)
     return parser
 
 
@@ -173,12 +212,16 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_serve(args, demo=True)
     if args.command == "serve":
         return cmd_serve(args, demo=False)
+    if args.command == "worker":
+        return cmd_worker(args)
     if args.command == "migrate":
         return cmd_migrate(args)
     if args.command == "chat":
         return cmd_chat(args)
     if args.command == "train-intents":
         return cmd_train(args)
+    if args.command == "kb":
+        return cmd_kb(args)
     return cmd_bench(args)
 
 

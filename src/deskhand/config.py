@@ -26,6 +26,36 @@ class Settings(BaseSettings):
     messages_per_minute: int = 30
     conversations_per_minute: int = 20
     max_message_chars: int = 4000
+    # Tests only: let knowledge-base imports fetch from 127.0.0.1 and other private addresses.
+    allow_private_urls: bool = False
+
+    # -- messaging channels (SMS and WhatsApp through Twilio; email) ----------------------
+    # Public address Twilio and the mail provider call (it is part of Twilio's signature);
+    # empty: base_url.
+    webhook_base_url: str = ""
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = Field(default="", repr=False)
+    twilio_messaging_service_sid: str = ""  # send from a Messaging Service ...
+    twilio_from: str = ""  # ... or from this number (E.164)
+    twilio_whatsapp_from: str = ""  # the WhatsApp sender, E.164 without "whatsapp:"
+    twilio_api_base: str = "https://api.twilio.com"
+    # True: Twilio answers STOP/START/HELP itself (its default on long codes and toll-free
+    # numbers); we only record opt-outs. False (short codes): Deskhand answers them.
+    twilio_answers_keywords: bool = True
+    sms_max_segments: int = 3  # longer replies go out as numbered parts
+    mailgun_signing_key: str = Field(default="", repr=False)
+    sendgrid_inbound_secret: str = Field(default="", repr=False)  # secret path segment
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = Field(default="", repr=False)
+    smtp_from: str = ""  # e.g. "Fjord & Finch <help@fjordfinch.example>"
+    smtp_security: str = "starttls"  # "starttls" | "ssl" | "none"
+    email_max_bytes: int = 30 * 1024 * 1024  # largest inbound webhook body accepted
+    conversation_resume_hours: int = 24  # continue a shopper's open conversation this long
+    outbox_max_attempts: int = 8
+    outbox_backoff_seconds: float = 5.0  # first retry delay; doubles, capped at one hour
+    worker_poll_seconds: float = 1.0
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Chat, block, text_of
@@ -86,7 +88,12 @@ def card_items(message: dict) -> dict[str, bool]:
 
 
 def action_urls(message: dict) -> list[str]:
-    return [a.get("url", "") for a in block(message, "order_card")["actions"]]
+    """The card's Hub links without their query (language, one-time sign-in token)."""
+    urls = [a.get("url", "") for a in block(message, "order_card")["actions"]]
+    for url in urls:
+        _, _, query = url.partition("?")
+        assert not query or re.fullmatch(r"lang=[a-z]{2}&t=[A-Za-z0-9_\-]{43}", query), url
+    return [url.partition("?")[0] for url in urls]
 
 
 @pytest.mark.parametrize("lang", LANGS)

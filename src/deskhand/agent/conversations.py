@@ -12,6 +12,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -75,11 +76,13 @@ def take_turn(
     base_url: str,
     reading: Reading | None = None,
     channel: str | None = None,
+    context: dict[str, Any] | None = None,
 ) -> StoredReply:
     """Store the shopper's message, let the agent answer, store and return the answer.
 
     `channel` is where this message came from (defaults to the conversation's first channel):
     a shopper may start on SMS and continue by email, and the transcript says which was which.
+    `context` is the shop page the shopper wrote from (web chat), kept on their message.
     Raises agent.engine.UnknownAction for an action the agent never offered.
     """
     channel = channel or conv.channel
@@ -104,6 +107,7 @@ def take_turn(
             action=action,
             blocks=[],
             meta={},
+            context=context or None,
             created_at=now,
         )
     )
@@ -144,3 +148,72 @@ def take_turn(
     conv.updated_at = now
     session.flush()
     return StoredReply(row, reply)
+
+
+def record_exchange(
+    session: Session,
+    conv: models.Conversation,
+    *,
+    text: str | None,
+    reply: Reply | None,
+    channel: str,
+    now: datetime,
+) -> models.Message | None:
+    """Store a shopper message the agent does not read, and the channel's own answer if any.
+
+    For what a channel settles itself (an opted-out sender, a language the brand does not
+    speak, a picture without text, an auto-reply): the transcript keeps it all the same.
+    Returns the stored answer.
+    """
+    seq = int(
+        session.scalar(
+            select(func.count())
+            .select_from(models.Message)
+            .where(models.Message.conversation_id == conv.id)
+        )
+        or 0
+    )
+    shopper = models.Message(
+        id=str(uuid.uuid4()),
+        brand_id=conv.brand_id,
+        conversation_id=conv.id,
+        seq=seq + 1,
+        role="shopper",
+        channel=channel,
+        language=conv.language,
+        text=text,
+        action=None,
+        blocks=[],
+        meta={},
+        created_at=now,
+    )
+    session.add(shopper)
+    row = None
+    if reply is not None:
+        meta = {"intent": reply.intent, "skill": reply.skill, "outcome": reply.outcome}
+        row = models.Message(
+            id=str(uuid.uuid4()),
+            brand_id=conv.brand_id,
+            conversation_id=conv.id,
+            seq=seq + 2,
+            role="agent",
+            channel=channel,
+            language=conv.language,
+            text=None,
+            action=None,
+            blocks=reply.blocks,
+            meta=meta,
+            created_at=now,
+        )
+        session.add(row)
+        record(
+            session,
+            conv.brand_id,
+            conv.id,
+            "agent.replied",
+            {**meta, "channel": channel, "language": conv.language},
+            now,
+        )
+    conv.updated_at = now
+    session.flush()
+    return row

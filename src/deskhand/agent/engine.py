@@ -24,7 +24,7 @@ from deskhand.agent.skills.orders import (
     choose_order,
     which_order_buttons,
 )
-from deskhand.agent.skills.policy import answer_policy
+from deskhand.agent.skills.policy import answer_other, answer_policy
 from deskhand.agent.skills.smalltalk import smalltalk
 from deskhand.agent.state import DialogueState
 from deskhand.agent.understand.language import detect_language
@@ -202,6 +202,8 @@ class Agent:
             return offer_handoff(ctx, intent, "handoff", w.t("handoff.asked"))
         if intent in SMALLTALK:
             return smalltalk(ctx, intent)
+        if intent == "other":  # the knowledge base may answer what no skill claims
+            return answer_other(ctx, intent)
         return cannot_help(ctx, intent)
 
     def _serve_order(

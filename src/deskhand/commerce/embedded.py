@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
+from deskhand.commerce.store import StoreRefused
 from deskhand.db import models
+from deskhand.db.models_commerce import Variant as VariantRow
 from deskhand.domain.orders import (
     Address,
     Customer,
@@ -13,6 +18,7 @@ from deskhand.domain.orders import (
     LineItem,
     Order,
     Shipment,
+    Variant,
 )
 
 
@@ -39,6 +45,7 @@ def _order(row: models.Order) -> Order:
                 final_sale=i.final_sale,
                 gift_card=i.gift_card,
                 shipment_id=i.shipment_id,
+                variant_id=i.variant_id,
             )
             for i in row.items
         ),
@@ -58,6 +65,19 @@ def _order(row: models.Order) -> Order:
     )
 
 
+def _variant(row: VariantRow) -> Variant:
+    return Variant(
+        id=row.id,
+        product_id=row.product_id,
+        sku=row.sku,
+        title=row.title,
+        size=row.size,
+        colour=row.colour,
+        price=row.price,
+        stock=row.stock,
+    )
+
+
 def _customer(row: models.Customer) -> Customer:
     return Customer(row.id, row.email, row.first_name, row.last_name, row.phone)
 
@@ -74,6 +94,14 @@ class EmbeddedStore:
             select(models.Customer).where(
                 models.Customer.brand_id == self._brand_id,
                 models.Customer.email == email.strip().lower(),
+            )
+        )
+        return _customer(row) if row else None
+
+    def customer_by_phone(self, phone: str) -> Customer | None:
+        row = self._session.scalar(
+            select(models.Customer).where(
+                models.Customer.brand_id == self._brand_id, models.Customer.phone == phone
             )
         )
         return _customer(row) if row else None
@@ -109,3 +137,112 @@ class EmbeddedStore:
             )
         )
         return _order(row) if row else None
+
+    # -- catalogue -----------------------------------------------------------------------
+
+    def variant(self, variant_id: int) -> Variant | None:
+        row = self._session.scalar(
+            select(VariantRow)
+            .where(VariantRow.brand_id == self._brand_id, VariantRow.id == variant_id)
+            .execution_options(populate_existing=True)
+        )
+        return _variant(row) if row else None
+
+    def variants_of(self, product_id: int) -> list[Variant]:
+        rows = self._session.scalars(
+            select(VariantRow)
+            .where(VariantRow.brand_id == self._brand_id, VariantRow.product_id == product_id)
+            .order_by(VariantRow.position, VariantRow.id)
+            .execution_options(populate_existing=True)  # stock moves by UPDATE statements
+        )
+        return [_variant(r) for r in rows]
+
+    # -- changes -------------------------------------------------------------------------
+
+    def _order_row(self, order_id: int) -> models.Order:
+        row = self._session.scalar(
+            select(models.Order)
+            .where(models.Order.brand_id == self._brand_id, models.Order.id == order_id)
+            .with_for_update()
+        )
+        if row is None:
+            raise StoreRefused("not_found")
+        return row
+
+    def _item_row(self, order_id: int, item_id: int) -> models.LineItem:
+        order = self._order_row(order_id)
+        item = next((i for i in order.items if i.id == item_id), None)
+        if item is None:
+            raise StoreRefused("not_found")
+        return item
+
+    def _take_stock(self, variant_id: int, quantity: int) -> None:
+        """Reserve stock with a conditional update, so two buyers cannot take the last one."""
+        if quantity <= 0:
+            self._put_back_stock(variant_id, -quantity)
+            return
+        taken = self._session.execute(
+            update(VariantRow)
+            .where(
+                VariantRow.brand_id == self._brand_id,
+                VariantRow.id == variant_id,
+                VariantRow.stock >= quantity,
+            )
+            .values(stock=VariantRow.stock - quantity)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            raise StoreRefused("out_of_stock")
+
+    def _put_back_stock(self, variant_id: int | None, quantity: int) -> None:
+        if variant_id is None or quantity == 0:
+            return
+        self._session.execute(
+            update(VariantRow)
+            .where(VariantRow.brand_id == self._brand_id, VariantRow.id == variant_id)
+            .values(stock=VariantRow.stock + quantity)
+            .execution_options(synchronize_session=False)
+        )
+
+    def swap_variant(self, order_id: int, item_id: int, variant_id: int) -> None:
+        item = self._item_row(order_id, item_id)
+        new = self._session.scalar(
+            select(VariantRow).where(
+                VariantRow.brand_id == self._brand_id, VariantRow.id == variant_id
+            )
+        )
+        old = self._session.get(VariantRow, item.variant_id) if item.variant_id else None
+        if new is None or old is None or new.product_id != old.product_id:
+            raise StoreRefused("not_found")
+        if new.id == old.id:
+            return
+        self._take_stock(new.id, item.quantity)
+        self._put_back_stock(old.id, item.quantity)
+        item.variant_id, item.variant, item.sku = new.id, new.title, new.sku
+        self._session.flush()
+
+    def change_quantity(self, order_id: int, item_id: int, quantity: int) -> None:
+        item = self._item_row(order_id, item_id)
+        if quantity < 1:
+            raise StoreRefused("not_found")
+        delta = quantity - item.quantity
+        if item.variant_id is not None:
+            self._take_stock(item.variant_id, delta)
+        item.quantity = quantity
+        self._session.flush()
+
+    def change_address(self, order_id: int, address: Address) -> None:
+        order = self._order_row(order_id)
+        order.shipping_address = asdict(address)
+        self._session.flush()
+
+    def cancel(self, order_id: int, item_ids: list[int], now: datetime) -> None:
+        order = self._order_row(order_id)
+        wanted = set(item_ids)
+        for item in order.items:
+            if item.id in wanted and item.status == ItemStatus.UNFULFILLED.value:
+                item.status = ItemStatus.CANCELLED.value
+                self._put_back_stock(item.variant_id, item.quantity)
+        if all(i.status == ItemStatus.CANCELLED.value for i in order.items):
+            order.cancelled_at = now
+        self._session.flush()

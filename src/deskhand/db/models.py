@@ -124,14 +124,18 @@ class LineItem(Base):
     final_sale: Mapped[bool] = mapped_column(Boolean, default=False)
     gift_card: Mapped[bool] = mapped_column(Boolean, default=False)
     shipment_id: Mapped[int | None] = mapped_column(ForeignKey("shipments.id"))
+    variant_id: Mapped[int | None] = mapped_column(ForeignKey("variants.id"), index=True)
     order: Mapped[Order] = relationship(back_populates="items")
 
 
 class Article(Base):
-    """A knowledge-base article (the retrieval index comes with the knowledge-base work)."""
+    """A knowledge-base article; its chunks and embeddings live in models_knowledge."""
 
     __tablename__ = "articles"
-    __table_args__ = (UniqueConstraint("brand_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("brand_id", "slug"),
+        Index("ix_articles_brand_source", "brand_id", "source"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
     slug: Mapped[str] = mapped_column(String(200))
@@ -142,6 +146,10 @@ class Article(Base):
     url: Mapped[str] = mapped_column(String(500))
     source: Mapped[str] = mapped_column(String(500))
     updated_at: Mapped[datetime]
+    # What was added (a file, a URL, a crawl's start URL); a crawl adds one article per page.
+    origin: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    format: Mapped[str] = mapped_column(String(16), default="markdown", server_default="markdown")
+    content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class Conversation(Base):
@@ -173,6 +181,8 @@ class Message(Base):
     action: Mapped[str | None] = mapped_column(String(100))
     blocks: Mapped[list[Any]]
     meta: Mapped[dict[str, Any]]
+    # Shopper messages from the web chat: the shop page they wrote from (url, title, product_id).
+    context: Mapped[dict[str, Any] | None]
     created_at: Mapped[datetime]
 
 
@@ -197,6 +207,7 @@ class OutboxMessage(Base):
     """A side effect that leaves the process, written in the same transaction as its cause."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next_attempt", "status", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))  # "email" | "sms"
@@ -209,6 +220,14 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # Delivery by the worker (jobs/worker.py); the columns below came with the messaging work.
+    conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id"))
+    payload: Mapped[dict[str, Any] | None]  # channel extras: HTML part, threading headers
+    after_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"))  # send after this one
+    next_attempt_at: Mapped[datetime | None]
+    locked_until: Mapped[datetime | None]  # a worker is delivering it until then
+    provider_ref: Mapped[str | None] = mapped_column(String(64), index=True)  # Twilio's SM…
+    provider_status: Mapped[str | None] = mapped_column(String(32))
 
 
 class AnalyticsEvent(Base):
@@ -225,6 +244,7 @@ class AnalyticsEvent(Base):
 # Base.metadata for Alembic and the tests.
 from deskhand.db import (  # noqa: E402, F401
     models_channels,
+    models_commerce,
     models_hub,
     models_knowledge,
     models_messaging,

@@ -1,5 +1,80 @@
-"""SQLAlchemy models of the hub area (kept apart so areas can grow independently)."""
+"""SQLAlchemy models of the Customer Hub: sign-ins, sessions, agent hand-offs, order history."""
 
 from __future__ import annotations
 
-from deskhand.db.models import Base  # noqa: F401
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from deskhand.db.models import Base
+
+
+class HubSignIn(Base):
+    """One sign-in request: a hashed 6-digit code and a single-use magic-link nonce."""
+
+    __tablename__ = "hub_sign_ins"
+    __table_args__ = (Index("ix_hub_sign_ins_address_created", "address", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    public_id: Mapped[str] = mapped_column(String(64), unique=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    address: Mapped[str] = mapped_column(String(320))  # the email or phone typed
+    channel: Mapped[str] = mapped_column(String(8))  # "email" | "sms"
+    client_key: Mapped[str] = mapped_column(String(128), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    link_nonce_hash: Mapped[str] = mapped_column(String(64))
+    next_path: Mapped[str] = mapped_column(String(300))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    code_expires_at: Mapped[datetime]
+    link_expires_at: Mapped[datetime]
+    consumed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class HubHandoff(Base):
+    """A short-lived, single-use sign-in a verified conversation hands to the Hub."""
+
+    __tablename__ = "hub_handoffs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class HubSession(Base):
+    """A signed-in shopper's browser; the cookie holds a random id, only its hash is kept."""
+
+    __tablename__ = "hub_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    via: Mapped[str] = mapped_column(String(16))  # "code" | "link" | "handoff"
+    flash: Mapped[dict[str, Any] | None]  # one message for the next page shown
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]  # moves on with activity
+    ended_at: Mapped[datetime | None]
+
+
+class OrderHistory(Base):
+    """One change to an order: who, through what, what, before and after, when."""
+
+    __tablename__ = "order_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    line_item_id: Mapped[int | None] = mapped_column(ForeignKey("line_items.id"))
+    actor: Mapped[str] = mapped_column(String(16))  # "customer" | "staff" | "system"
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    via: Mapped[str] = mapped_column(String(16))  # "hub"
+    hub_session_id: Mapped[int | None] = mapped_column(ForeignKey("hub_sessions.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    before: Mapped[dict[str, Any]]
+    after: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]

@@ -67,6 +67,21 @@ class LineItem:
     final_sale: bool = False
     gift_card: bool = False
     shipment_id: int | None = None
+    variant_id: int | None = None  # the catalogue variant, where the store knows it
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One buyable version of a product (a size and/or a colour) and how many are left."""
+
+    id: int
+    product_id: int
+    sku: str
+    title: str  # "M / Navy"
+    size: str | None
+    colour: str | None
+    price: int  # minor units
+    stock: int
 
 
 @dataclass(frozen=True)

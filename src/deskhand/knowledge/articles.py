@@ -1,8 +1,7 @@
-"""Knowledge-base articles: Markdown with a small front matter, stored per brand."""
+"""Knowledge-base articles: the demo help centre, and looking an article up by its slug."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -14,59 +13,25 @@ from deskhand.db import models
 DEMO_ARTICLES = Path(__file__).parent / "demo_articles"
 
 
-@dataclass(frozen=True)
-class ArticleText:
-    slug: str
-    title: str
-    topic: str
-    body: str
-
-
-def parse_markdown_article(slug: str, text: str) -> ArticleText:
-    """Split `---`-fenced `key: value` front matter from the Markdown body."""
-    meta: dict[str, str] = {}
-    body = text
-    if text.startswith("---\n"):
-        head, sep, rest = text[4:].partition("\n---\n")
-        if not sep:
-            raise ValueError(f"{slug}: front matter is not closed with '---'")
-        for line in head.splitlines():
-            key, _, value = line.partition(":")
-            meta[key.strip()] = value.strip()
-        body = rest
-    title = meta.get("title") or next(
-        (ln.lstrip("# ").strip() for ln in body.splitlines() if ln.startswith("# ")), slug
-    )
-    return ArticleText(slug=slug, title=title, topic=meta.get("topic", "general"), body=body)
-
-
 def seed_demo_articles(session: Session, brand_id: int, now: datetime) -> None:
+    """Ingest the demo help centre: articles, chunks and stored embeddings, then one check."""
+    from deskhand.knowledge.ingest import after_change, store_document
+    from deskhand.knowledge.parsers import parse_markdown
+
+    brand = session.get_one(models.Brand, brand_id)
     for path in sorted(DEMO_ARTICLES.glob("*.md")):
-        art = parse_markdown_article(path.stem, path.read_text(encoding="utf-8"))
-        session.add(
-            models.Article(
-                brand_id=brand_id,
-                slug=art.slug,
-                title=art.title,
-                language="en",
-                topic=art.topic,
-                body=art.body,
-                url=f"/help/{art.slug}",
-                source=f"demo:{path.name}",
-                updated_at=now,
-            )
+        doc = parse_markdown(path.name, path.read_text(encoding="utf-8"))
+        store_document(
+            session,
+            brand,
+            doc,
+            source=f"demo:{path.name}",
+            language="en",
+            slug=path.stem,
+            now=now,
+            check=False,
         )
-
-
-def articles_on(session: Session, brand_id: int, topic: str) -> list[models.Article]:
-    """The brand's articles filed under one policy topic."""
-    return list(
-        session.scalars(
-            select(models.Article)
-            .where(models.Article.brand_id == brand_id, models.Article.topic == topic)
-            .order_by(models.Article.id)
-        )
-    )
+    after_change(session, brand, now)
 
 
 def article_by_slug(session: Session, brand_id: int, slug: str) -> models.Article | None:
@@ -75,21 +40,3 @@ def article_by_slug(session: Session, brand_id: int, slug: str) -> models.Articl
             models.Article.brand_id == brand_id, models.Article.slug == slug
         )
     )
-
-
-def first_passage(body: str) -> str:
-    """The first paragraph under the first second-level heading: the article's short answer."""
-    lines = body.splitlines()
-    paragraph: list[str] = []
-    started = False
-    for line in lines:
-        if line.startswith("## "):
-            if started and paragraph:
-                break
-            started = True
-            continue
-        if started and line.strip():
-            paragraph.append(line.strip())
-        elif started and paragraph:
-            break
-    return " ".join(paragraph)

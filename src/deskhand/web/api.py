@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import hmac
-import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from deskhand.agent.conversations import start_conversation, take_turn, token_hash
-from deskhand.agent.engine import UnknownAction
-from deskhand.agent.understand.reading import read_message
+from deskhand.agent.conversations import start_conversation
 from deskhand.db import models
 from deskhand.db.session import transaction
 from deskhand.jobs.outbox import messages_to
 from deskhand.web.deps import AppState, app_state, client_key
 from deskhand.web.problems import Problem
 from deskhand.web.schemas import (
-    AgentMessage,
-    ConversationState,
     CreateConversation,
     CreatedConversation,
     Meta,
@@ -32,6 +25,15 @@ from deskhand.web.schemas import (
     TranscriptMessage,
     TurnResponse,
 )
+from deskhand.web.turns import (
+    authorized_conversation,
+    bearer_token,
+    conversation_state,
+    find_brand,
+    limit,
+    no_nul,
+    post_turn,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["conversations"])
 MAX_BODY_BYTES = 64 * 1024
@@ -40,76 +42,15 @@ State = Annotated[AppState, Depends(app_state)]
 ClientKey = Annotated[str, Depends(client_key)]
 
 
-def _limit(state: AppState, bucket: str, key: str, limit: int, per: float) -> None:
-    wait = state.limiter.hit(bucket, key, limit, per)
-    if wait:
-        raise Problem(
-            429,
-            "Too many requests",
-            "Slow down and try again shortly.",
-            headers={"Retry-After": str(int(wait) + 1)},
-        )
-
-
-def _conversation(
-    session: Session, conversation_id: str, authorization: str | None
-) -> models.Conversation:
-    conv = session.get(models.Conversation, conversation_id) if _is_uuid(conversation_id) else None
-    if conv is None:
-        raise Problem(404, "Conversation not found", "No conversation has this id.")
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise Problem(
-            401,
-            "Missing token",
-            "Send 'Authorization: Bearer <token>'.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    if not hmac.compare_digest(conv.token_hash, token_hash(token.strip())):
-        raise Problem(
-            401,
-            "Invalid token",
-            "This token does not belong to this conversation.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    return conv
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        return str(uuid.UUID(value)) == value
-    except ValueError:
-        return False
-
-
-def _no_nul(value: str | None) -> str | None:
-    """PostgreSQL text cannot hold NUL; no real slug, address or message needs one."""
-    return value.replace("\x00", "") if value is not None else None
-
-
-def _status(conv: models.Conversation) -> ConversationState:
-    return ConversationState(
-        status=conv.status, language=conv.language, verified=conv.customer_id is not None
-    )
-
-
 @router.post("/conversations", status_code=201, response_model=CreatedConversation)
 def create_conversation(
     body: CreateConversation, state: State, client: ClientKey
 ) -> CreatedConversation:
     """Start a conversation; the token is the bearer credential for it alone."""
     s = state.settings
-    _limit(state, "conversations", client, s.conversations_per_minute, 60)
+    limit(state, "conversations", client, s.conversations_per_minute, 60)
     with transaction(state.sessions) as session:
-        query = select(models.Brand)
-        query = (
-            query.where(models.Brand.slug == _no_nul(body.brand))
-            if body.brand
-            else query.order_by(models.Brand.id).limit(1)
-        )
-        brand = session.scalar(query)
-        if brand is None:
-            raise Problem(404, "Brand not found", f"No brand is called {body.brand!r}.")
+        brand = find_brand(session, body.brand)
         if body.locale is not None and body.locale.split("-")[0].lower() not in brand.languages:
             raise Problem(
                 422, "Unsupported locale", f"This brand speaks {', '.join(brand.languages)}."
@@ -133,49 +74,8 @@ def post_message(
     client: ClientKey,
     authorization: Annotated[str | None, Header()] = None,
 ) -> TurnResponse:
-    """Send the shopper's text or button action; get the agent's replies."""
-    s = state.settings
-    text = _no_nul(body.text.strip()) if body.text is not None else None
-    if text is not None and not text:
-        raise Problem(422, "Empty message", "The message text is empty.")
-    if text is not None and len(text) > s.max_message_chars:
-        raise Problem(
-            413, "Message too long", f"Messages are limited to {s.max_message_chars} characters."
-        )
-    # Reading the text (the embedding model) needs no database: keep it out of the transaction.
-    reading = read_message(text) if text is not None else None
-    with transaction(state.sessions) as session:
-        conv = _conversation(session, conversation_id, authorization)
-        _limit(state, "messages", conv.id, s.messages_per_minute, 60)
-        try:
-            stored = take_turn(
-                session,
-                state.agent,
-                conv,
-                text=text,
-                action=body.action,
-                client_key=client,
-                now=datetime.now(UTC),
-                base_url=s.base_url,
-                reading=reading,
-            )
-        except UnknownAction as exc:
-            raise Problem(
-                422,
-                "Unknown action",
-                f"{exc.args[0]!r} is not an action offered in this conversation.",
-            ) from None
-        return TurnResponse(messages=[agent_message(stored.message)], conversation=_status(conv))
-
-
-def agent_message(row: models.Message) -> AgentMessage:
-    return AgentMessage(
-        id=row.id,
-        created_at=row.created_at,
-        language=row.language,
-        blocks=row.blocks,
-        meta=Meta(**row.meta),
-    )
+    """Send the shopper's text or button action (with the page it came from); get the replies."""
+    return post_turn(state, conversation_id, bearer_token(authorization), body, client)
 
 
 @router.get("/conversations/{conversation_id}", response_model=Transcript)
@@ -184,7 +84,7 @@ def get_transcript(
 ) -> Transcript:
     """The whole transcript, oldest first."""
     with transaction(state.sessions) as session:
-        conv = _conversation(session, conversation_id, authorization)
+        conv = authorized_conversation(session, conversation_id, bearer_token(authorization))
         rows = session.scalars(
             select(models.Message)
             .where(models.Message.conversation_id == conv.id)
@@ -201,6 +101,7 @@ def get_transcript(
                 action=m.action,
                 blocks=m.blocks,
                 meta=Meta(**m.meta) if m.meta else None,
+                context=m.context,
             )
             for m in rows
         ]
@@ -208,7 +109,7 @@ def get_transcript(
             id=conv.id,
             channel=conv.channel,
             created_at=conv.created_at,
-            conversation=_status(conv),
+            conversation=conversation_state(conv),
             messages=messages,
         )
 
@@ -219,7 +120,7 @@ def dev_outbox(state: State, to: str | None = None) -> OutboxList:
     if not state.settings.demo:
         raise Problem(404, "Not found", "The dev outbox exists only in demo mode.")
     with transaction(state.sessions) as session:
-        rows = messages_to(session, state.demo_brand_id(session), _no_nul(to))
+        rows = messages_to(session, state.demo_brand_id(session), no_nul(to))
         return OutboxList(
             messages=[
                 OutboxItem(

@@ -6,9 +6,12 @@ from fastapi import FastAPI
 
 from deskhand import __version__
 from deskhand.agent.engine import Agent
+from deskhand.channels.webchat import routes as webchat_routes
+from deskhand.channels.webchat.cors import PublicApiCors
 from deskhand.config import Settings
 from deskhand.db.session import make_engine, make_sessionmaker
-from deskhand.web import api, pages, problems
+from deskhand.hub import routes as hub_routes
+from deskhand.web import api, messaging, pages, problems
 from deskhand.web.deps import AppState
 from deskhand.web.limits import BodyLimit
 
@@ -29,6 +32,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.deskhand = state
     problems.install(app)
     app.add_middleware(BodyLimit, max_bytes=api.MAX_BODY_BYTES)
+    app.add_middleware(PublicApiCors)  # the widget calls the API from the shop's own domain
+    app.add_middleware(BodyLimit, max_bytes=messaging.TWILIO_MAX_BODY, prefix="/webhooks/twilio/")
+    app.add_middleware(BodyLimit, max_bytes=settings.email_max_bytes, prefix="/webhooks/email/")
     app.include_router(api.router)
+    app.include_router(messaging.router)
     app.include_router(pages.router)
+    app.include_router(hub_routes.router)
+    app.include_router(webchat_routes.router)
     return app

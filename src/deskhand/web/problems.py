@@ -40,6 +40,19 @@ class Problem(Exception):
         self.headers, self.extra = headers or {}, extra
 
 
+def problem_body(
+    status: int, title: str, detail: str = "", instance: str = "", **extra: Any
+) -> dict[str, Any]:
+    """The problem+json document (HTTP responses and web-chat error frames share it)."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return body
+
+
 def problem_response(
     status: int,
     title: str,
@@ -48,18 +61,16 @@ def problem_response(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
-    if detail:
-        body["detail"] = detail
-    if instance:
-        body["instance"] = instance
-    body.update(extra)
     return JSONResponse(
-        body, status_code=status, headers=headers, media_type="application/problem+json"
+        problem_body(status, title, detail, instance, **extra),
+        status_code=status,
+        headers=headers,
+        media_type="application/problem+json",
     )
 
 
-def _describe(errors: list[Any]) -> list[dict[str, Any]]:
+def describe_errors(errors: list[Any]) -> list[dict[str, Any]]:
+    """Validation errors as [{field, message}], without pydantic's internals."""
     return [
         {
             "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
@@ -88,7 +99,7 @@ def install(app: FastAPI) -> None:
             "Invalid request",
             "The request body does not match the expected shape.",
             request.url.path,
-            errors=_describe(errors),
+            errors=describe_errors(errors),
         )
 
     @app.exception_handler(StarletteHTTPException)

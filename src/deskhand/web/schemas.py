@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_HTTP_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 
 Channel = Literal["webchat", "sms", "whatsapp", "email", "api"]
 
@@ -25,9 +28,31 @@ class CreatedConversation(BaseModel):
     token: str
 
 
+class PageContext(Strict):
+    """The shop page the shopper wrote from (the web chat widget sends it with each message)."""
+
+    url: str | None = Field(default=None, min_length=1, max_length=2000)
+    title: str | None = Field(default=None, max_length=300)
+    product_id: str | None = Field(default=None, min_length=1, max_length=100)
+
+    @field_validator("url")
+    @classmethod
+    def _http_only(cls, value: str | None) -> str | None:
+        if value is not None and not _HTTP_URL.fullmatch(value):
+            raise ValueError("the page URL must be an http:// or https:// address")
+        return value
+
+    @field_validator("url", "title", "product_id")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        # PostgreSQL text cannot hold NUL; no real URL, title or product id needs one.
+        return value.replace("\x00", "") if value is not None else None
+
+
 class PostMessage(Strict):
     text: str | None = None
     action: str | None = Field(default=None, min_length=1, max_length=100)
+    context: PageContext | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> PostMessage:
@@ -71,6 +96,7 @@ class TranscriptMessage(BaseModel):
     action: str | None = None
     blocks: list[dict[str, Any]] = []
     meta: Meta | None = None
+    context: PageContext | None = None  # shopper messages: the page they wrote from
 
 
 class Transcript(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
@@ -12,6 +13,7 @@ from deskhand.agent.state import DialogueState
 from deskhand.commerce.store import Store
 from deskhand.db import models
 from deskhand.domain.policy import PolicyRules
+from deskhand.hub.handoff import TOKEN_PARAM, mint_handoff
 
 
 @dataclass
@@ -28,7 +30,17 @@ class SkillContext:
     text: str = ""  # the shopper's message this turn ("" for a button press)
 
     def hub_url(self, number: str | None = None, tab: str | None = None) -> str:
-        if number is None:
-            return f"{self.base_url}/hub"
-        url = f"{self.base_url}/hub/orders/{number}"
-        return f"{url}/{tab}" if tab else url
+        """A Hub link in the shopper's language; a verified shopper's link signs them in.
+
+        The sign-in token is single-use and lives 15 minutes; the Hub swaps it for a session
+        and redirects to the clean address, so it never stays in the address bar.
+        """
+        path = "/hub" if number is None else f"/hub/orders/{number}"
+        if number is not None and tab:
+            path = f"{path}/{tab}"
+        query = {"lang": self.words.lang}
+        if self.customer_id is not None:
+            query[TOKEN_PARAM] = mint_handoff(
+                self.session, brand_id=self.brand.id, customer_id=self.customer_id, now=self.now
+            )
+        return f"{self.base_url}{path}?{urlencode(query)}"

@@ -1,23 +1,26 @@
-"""Policy questions: answered from the structured rules, cited from the knowledge base."""
+"""Policy questions: the structured rules decide, the knowledge base words and cites.
+
+Each question in the message (there can be several) is searched in the brand's
+knowledge base. When the best passage states something a rule decides (a window, a
+fee, a refund or delivery time), the answer is the rule's, in the shopper's language;
+otherwise the passage is quoted, framed in the shopper's language. Below the calibrated
+confidence nothing is quoted: the agent says it has no definitive answer and offers a
+human. Every answer that used an article lists it in a `sources` block.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from deskhand.agent.skills.context import SkillContext
-from deskhand.agent.skills.handoff import offer_handoff
+from deskhand.agent.skills.handoff import NO, YES, cannot_help, offer_handoff
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
-from deskhand.knowledge.articles import articles_on, first_passage
+from deskhand.knowledge.facts import rule_topics_in
+from deskhand.knowledge.index import ArticleRef
+from deskhand.knowledge.questions import split_question
+from deskhand.knowledge.retrieval import Hit, search_many
 
-TOPIC_OF = {
-    "policy_changes": "order_changes",
-    "policy_returns": "returns",
-    "return_request": "returns",
-    "exchange": "returns",
-    "refund_status": "returns",
-    "policy_shipping": "shipping",
-    "order_status": "shipping",
-    "policy_payment": "payment",
-}
 EXCLUDED_WORDS = {
     "final_sale": "returns.word.final_sale",
     "gift_card": "returns.word.gift_card",
@@ -65,36 +68,88 @@ def rule_answer(ctx: SkillContext, topic: str) -> list[str]:
     return []
 
 
-def answer_policy(ctx: SkillContext, intent: str, skill: str = "policy") -> Reply:
-    """Answer from the rules where they cover the topic, else quote the brand's article."""
-    topic = TOPIC_OF.get(intent, "")
-    articles = articles_on(ctx.session, ctx.brand.id, topic) if topic else []
-    text = rule_answer(ctx, topic)
-    if not text and articles:
-        art = articles[0]
-        passage = first_passage(art.body)
-        if passage:
-            frame = (w := ctx.words).t("policy.kb_frame", title=art.title)
-            if art.language != w.lang:
-                frame = w.t(
-                    "policy.kb_frame_other_language",
-                    title=art.title,
-                    language=w.language_name(art.language),
-                )
-            text = [f"{frame}\n\n{passage}"]
-    if not text:
-        return offer_handoff(ctx, intent, skill, ctx.words.t("policy.no_answer"), "no_answer")
-    reply = Reply(
-        intent=intent,
-        skill=skill,
-        outcome="answered",
-        blocks=[
-            blocks.text(" ".join(text)),
-        ],
-    )
-    if articles:
-        reply.blocks.append(blocks.sources([(a.title, _absolute(ctx, a.url)) for a in articles]))
+@dataclass
+class _Answer:
+    paragraphs: list[str] = field(default_factory=list)
+    sources: dict[int, ArticleRef] = field(default_factory=dict)
+    topics: set[str] = field(default_factory=set)
+    unanswered: list[str] = field(default_factory=list)
+
+
+def _quote(ctx: SkillContext, hit: Hit) -> str:
+    w = ctx.words
+    if hit.language != w.lang:
+        frame = w.t(
+            "policy.kb_frame_other_language",
+            title=hit.article.title,
+            language=w.language_name(hit.language),
+        )
+    else:
+        frame = w.t("policy.kb_frame", title=hit.article.title)
+    return f"{frame}\n\n{hit.text}"
+
+
+def _answer_from_kb(ctx: SkillContext) -> _Answer:
+    """Answer each question in the message from the rules or the best passage."""
+    answer = _Answer()
+    parts = split_question(ctx.text, ctx.words.lang) if ctx.text else []
+    for result in search_many(ctx.session, ctx.brand.id, parts, language=ctx.words.lang, k=3):
+        hit = result.best
+        if hit is None or not result.confident:
+            answer.unanswered.append(result.question)
+            continue
+        answer.sources.setdefault(hit.article.id, hit.article)
+        ruled = [t for t in rule_topics_in(hit.text) if rule_answer(ctx, t)]
+        if ruled:
+            for topic in ruled:
+                if topic not in answer.topics:
+                    answer.topics.add(topic)
+                    answer.paragraphs.append(" ".join(rule_answer(ctx, topic)))
+        else:
+            quote = _quote(ctx, hit)
+            if quote not in answer.paragraphs:
+                answer.paragraphs.append(quote)
+    return answer
+
+
+def _reply(ctx: SkillContext, intent: str, skill: str, answer: _Answer) -> Reply:
+    w = ctx.words
+    reply = Reply(intent, skill, "answered", [blocks.text("\n\n".join(answer.paragraphs))])
+    if answer.sources:
+        reply.blocks.append(
+            blocks.sources([(a.title, _absolute(ctx, a.url)) for a in answer.sources.values()])
+        )
+    if answer.unanswered:
+        asked = ", ".join(f"“{q.rstrip('?？ ')}”" for q in answer.unanswered)
+        reply.blocks.append(
+            blocks.handoff_prompt(
+                f"{w.t('kb.part_unanswered', question=asked)} {w.t('handoff.offer')}",
+                blocks.button(w.t("handoff.yes"), YES),
+                blocks.button(w.t("handoff.no"), NO),
+            )
+        )
     return reply
+
+
+def answer_policy(ctx: SkillContext, intent: str, skill: str = "policy") -> Reply:
+    """Answer from the rules where they cover the question, else quote the brand's article.
+
+    Which rule covers a question is decided by the passage retrieval finds for it, so a
+    weak match is no answer at all, not the rules of the topic the classifier guessed:
+    "do you sell bikes?" must not be answered with delivery times.
+    """
+    answer = _answer_from_kb(ctx)
+    if not answer.paragraphs:
+        return offer_handoff(ctx, intent, skill, ctx.words.t("policy.no_answer"), "no_answer")
+    return _reply(ctx, intent, skill, answer)
+
+
+def answer_other(ctx: SkillContext, intent: str) -> Reply:
+    """A message no skill claims: answer it if the knowledge base does, confidently."""
+    answer = _answer_from_kb(ctx)
+    if not answer.paragraphs:
+        return cannot_help(ctx, intent)
+    return _reply(ctx, intent, "policy", answer)
 
 
 def _absolute(ctx: SkillContext, url: str) -> str:

@@ -1,0 +1,1 @@
+"""Email in (provider webhooks) and out (SMTP), threaded, quotes stripped."""

@@ -1,0 +1,133 @@
+"""The web chat's WebSocket: the conversation's token first, then one JSON frame per message.
+
+Frames in:  {"token": "..."} first (unless the socket was opened with ?token=...), then
+            {"text": "..."} or {"action": "..."}, each with an optional
+            "context": {"url", "title", "product_id"}: the HTTP API's PostMessage.
+Frames out: {"type": "ready", "conversation": {...}} once the token is accepted; for each
+            message {"type": "typing"} then {"type": "messages", "messages": [...],
+            "conversation": {...}} (the HTTP API's TurnResponse), or
+            {"type": "error", "problem": {...}} (the HTTP API's problem+json body).
+A problem before "ready" closes the socket with code 4000 + its HTTP status (4401 bad token,
+4404 unknown conversation, 4400 malformed first frame, 4408 no token in time); after "ready"
+a bad frame gets an error frame and the socket stays open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from deskhand.web.api import MAX_BODY_BYTES
+from deskhand.web.deps import AppState
+from deskhand.web.problems import Problem, describe_errors, problem_body
+from deskhand.web.schemas import PostMessage
+from deskhand.web.turns import check_conversation, message_text, post_turn
+
+log = logging.getLogger("deskhand.webchat")
+
+MAX_FRAME_BYTES = MAX_BODY_BYTES  # a frame may be as large as an HTTP body, no larger
+TOKEN_TIMEOUT_SECONDS = 10.0
+
+
+async def serve_conversation(
+    websocket: WebSocket, state: AppState, conversation_id: str, token: str | None
+) -> None:
+    """Hold one shopper's socket: authenticate, then answer frame after frame."""
+    await websocket.accept()
+    client = websocket.client.host if websocket.client else "unknown"
+    try:
+        try:
+            if token is None:
+                token = await _token_frame(websocket)
+            conversation = await run_in_threadpool(
+                check_conversation, state, conversation_id, token
+            )
+        except Problem as problem:
+            await _send_problem(websocket, problem)
+            await websocket.close(code=4000 + problem.status, reason=problem.title)
+            return
+        await websocket.send_json(
+            {"type": "ready", "conversation": conversation.model_dump(mode="json")}
+        )
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            try:
+                body = _message(_json_frame(message))
+                message_text(body, state.settings.max_message_chars)  # refuse before "typing"
+                await websocket.send_json({"type": "typing"})
+                turn = await run_in_threadpool(
+                    post_turn, state, conversation_id, token, body, client
+                )
+            except Problem as problem:
+                await _send_problem(websocket, problem)
+                continue
+            except Exception:  # never let one bad turn end the shopper's connection
+                log.exception("webchat.turn_failed", extra={"conversation": conversation_id})
+                await _send_problem(
+                    websocket, Problem(500, "Internal server error", "Something went wrong.")
+                )
+                continue
+            await websocket.send_json({"type": "messages", **turn.model_dump(mode="json")})
+    except (WebSocketDisconnect, OSError):
+        return  # the shopper left (closed the tab, lost the network)
+
+
+async def _token_frame(websocket: WebSocket) -> str:
+    try:
+        message = await asyncio.wait_for(websocket.receive(), TOKEN_TIMEOUT_SECONDS)
+    except TimeoutError:
+        raise Problem(
+            408, "Token timeout", "Send the conversation's token as the first frame."
+        ) from None
+    if message["type"] == "websocket.disconnect":
+        raise WebSocketDisconnect(message.get("code", 1000))
+    data = _json_frame(message)
+    if not (isinstance(data, dict) and set(data) == {"token"} and isinstance(data["token"], str)):
+        raise Problem(
+            401,
+            "Missing token",
+            'Send {"token": "<token>"} as the first frame, or connect with ?token=<token>.',
+        )
+    token: str = data["token"].strip()
+    return token
+
+
+def _json_frame(message: dict[str, Any]) -> Any:
+    text = message.get("text")
+    if text is None:
+        raise Problem(400, "Text frames only", "Send each message as a JSON text frame.")
+    if len(text.encode()) > MAX_FRAME_BYTES:
+        raise Problem(413, "Frame too large", f"Frames are limited to {MAX_FRAME_BYTES} bytes.")
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise Problem(400, "Malformed JSON", "The frame is not valid JSON.") from None
+
+
+def _message(data: Any) -> PostMessage:
+    try:
+        return PostMessage.model_validate(data)
+    except ValidationError as exc:
+        raise Problem(
+            422,
+            "Invalid request",
+            "The frame does not match the expected shape.",
+            errors=describe_errors(list(exc.errors())),
+        ) from None
+
+
+async def _send_problem(websocket: WebSocket, problem: Problem) -> None:
+    body = problem_body(
+        problem.status, problem.title, problem.detail, websocket.url.path, **problem.extra
+    )
+    if "Retry-After" in problem.headers:
+        body["retry_after"] = int(problem.headers["Retry-After"])
+    await websocket.send_json({"type": "error", "problem": body})

@@ -1,0 +1,269 @@
+"""The per-brand in-memory search index: BM25 over stemmed words and the e5 embeddings.
+
+Built from the stored chunks on first use (no embedding is computed here) and rebuilt
+when the brand's knowledge-base version token changes, which every ingestion, edit and
+removal does. Each chunk is stemmed with the stemmer of its own language; a question is
+stemmed with its language's stemmer and with English's, since brands often write in
+English for shoppers who ask in their own language.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from deskhand.db import models
+from deskhand.db.models_knowledge import KnowledgeChunk, KnowledgeVersion
+from deskhand.knowledge.embedding import DIM, from_bytes
+
+STEMMERS = {
+    "en": "english",
+    "de": "german",
+    "nl": "dutch",
+    "sv": "swedish",
+    "fr": "french",
+    "es": "spanish",
+}
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@cache
+def stopwords_of(lang: str) -> frozenset[str]:
+    from bm25s import stopwords
+
+    lists = {
+        "en": stopwords.STOPWORDS_EN_PLUS,
+        "de": stopwords.STOPWORDS_GERMAN,
+        "nl": stopwords.STOPWORDS_DUTCH,
+        "sv": stopwords.STOPWORDS_SWEDISH,
+        "fr": stopwords.STOPWORDS_FRENCH,
+        "es": stopwords.STOPWORDS_SPANISH,
+    }
+    return frozenset(w.lower() for w in lists.get(lang, ()))
+
+
+class _Stemmers(threading.local):
+    """PyStemmer objects are not thread-safe: one set per thread."""
+
+    def __init__(self) -> None:
+        import Stemmer
+
+        self.by_lang = {lang: Stemmer.Stemmer(algo) for lang, algo in STEMMERS.items()}
+
+
+_stemmers = _Stemmers()
+
+
+def _fold(word: str) -> str:
+    plain = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in plain if not unicodedata.combining(c))
+
+
+def stem_words(words: list[str], lang: str) -> list[str]:
+    stemmer = _stemmers.by_lang.get(lang) or _stemmers.by_lang["en"]
+    return [s if s.isascii() else _fold(s) for s in stemmer.stemWords(words)]
+
+
+def analyse(text: str, lang: str) -> list[str]:
+    """Lower-cased words without the language's stop words, stemmed, accents folded."""
+    stop = stopwords_of(lang)
+    words = [
+        w for w in _WORD.findall(text.lower()) if w not in stop and (len(w) > 1 or w.isdigit())
+    ]
+    return stem_words(words, lang)
+
+
+def question_terms(
+    text: str, lang: str, written_in: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str]]:
+    """(the question's own terms, its glossary terms in the KB's other languages).
+
+    Own terms are stemmed in the question's language and in English (brands often write
+    in English, and shoppers mix it in); glossary terms come from `lexicon.py` for each
+    language the knowledge base is written in (`written_in`) other than the question's.
+    """
+    from deskhand.knowledge.lexicon import translations
+
+    own = dict.fromkeys(analyse(text, lang))
+    if lang != "en":
+        own.update(dict.fromkeys(analyse(text, "en")))
+    stems = stem_words(_WORD.findall(text.lower()), lang)
+    expanded: dict[str, None] = {}
+    for other in sorted(written_in | {"en"}):
+        if other != lang:
+            expanded.update(dict.fromkeys(analyse(translations(stems, lang, other), other)))
+    return list(own), [t for t in expanded if t not in own]
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    id: int
+    slug: str
+    title: str
+    url: str
+    language: str
+
+
+@dataclass
+class KnowledgeIndex:
+    """Everything a search needs, in arrays aligned by row."""
+
+    token: str
+    chunk_ids: list[int]
+    article_of: list[int]  # row -> article id
+    articles: dict[int, ArticleRef]
+    headings: list[str]
+    anchors: list[str]
+    texts: list[str]
+    languages: list[str]
+    vectors: np.ndarray  # (rows, DIM) float32, L2-normalised
+    bm25: object | None
+    vocab: dict[str, int]
+    _language_masks: dict[str, np.ndarray] = field(default_factory=dict)
+    _written_in: frozenset[str] | None = None
+
+    def __len__(self) -> int:
+        return len(self.chunk_ids)
+
+    @property
+    def written_in(self) -> frozenset[str]:
+        """The languages the knowledge base is written in."""
+        if self._written_in is None:
+            self._written_in = frozenset(self.languages)
+        return self._written_in
+
+    def language_is(self, lang: str) -> np.ndarray:
+        """1.0 for rows written in `lang`, else 0.0 (cached per language)."""
+        found = self._language_masks.get(lang)
+        if found is None:
+            found = np.array([lg == lang for lg in self.languages], dtype=np.float32)
+            self._language_masks[lang] = found
+        return found
+
+    def lexical_scores(self, terms: list[str]) -> np.ndarray:
+        ids = [self.vocab[t] for t in terms if t in self.vocab]
+        if self.bm25 is None or not ids:
+            return np.zeros(len(self), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)  # type: ignore[attr-defined]
+
+
+def build_index(
+    token: str,
+    rows: list[tuple[int, int, str, str, str, str, bytes]],
+    articles: dict[int, ArticleRef],
+) -> KnowledgeIndex:
+    """An index over (chunk id, article id, heading, anchor, text, language, embedding) rows."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
+    vocab: dict[str, int] = {}
+    corpus_ids: list[list[int]] = []
+    for _, article_id, heading, _, text, lang, _ in rows:
+        title = articles[article_id].title
+        terms = analyse(f"{title} {heading} {text}", lang)
+        corpus_ids.append([vocab.setdefault(t, len(vocab)) for t in terms])
+    bm25 = None
+    if rows:
+        bm25 = bm25s.BM25()
+        bm25.index(
+            bm25s.tokenization.Tokenized(ids=corpus_ids, vocab=vocab),
+            create_empty_token=False,
+            show_progress=False,
+        )
+    vectors = (
+        np.vstack([from_bytes(r[6]) for r in rows]).astype(np.float32)
+        if rows
+        else np.zeros((0, DIM), dtype=np.float32)
+    )
+    return KnowledgeIndex(
+        token=token,
+        chunk_ids=[r[0] for r in rows],
+        article_of=[r[1] for r in rows],
+        articles=articles,
+        headings=[r[2] for r in rows],
+        anchors=[r[3] for r in rows],
+        texts=[r[4] for r in rows],
+        languages=[r[5] for r in rows],
+        vectors=vectors,
+        bm25=bm25,
+        vocab=vocab,
+    )
+
+
+_indexes: dict[tuple[str, int], KnowledgeIndex] = {}
+_build_lock = threading.Lock()
+
+
+def version_token(session: Session, brand_id: int) -> str:
+    return (
+        session.scalar(select(KnowledgeVersion.token).where(KnowledgeVersion.brand_id == brand_id))
+        or ""
+    )
+
+
+def mark_changed(session: Session, brand_id: int, now: datetime) -> None:
+    """Give the brand's knowledge base a new version token: every process rebuilds its index.
+
+    A random token (not a counter) so that a change rolled back can never be confused
+    with a later one that reaches the same number.
+    """
+    row = session.get(KnowledgeVersion, brand_id)
+    token = str(uuid.uuid4())
+    if row is None:
+        session.add(KnowledgeVersion(brand_id=brand_id, token=token, changed_at=now))
+    else:
+        row.token, row.changed_at = token, now
+    session.flush()
+
+
+def load_index(session: Session, brand_id: int) -> KnowledgeIndex:
+    """Build a brand's index from its stored chunks (no model call)."""
+    token = version_token(session, brand_id)
+    articles = {
+        a.id: ArticleRef(a.id, a.slug, a.title, a.url, a.language)
+        for a in session.scalars(select(models.Article).where(models.Article.brand_id == brand_id))
+    }
+    rows = [
+        tuple(r)
+        for r in session.execute(
+            select(
+                KnowledgeChunk.id,
+                KnowledgeChunk.article_id,
+                KnowledgeChunk.heading,
+                KnowledgeChunk.anchor,
+                KnowledgeChunk.text,
+                KnowledgeChunk.language,
+                KnowledgeChunk.embedding,
+            )
+            .where(KnowledgeChunk.brand_id == brand_id)
+            .order_by(KnowledgeChunk.article_id, KnowledgeChunk.position)
+        )
+    ]
+    return build_index(token, rows, articles)  # type: ignore[arg-type]
+
+
+def index_for(session: Session, brand_id: int) -> KnowledgeIndex:
+    """The brand's current index: cached in the process, rebuilt when its token changed."""
+    key = (session.get_bind().url.render_as_string(hide_password=True), brand_id)
+    token = version_token(session, brand_id)
+    found = _indexes.get(key)
+    if found is not None and found.token == token:
+        return found
+    with _build_lock:
+        found = _indexes.get(key)
+        if found is not None and found.token == token:
+            return found
+        fresh = load_index(session, brand_id)
+        if fresh.token == token:
+            _indexes[key] = fresh
+        return fresh

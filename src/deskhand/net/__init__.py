@@ -1,0 +1,1 @@
+"""Outbound networking shared by every vendor client."""

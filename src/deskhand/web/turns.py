@@ -1,0 +1,175 @@
+"""One shopper turn over any transport (HTTP or the web chat's WebSocket): same checks.
+
+Token check, message validation, rate limits and the turn itself live here once, so the
+public API and the widget's socket cannot drift apart. Errors are raised as `Problem`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from deskhand.agent.conversations import take_turn, token_hash
+from deskhand.agent.engine import UnknownAction
+from deskhand.agent.understand.reading import read_message
+from deskhand.db import models
+from deskhand.db.session import transaction
+from deskhand.web.deps import AppState
+from deskhand.web.problems import Problem
+from deskhand.web.schemas import AgentMessage, ConversationState, Meta, PostMessage, TurnResponse
+
+
+def limit(state: AppState, bucket: str, key: str, limit: int, per: float) -> None:
+    """Count one request against a sliding window; 429 with Retry-After when over."""
+    wait = state.limiter.hit(bucket, key, limit, per)
+    if wait:
+        raise Problem(
+            429,
+            "Too many requests",
+            "Slow down and try again shortly.",
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an 'Authorization: Bearer <token>' header, or None."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def find_brand(session: Session, slug: str | None) -> models.Brand:
+    """The brand with this slug (the first brand when none is named), or 404."""
+    query = select(models.Brand)
+    query = (
+        query.where(models.Brand.slug == no_nul(slug))
+        if slug
+        else query.order_by(models.Brand.id).limit(1)
+    )
+    brand = session.scalar(query)
+    if brand is None:
+        raise Problem(404, "Brand not found", f"No brand is called {slug!r}.")
+    return brand
+
+
+def authorized_conversation(
+    session: Session, conversation_id: str, token: str | None
+) -> models.Conversation:
+    """The conversation this token opens: 404 for an unknown id, 401 for a missing/wrong token."""
+    conv = session.get(models.Conversation, conversation_id) if is_uuid(conversation_id) else None
+    if conv is None:
+        raise Problem(404, "Conversation not found", "No conversation has this id.")
+    if not token:
+        raise Problem(
+            401,
+            "Missing token",
+            "Send 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if not hmac.compare_digest(conv.token_hash, token_hash(token)):
+        raise Problem(
+            401,
+            "Invalid token",
+            "This token does not belong to this conversation.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return conv
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def no_nul(value: str | None) -> str | None:
+    """PostgreSQL text cannot hold NUL; no real slug, address or message needs one."""
+    return value.replace("\x00", "") if value is not None else None
+
+
+def conversation_state(conv: models.Conversation) -> ConversationState:
+    return ConversationState(
+        status=conv.status, language=conv.language, verified=conv.customer_id is not None
+    )
+
+
+def agent_message(row: models.Message) -> AgentMessage:
+    return AgentMessage(
+        id=row.id,
+        created_at=row.created_at,
+        language=row.language,
+        blocks=row.blocks,
+        meta=Meta(**row.meta),
+    )
+
+
+def check_conversation(
+    state: AppState, conversation_id: str, token: str | None
+) -> ConversationState:
+    """Open the conversation with this token (or raise); its state for a first frame."""
+    with transaction(state.sessions) as session:
+        return conversation_state(authorized_conversation(session, conversation_id, token))
+
+
+def message_text(body: PostMessage, max_chars: int) -> str | None:
+    """The shopper's text as the agent will read it; 422 when empty, 413 when too long."""
+    if body.text is None:
+        return None
+    text = no_nul(body.text.strip()) or ""
+    if not text:
+        raise Problem(422, "Empty message", "The message text is empty.")
+    if len(text) > max_chars:
+        raise Problem(413, "Message too long", f"Messages are limited to {max_chars} characters.")
+    return text
+
+
+def post_turn(
+    state: AppState,
+    conversation_id: str,
+    token: str | None,
+    body: PostMessage,
+    client: str,
+    *,
+    channel: str | None = None,
+) -> TurnResponse:
+    """Validate the message, take the agent's turn in one transaction, return its replies.
+
+    Blocking (database and the embedding model): async callers run it in a thread.
+    """
+    s = state.settings
+    text = message_text(body, s.max_message_chars)
+    context = body.context.model_dump(exclude_none=True) if body.context else None
+    # Reading the text (the embedding model) needs no database: keep it out of the transaction.
+    reading = read_message(text) if text is not None else None
+    with transaction(state.sessions) as session:
+        conv = authorized_conversation(session, conversation_id, token)
+        limit(state, "messages", conv.id, s.messages_per_minute, 60)
+        try:
+            stored = take_turn(
+                session,
+                state.agent,
+                conv,
+                text=text,
+                action=body.action,
+                client_key=client,
+                now=datetime.now(UTC),
+                base_url=s.base_url,
+                reading=reading,
+                channel=channel,
+                context=context,
+            )
+        except UnknownAction as exc:
+            raise Problem(
+                422,
+                "Unknown action",
+                f"{exc.args[0]!r} is not an action offered in this conversation.",
+            ) from None
+        return TurnResponse(
+            messages=[agent_message(stored.message)], conversation=conversation_state(conv)
+        )

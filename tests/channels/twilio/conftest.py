@@ -1,0 +1,8 @@
+"""The messaging fixtures: the app behind a fake Twilio and a local SMTP server."""
+
+from tests.fakes.channels import (  # noqa: F401
+    channel_settings,
+    channels,
+    fake_twilio,
+    smtp_server,
+)

@@ -1,0 +1,1 @@
+"""Local fake servers of the vendors, speaking their documented protocols."""

@@ -1,0 +1,106 @@
+"""The agent answers from the rules and the knowledge base, cites, splits, and says when not."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.conftest import Chat, block, text_of
+
+from deskhand.db import models
+from deskhand.knowledge.ingest import write_article
+
+MULTI = {
+    "en": "how long do refunds take and who pays return shipping?",
+    "de": "Wie lange dauert die Rückerstattung und wer bezahlt die Rücksendung?",
+    "nl": "Hoe lang duurt een terugbetaling en wie betaalt de retourkosten?",
+    "sv": "Hur lång tid tar återbetalningen och vem betalar returfrakten?",
+    "fr": "Combien de temps prend le remboursement et qui paie les frais de retour ?",
+    "es": "¿Cuánto tarda el reembolso y quién paga el envío de la devolución?",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(MULTI))
+def test_a_two_part_question_gets_both_parts_answered(client: TestClient, lang: str) -> None:
+    reply = Chat(client).send(text=MULTI[lang])
+    assert reply["meta"]["outcome"] == "answered"
+    assert reply["language"] == lang
+    text = text_of(reply)
+    assert "5" in text  # refunds: the rule's 5 business days, in the shopper's language
+    assert "prepaid PostNL or DHL label" in text  # who pays: quoted from the article
+    sources = block(reply, "sources")["articles"]
+    assert [a["title"] for a in sources] == ["Returns and exchanges"]
+    assert not [b for b in reply["blocks"] if b["type"] == "handoff_prompt"]
+
+
+def test_quoted_passage_is_framed_in_the_shoppers_language(client: TestClient) -> None:
+    reply = Chat(client).send(text="Welche Zahlungsarten akzeptiert ihr?")
+    assert reply["meta"] == {"intent": "policy_payment", "skill": "policy", "outcome": "answered"}
+    text = text_of(reply)
+    assert text.startswith("Aus unserem Hilfecenter") or "Englisch" in text
+    assert "iDEAL" in text
+    assert block(reply, "sources")["articles"] == [
+        {"title": "Payment methods", "url": "http://testserver/help/payment"}
+    ]
+
+
+def test_rules_win_over_an_outdated_article(client: TestClient) -> None:
+    with client.app.state.deskhand.sessions() as session:
+        brand = session.query(models.Brand).one()
+        brand.policy = {**brand.policy, "return_window_days": 14}
+        session.commit()
+    reply = Chat(client, locale="en").send(text="how many days do I have to send something back?")
+    assert "14 days" in text_of(reply)
+    assert "30 days" not in text_of(reply)
+    assert block(reply, "sources")["articles"][0]["title"] == "Returns and exchanges"
+
+
+def test_a_question_no_skill_claims_is_answered_when_the_kb_knows(client: TestClient) -> None:
+    reply = Chat(client, locale="en").send(text="where do I enter my discount code?")
+    assert reply["meta"] == {"intent": "other", "skill": "policy", "outcome": "answered"}
+    assert "discount code at checkout" in text_of(reply)
+    assert block(reply, "sources")["articles"][0]["title"] == "Payment methods"
+
+
+def test_a_question_no_skill_claims_and_the_kb_cannot_answer_offers_a_human(
+    client: TestClient,
+) -> None:
+    reply = Chat(client, locale="en").send(text="Do you have a loyalty programme?")
+    assert reply["meta"]["skill"] == "fallback"
+    assert reply["meta"]["outcome"] == "handoff_offered"
+    assert not [b for b in reply["blocks"] if b["type"] == "sources"]
+
+
+def test_an_empty_knowledge_base_never_answers_but_offers_a_human(client: TestClient) -> None:
+    from deskhand.knowledge.ingest import remove_articles
+
+    with client.app.state.deskhand.sessions() as session:
+        brand = session.query(models.Brand).one()
+        for article in session.query(models.Article).all():
+            remove_articles(session, brand, article.slug, now=datetime.now(UTC))
+        session.commit()
+    reply = Chat(client, locale="en").send(text="how long do deliveries to Belgium take?")
+    assert reply["meta"]["outcome"] == "no_answer"
+    assert block(reply, "handoff_prompt")
+
+
+def test_an_article_added_while_running_is_found_at_once(client: TestClient) -> None:
+    chat = Chat(client, locale="en")
+    before = chat.send(text="Do you have a loyalty programme?")
+    assert before["meta"]["skill"] == "fallback"
+    with client.app.state.deskhand.sessions() as session:
+        brand = session.query(models.Brand).one()
+        write_article(
+            session,
+            brand,
+            title="Loyalty programme",
+            body="## Do you have a loyalty programme?\nYes: Finch Points. You earn one point "
+            "per euro and can spend 100 points as EUR 5 off your next order.",
+            now=datetime.now(UTC),
+        )
+        session.commit()
+    after = chat.send(text="Do you have a loyalty programme?")
+    assert after["meta"]["outcome"] == "answered"
+    assert "Finch Points" in text_of(after)
+    assert block(after, "sources")["articles"][0]["url"].endswith("/help/loyalty-programme")
