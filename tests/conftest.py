@@ -15,13 +15,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from deskhand.channels.webchat.appearance import seed_demo_widget
-from deskhand.commerce.demo import seed_demo_store
 from deskhand.config import Settings
 from deskhand.db import migrate
 from deskhand.db.models import Base
 from deskhand.db.session import make_engine, make_sessionmaker, transaction
-from deskhand.knowledge.articles import seed_demo_articles
+from deskhand.demo import seed_demo
 from deskhand.web.app import create_app
 
 PG_URL = os.environ.get(
@@ -102,9 +100,7 @@ def demo_db(settings: Settings) -> Iterator[Engine]:
     engine = make_engine(settings.resolved_database_url())
     with transaction(make_sessionmaker(engine)) as session:
         now = datetime.now(UTC)
-        brand = seed_demo_store(session, now)
-        seed_demo_articles(session, brand.id, now)
-        seed_demo_widget(session, brand.id, now)
+        seed_demo(session, now)
     yield engine
     engine.dispose()
 
@@ -217,9 +213,7 @@ def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
     engine = make_engine(live_settings.resolved_database_url())
     with transaction(make_sessionmaker(engine)) as session:
         now = datetime.now(UTC)
-        brand = seed_demo_store(session, now)
-        seed_demo_articles(session, brand.id, now)
-        seed_demo_widget(session, brand.id, now)
+        seed_demo(session, now)
     engine.dispose()
     server = uvicorn.Server(
         uvicorn.Config(create_app(live_settings), host="127.0.0.1", port=port, log_level="warning")

@@ -25,10 +25,9 @@ def _settings(args: argparse.Namespace, demo: bool):  # type: ignore[no-untyped-
 
 def prepare_database(settings, reset: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Migrate; in demo mode, seed the demo store and knowledge base into an empty database."""
-    from deskhand.commerce.demo import seed_demo_store
     from deskhand.db import migrate, models
     from deskhand.db.session import make_engine, make_sessionmaker, transaction
-    from deskhand.knowledge.articles import seed_demo_articles
+    from deskhand.demo import seed_demo
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if reset and not settings.database_url:
@@ -40,8 +39,7 @@ def prepare_database(settings, reset: bool = False) -> None:  # type: ignore[no-
         with transaction(make_sessionmaker(engine)) as session:
             if session.scalar(select(models.Brand.id).limit(1)) is None:
                 now = datetime.now(UTC)
-                brand = seed_demo_store(session, now)
-                seed_demo_articles(session, brand.id, now)
+                seed_demo(session, now)
     engine.dispose()
 
 
@@ -137,12 +135,19 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from deskhand.agent.understand.intents import train
+    try:
+        from deskhand.agent.understand.training import train
+    except ImportError as exc:  # scikit-learn lives in the `bench` extra
+        print(f"{exc}: install the bench extra (pip install -e '.[bench]')", file=sys.stderr)
+        return 2
 
     stats = train()
     print(
-        f"trained on {int(stats['examples'])} examples; "
-        f"training accuracy {stats['train_accuracy']:.3f}"
+        f"trained on {int(stats['examples'])} examples: C={stats['c']:g}, embedding scale "
+        f"{stats['embedding_scale']:g}, cross-validated accuracy {stats['cv_accuracy']:.3f}; "
+        f"temperature {stats['temperature']:.2f} (ECE {stats['cv_ece_before']:.3f} -> "
+        f"{stats['cv_ece']:.3f}); unsure below {stats['unsure_floor']:.2f} or a top-2 margin "
+        f"under {stats['unsure_margin']:.2f}; training accuracy {stats['train_accuracy']:.3f}"
     )
     return 0
 
@@ -152,6 +157,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.scenario == "turns":
         return turns.main(args)
+    if args.scenario == "understanding":
+        try:
+            from deskhand.bench import understanding
+        except ImportError as exc:  # scikit-learn and matplotlib live in the `bench` extra
+            print(f"{exc}: install the bench extra (pip install -e '.[bench]')", file=sys.stderr)
+            return 2
+        return understanding.main(args)
     if args.scenario == "kb":
         from deskhand.bench import kb
 
@@ -195,11 +207,14 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--locale", default=None)
     sub.add_parser("train-intents", help="retrain the intent head from the example corpus")
     bench = sub.add_parser("bench", help="run a benchmark")
-    bench.add_argument("scenario", choices=["turns", "kb"])
+    bench.add_argument("scenario", choices=["turns", "kb", "understanding"])
     bench.add_argument("--data-dir", default=None)
     bench.add_argument("--out", default="docs/benchmarks.md")
     bench.add_argument("--rounds", type=int, default=5)
     bench.add_argument("--http-seconds", type=float, default=10.0)
+    bench.add_argument(
+        "--bitext", default=None, help="Bitext data folder (default ../shared/external/bitext/)"
+    )
     from deskhand.knowledge.commands import add_kb_parser
 
     add_kb_parser(sub)

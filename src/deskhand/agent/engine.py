@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from deskhand.agent.replies.wording import Wording
-from deskhand.agent.skills import order_editing, tracking
+from deskhand.agent.skills import clarify, order_editing, tracking
 from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.skills.handoff import (
     NO,
@@ -41,7 +41,9 @@ from deskhand.domain.policy import PolicyRules
 ORDER_INTENTS = ("change_item", "change_address", "cancel_order", "order_status", "exchange")
 POLICY_INTENTS = ("policy_changes", "policy_returns", "policy_shipping", "policy_payment")
 SMALLTALK = ("greeting", "thanks", "goodbye")
-# Below this the classifier is guessing; a wrong skill is worse than an honest "can't help".
+# Below this, with no request worth a clarifying button, the classifier is guessing: a wrong
+# skill is worse than an honest "can't help". Above it the unsure band (placed by
+# cross-validation when the head is trained) decides whether to ask before acting.
 CONFIDENCE_FLOOR = 0.40
 OFFERED_ACTIONS_KEPT = 20
 
@@ -82,7 +84,7 @@ class Agent:
         state = DialogueState.from_json(conversation.state)
         if text is not None:
             conversation.language = detect_language(
-                text, tuple(brand.languages), conversation.language
+                text, tuple(brand.languages), conversation.language, brand.default_language
             )
         ctx = SkillContext(
             session=session,
@@ -161,8 +163,34 @@ class Agent:
         ):
             # "la commande 1006" answers "which order do you mean?": resume the parked request.
             parked, _, _ = st.unpark()
-            return self._dispatch(ctx, parked or intent, number, latest)
-        return self._dispatch(ctx, intent, number, latest, verifier)
+            return self._then_also(ctx, self._dispatch(ctx, parked or intent, number, latest))
+        choices = clarify.choices_for(reading)
+        if choices:
+            return clarify.ask_to_clarify(ctx, reading, choices)
+        st.also_intent = reading.also if reading.also != intent else None
+        reply = self._dispatch(ctx, intent, number, latest, verifier)
+        return self._then_also(ctx, reply, verifier, number, latest)
+
+    def _then_also(
+        self,
+        ctx: SkillContext,
+        reply: Reply,
+        verifier: Verifier | None = None,
+        number: str | None = None,
+        latest: bool = False,
+    ) -> Reply:
+        """Answer the second request of a two-part message too, once nothing is in the way."""
+        st = ctx.state
+        also = st.also_intent
+        if also is None or also == reply.intent:
+            st.also_intent = None
+            return reply
+        # An order request waits while the first one waits for sign-in or "which order?".
+        if also in ORDER_INTENTS and reply.outcome in clarify.WAITING:
+            return reply
+        st.also_intent = None
+        second = self._dispatch(ctx, also, number or st.focus_order, latest, verifier)
+        return clarify.join(reply, second)
 
     def _dispatch(
         self,
@@ -329,7 +357,7 @@ class Agent:
                     "verified",
                     [blocks.text(f"{done} {ctx.words.t('verify.what_next')}")],
                 )
-            reply = self._dispatch(ctx, intent, number, latest)
+            reply = self._then_also(ctx, self._dispatch(ctx, intent, number, latest))
             reply.blocks.insert(0, blocks.text(done))
             return reply
         if result == CodeCheck.WRONG:
@@ -366,9 +394,21 @@ class Agent:
             return self._reply_verify(ctx, "verify.ask_email", "needs_sign_in")
         if action.startswith("order:"):
             intent, _, _ = st.unpark()
-            return self._dispatch(
-                ctx, intent or "order_status", action.split(":", 1)[1], False, verifier
+            return self._then_also(
+                ctx,
+                self._dispatch(
+                    ctx, intent or "order_status", action.split(":", 1)[1], False, verifier
+                ),
+                verifier,
             )
+        if action.startswith(clarify.ACTION_PREFIX):
+            # A button of the clarifying question: carry on as if the shopper had said so.
+            chosen = action.removeprefix(clarify.ACTION_PREFIX)
+            number, latest = st.clarify_order, st.clarify_latest
+            st.clarify_order, st.clarify_latest = None, False
+            if chosen == "other":
+                return cannot_help(ctx, "other")
+            return self._dispatch(ctx, chosen, number, latest, verifier)
         if action in (YES, NO):
             reply, status = answer_handoff_choice(ctx, action == YES)
             if status:
@@ -381,4 +421,6 @@ def _intent_of(reading: Reading) -> str | None:
     guess = reading.guess
     if guess is None:
         return None
-    return guess.intent if guess.confidence >= CONFIDENCE_FLOOR else "other"
+    if guess.intent in reading.refused or guess.confidence < CONFIDENCE_FLOOR:
+        return "other"
+    return guess.intent

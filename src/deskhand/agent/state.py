@@ -17,6 +17,9 @@ class DialogueState:
     focus_intent: str | None = None  # what the shopper last wanted with it
     failures: int = 0  # wrong codes in a row
     locked_until: str | None = None  # ISO time; verification paused until then
+    also_intent: str | None = None  # the second request of a two-part message, still to answer
+    clarify_order: str | None = None  # the order named in a message the agent asked about
+    clarify_latest: bool = False
     offered_actions: list[str] = field(default_factory=list)
 
     @classmethod

@@ -21,3 +21,13 @@ def write_section(path: Path, title: str, body: str) -> None:
         text = text.rstrip() + "\n\n" + section
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def remove_section(path: Path, title: str) -> None:
+    """Drop a section a benchmark no longer writes (it was renamed or merged into another)."""
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    if pattern.search(text):
+        path.write_text(pattern.sub("", text).rstrip() + "\n", encoding="utf-8")

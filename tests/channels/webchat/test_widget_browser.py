@@ -183,6 +183,14 @@ def shop() -> Iterator[Shop]:
     server.server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def patient_expect() -> Iterator[None]:
+    """A loaded machine (two cores, the whole suite) can be slow: wait longer than 5 s."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture
 def posts(page: Any) -> list[str]:
     """The URLs of every HTTP POST of a shopper message (not sent over the WebSocket)."""

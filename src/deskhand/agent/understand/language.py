@@ -79,12 +79,17 @@ def _identifier(languages: tuple[str, ...]) -> langid.LanguageIdentifier:
     return ident
 
 
-def detect_language(text: str, languages: tuple[str, ...], fallback: str) -> str:
-    """The language of `text` among the brand's `languages`; `fallback` when it can't tell.
+def detect_language(
+    text: str, languages: tuple[str, ...], fallback: str, default: str | None = None
+) -> str:
+    """The language of `text` among the brand's `languages`, or the fallback when it can't tell.
 
-    The fallback is the conversation's language so far (or the brand default): "ok",
-    "1002" or "L" say nothing about the shopper's language.
+    The fallback is the conversation's language so far, then the brand's `default`, then
+    the brand's first language: "ok", "1002" or "L" say nothing about the shopper's language.
     """
+    fallback = next(
+        (lg for lg in (fallback, default) if lg in languages), languages[0] if languages else "en"
+    )
     cleaned = " ".join(_WORD.findall(text.lower()))
     matches = [lg for lg, words in _MARKERS.items() if lg in languages and cleaned in words]
     if matches:

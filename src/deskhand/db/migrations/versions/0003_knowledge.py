@@ -71,9 +71,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("kb_findings", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_kb_findings_article_id"), ["article_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_kb_findings_article_id"), ["article_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_kb_findings_brand_id"), ["brand_id"], unique=False)
 
     with op.batch_alter_table("articles", schema=None) as batch_op:

@@ -1,0 +1,69 @@
+"""When the reading is unsure: ask a short question with a button per likely request.
+
+Also joins the replies to a two-part message ("cancel 1004, and is there a fee?") into one.
+"""
+
+from __future__ import annotations
+
+from deskhand.agent.skills.context import SkillContext
+from deskhand.agent.understand.reading import ACTIONABLE, Reading
+from deskhand.domain import blocks
+from deskhand.domain.blocks import Reply
+
+ACTION_PREFIX = "intent:"
+SOMETHING_ELSE = "intent:other"
+# A candidate worth a button: calibrated, so 0.15 means "right about one time in seven".
+CANDIDATE_FLOOR = 0.15
+MAX_CHOICES = 3
+# What to offer when the shopper only said what they do *not* want.
+COMMON_REQUESTS = ("order_status", "change_item", "return_request")
+# Outcomes that end on a question to the shopper: that reply goes last when two are joined.
+WAITING = frozenset(("needs_sign_in", "asked_which_order", "code_sent", "asked_to_clarify"))
+
+
+def choices_for(reading: Reading) -> list[str]:
+    """The requests to offer as buttons, most likely first; empty when asking makes no sense."""
+    guess = reading.guess
+    if guess is None or not guess.unsure:
+        return []
+    found = [
+        intent
+        for intent, p in guess.candidates
+        if intent in ACTIONABLE
+        and intent not in reading.refused
+        and (p >= CANDIDATE_FLOOR or intent == guess.intent)
+    ][:MAX_CHOICES]
+    if not found and guess.intent in reading.refused:
+        found = [i for i in COMMON_REQUESTS if i not in reading.refused]
+    return found
+
+
+def ask_to_clarify(ctx: SkillContext, reading: Reading, choices: list[str]) -> Reply:
+    """ "Just to be sure: do you want to …?" with one button per choice and "something else"."""
+    w = ctx.words
+    assert reading.guess is not None
+    refused = reading.guess.intent in reading.refused
+    question = w.t("clarify.refused" if refused else "clarify.question")
+    ctx.state.clarify_order, ctx.state.clarify_latest = reading.number, reading.latest
+    buttons = [blocks.button(w.t(f"clarify.{i}"), f"{ACTION_PREFIX}{i}") for i in choices]
+    buttons.append(blocks.button(w.t("clarify.something_else"), SOMETHING_ELSE))
+    return Reply(
+        intent=reading.guess.intent,
+        skill="fallback",
+        outcome="asked_to_clarify",
+        blocks=[blocks.text(question), blocks.buttons(*buttons)],
+    )
+
+
+def join(first: Reply, second: Reply) -> Reply:
+    """One message answering both requests; the one waiting for the shopper comes last."""
+    if first.outcome in WAITING and second.outcome not in WAITING:
+        head, tail = second, first
+    else:
+        head, tail = first, second
+    joined = [*head.blocks, *tail.blocks]
+    # One offer of a human is enough: keep the last.
+    prompts = [i for i, b in enumerate(joined) if b["type"] == "handoff_prompt"]
+    for i in reversed(prompts[:-1]):
+        del joined[i]
+    return Reply(first.intent, first.skill, first.outcome, joined)

@@ -1,0 +1,20 @@
+"""The whole demo brand in one call: store, knowledge base and web-chat appearance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from deskhand.channels.webchat.appearance import seed_demo_widget
+from deskhand.commerce.demo import seed_demo_store
+from deskhand.db import models
+from deskhand.knowledge.articles import seed_demo_articles
+
+
+def seed_demo(session: Session, now: datetime) -> models.Brand:
+    """Seed "Fjord & Finch" into an empty database, with times relative to `now`."""
+    brand = seed_demo_store(session, now)
+    seed_demo_articles(session, brand.id, now)
+    seed_demo_widget(session, brand.id, now)
+    return brand
