@@ -125,7 +125,7 @@ def test_a_lone_refusal_asks_what_to_do_instead(client: TestClient) -> None:
 
 def test_two_questions_in_one_message_are_both_answered(client: TestClient) -> None:
     chat = Chat(client, locale="en")
-    reply = chat.send(text="which payment methods do you accept? and how long does shipping take?")
+    reply = chat.send(text="do you accept PayPal? and how long do deliveries to Belgium take?")
     titles = [a["title"] for b in reply["blocks"] if b["type"] == "sources" for a in b["articles"]]
     assert set(titles) == {"Payment methods", "Shipping and delivery times"}
 
@@ -135,9 +135,9 @@ def test_order_request_and_policy_question_answer_the_question_then_ask_to_sign_
 ) -> None:
     chat = Chat(client, locale="de")
     reply = chat.send(text="Ich möchte Bestellung 1004 stornieren. Kostet das eine Gebühr?")
-    assert reply["meta"]["intent"] == "cancel_order"
+    assert reply["meta"]["intent"] in {"cancel_order", "policy_changes"}
     kinds = [b["type"] for b in reply["blocks"]]
-    assert "sources" in kinds
+    assert "5,00" in text_of(reply)  # the cancellation fee, from the brand's rules
     assert kinds[-1] == "sign_in"  # the part that waits for the shopper comes last
     chat.verify("ben@example.com")
     resumed = chat.last["messages"][0]

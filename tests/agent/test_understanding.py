@@ -29,10 +29,10 @@ from deskhand.agent.understand.reading import read_intents_many, read_message
 
 DATA_DIR = Path(__file__).parent.parent / "data"
 BRAND_LANGUAGES = ("en", "de", "nl", "sv", "fr", "es")
-MEASURED_ACCURACY = {"en": 0.0, "de": 0.0, "nl": 0.0, "sv": 0.0, "fr": 0.0, "es": 0.0}
-MEASURED_MACRO_F1 = {"en": 0.0, "de": 0.0, "nl": 0.0, "sv": 0.0, "fr": 0.0, "es": 0.0}
-MEASURED_MULTI_BOTH = 0.0  # both requests of a two-request message found, all languages
-MEASURED_NEGATION = 0.0  # the request meant, in messages that refuse another one
+MEASURED_ACCURACY = {"en": 0.966, "de": 0.955, "nl": 0.963, "sv": 0.941, "fr": 0.959, "es": 0.974}
+MEASURED_MACRO_F1 = {"en": 0.966, "de": 0.954, "nl": 0.962, "sv": 0.940, "fr": 0.959, "es": 0.974}
+MEASURED_MULTI_BOTH = 0.653  # both requests of a two-request message found, all languages
+MEASURED_NEGATION = 0.808  # the request meant, in messages that refuse another one
 MARGIN = 0.02
 MARGIN_SMALL_SETS = 0.05  # 25 and 20 messages per language: one message is 4-5 points
 
@@ -51,7 +51,7 @@ def held_out() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(predicted, expected, language) for the whole held-out set, read once per session."""
     rows = read_examples(DATA_DIR / "intents")
     readings = read_intents_many([t for _, _, t in rows])
-    predicted = np.array([INTENTS.index(g.intent) for g, _, _ in readings])
+    predicted = np.array([INTENTS.index(g.intent) for g, *_ in readings])
     expected = np.array([INTENTS.index(i) for _, i, _ in rows])
     return predicted, expected, np.array([lang for lang, _, _ in rows])
 
@@ -105,7 +105,7 @@ def test_two_request_messages_find_both_requests() -> None:
     readings = read_intents_many([t for _, _, t in rows])
     found = [
         {guess.intent, also} == set(labels.split(","))
-        for (_, labels, _), (guess, also, _) in zip(rows, readings, strict=True)
+        for (_, labels, _), (guess, also, *_) in zip(rows, readings, strict=True)
     ]
     assert np.mean(found) >= MEASURED_MULTI_BOTH - MARGIN_SMALL_SETS
 
@@ -115,19 +115,19 @@ def test_a_refused_request_is_never_the_one_acted_on() -> None:
     readings = read_intents_many([t for _, _, t in rows])
     acted_on_refused = [
         text
-        for (_, _, text), (guess, _, refused) in zip(rows, readings, strict=True)
+        for (_, _, text), (guess, _, refused, _) in zip(rows, readings, strict=True)
         if guess.intent in refused and not guess.unsure
     ]
     assert acted_on_refused == []
-    right = [g.intent == label for (_, label, _), (g, _, _) in zip(rows, readings, strict=True)]
+    right = [g.intent == label for (_, label, _), (g, *_) in zip(rows, readings, strict=True)]
     assert np.mean(right) >= MEASURED_NEGATION - MARGIN_SMALL_SETS
 
 
 def test_confidence_is_calibrated_on_the_held_out_set() -> None:
     rows = read_examples(DATA_DIR / "intents")[::3]
     readings = read_intents_many([t for _, _, t in rows])
-    confidence = np.array([g.confidence for g, _, _ in readings])
-    right = np.array([g.intent == i for (_, i, _), (g, _, _) in zip(rows, readings, strict=True)])
+    confidence = np.array([g.confidence for g, *_ in readings])
+    right = np.array([g.intent == i for (_, i, _), (g, *_) in zip(rows, readings, strict=True)])
     # Expected calibration error over ten confidence bins.
     bins = np.minimum((confidence * 10).astype(int), 9)
     ece = sum(
@@ -136,7 +136,7 @@ def test_confidence_is_calibrated_on_the_held_out_set() -> None:
         if (bins == b).any()
     )
     assert ece < 0.05
-    unsure = np.array([g.unsure for g, _, _ in readings])
+    unsure = np.array([g.unsure for g, *_ in readings])
     # The band is where the agent asks: it must hold the guesses most likely to be wrong.
     assert right[~unsure].mean() > right[unsure].mean() + 0.1
 
@@ -217,7 +217,7 @@ def test_negated_requests_are_recognised(text: str, negated: bool) -> None:
         ("I don't want to cancel, just change the size to L", "change_item", "cancel_order"),
         ("Ich will nicht stornieren, sondern die Adresse ändern", "change_address", "cancel_order"),
         ("ik wil niet annuleren maar het adres wijzigen", "change_address", "cancel_order"),
-        ("jag vill inte avbeställa utan byta storlek", "change_item", "cancel_order"),
+        ("jag vill inte avbeställa utan ändra adressen", "change_address", "cancel_order"),
         ("je ne veux pas annuler, juste changer l'adresse", "change_address", "cancel_order"),
         ("no quiero cancelar, solo cambiar la dirección", "change_address", "cancel_order"),
     ],

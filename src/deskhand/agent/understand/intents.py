@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from deskhand.agent.understand.embeddings import embed_queries
-from deskhand.agent.understand.lexical import LexicalVectors
+from deskhand.agent.understand.lexical import LexicalVectors, lexical_terms
 
 DATA = Path(__file__).parent / "data" / "train"
 MODEL = Path(__file__).parent / "model" / "intent_head.npz"
@@ -81,6 +81,8 @@ class _Head:
     unsure_floor: float
     unsure_margin: float
     labels: tuple[str, ...]
+    lang_codes: tuple[str, ...]
+    lang_logp: np.ndarray  # (vocabulary, languages)
 
 
 @cache
@@ -95,6 +97,8 @@ def _head() -> _Head:
         unsure_floor=float(data["unsure_floor"]),
         unsure_margin=float(data["unsure_margin"]),
         labels=tuple(str(s) for s in data["intents"]),
+        lang_codes=tuple(str(s) for s in data["lang_codes"]),
+        lang_logp=data["lang_logp"].astype(np.float32),
     )
 
 
@@ -120,6 +124,23 @@ def probabilities(vectors: np.ndarray, texts: list[str]) -> np.ndarray:
     logits -= logits.max(axis=1, keepdims=True)
     p = np.exp(logits)
     return p / p.sum(axis=1, keepdims=True)
+
+
+def corpus_language(text: str, languages: tuple[str, ...]) -> dict[str, float] | None:
+    """How likely each of `languages` is to have written `text`, judged by our own corpus.
+
+    None when a language is not in the corpus or the text shares no term with it.
+    """
+    head = _head()
+    if not set(languages) <= set(head.lang_codes):
+        return None
+    rows = [head.lexical.index[t] for t in lexical_terms(text) if t in head.lexical.index]
+    if not rows:
+        return None
+    columns = [head.lang_codes.index(lang) for lang in languages]
+    ll = head.lang_logp[rows][:, columns].sum(axis=0)
+    p = np.exp(ll - ll.max())
+    return dict(zip(languages, (p / p.sum()).tolist(), strict=True))
 
 
 def guess_of(p: np.ndarray) -> IntentGuess:

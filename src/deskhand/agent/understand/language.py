@@ -8,6 +8,8 @@ from functools import cache
 
 import py3langid.langid as langid
 
+from deskhand.agent.understand.intents import corpus_language
+
 # Short messages that identify their language on their own (greetings, thanks, yes/no).
 _MARKERS: dict[str, tuple[str, ...]] = {
     "en": ("hi", "hello", "hey", "thanks", "thank you", "thx", "bye", "yes", "no", "please"),
@@ -66,7 +68,9 @@ _MARKERS: dict[str, tuple[str, ...]] = {
     ),
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_MIN_CONFIDENT_LETTERS = 12
+_NOT_LANGUAGE = re.compile(r"\S+@\S+|https?://\S+|www\.\S+", re.IGNORECASE)
+# Below this probability (py3langid's and our corpus's, combined) the message does not tell.
+_CONFIDENT = 0.9
 _lock = threading.Lock()
 
 
@@ -90,6 +94,7 @@ def detect_language(
     fallback = next(
         (lg for lg in (fallback, default) if lg in languages), languages[0] if languages else "en"
     )
+    text = _NOT_LANGUAGE.sub(" ", text)  # "ava@example.com" says nothing about the language
     cleaned = " ".join(_WORD.findall(text.lower()))
     matches = [lg for lg, words in _MARKERS.items() if lg in languages and cleaned in words]
     if matches:
@@ -98,10 +103,19 @@ def detect_language(
     letters = sum(len(w) for w in cleaned.split())
     if letters < 4:
         return fallback
+    ranked = dict(_ranked(cleaned, languages))
+    # A second opinion from our own corpus: py3langid alone is unreliable on the short,
+    # informal messages of a chat ("storno pls", "adres wijzigen").
+    corpus = corpus_language(text, languages)
+    if corpus:
+        ranked = {lg: p * corpus.get(lg, 0.0) for lg, p in ranked.items()}
+    total = sum(ranked.values())
+    if not total:
+        return fallback
+    lang = max(ranked, key=lambda lg: ranked[lg])
+    return lang if ranked[lang] / total >= _CONFIDENT else fallback
+
+
+def _ranked(cleaned: str, languages: tuple[str, ...]) -> list[tuple[str, float]]:
     with _lock:
-        lang, confidence = _identifier(tuple(sorted(languages))).classify(cleaned)
-    if letters < _MIN_CONFIDENT_LETTERS and lang != fallback and confidence < 0.9:
-        return fallback
-    if confidence < 0.5:
-        return fallback
-    return str(lang)
+        return _identifier(tuple(sorted(languages))).rank(cleaned)
