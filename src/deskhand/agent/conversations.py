@@ -86,30 +86,8 @@ def take_turn(
     Raises agent.engine.UnknownAction for an action the agent never offered.
     """
     channel = channel or conv.channel
-    seq = int(
-        session.scalar(
-            select(func.count())
-            .select_from(models.Message)
-            .where(models.Message.conversation_id == conv.id)
-        )
-        or 0
-    )
-    session.add(
-        models.Message(
-            id=str(uuid.uuid4()),
-            brand_id=conv.brand_id,
-            conversation_id=conv.id,
-            seq=seq + 1,
-            role="shopper",
-            channel=channel,
-            language=conv.language,
-            text=text,
-            action=action,
-            blocks=[],
-            meta={},
-            context=context or None,
-            created_at=now,
-        )
+    _store_shopper(
+        session, conv, text=text, action=action, channel=channel, now=now, context=context
     )
     reply = agent.take_turn(
         session,
@@ -121,32 +99,7 @@ def take_turn(
         base_url=base_url,
         reading=reading,
     )
-    meta = {"intent": reply.intent, "skill": reply.skill, "outcome": reply.outcome}
-    row = models.Message(
-        id=str(uuid.uuid4()),
-        brand_id=conv.brand_id,
-        conversation_id=conv.id,
-        seq=seq + 2,
-        role="agent",
-        channel=channel,
-        language=conv.language,
-        text=None,
-        action=None,
-        blocks=reply.blocks,
-        meta=meta,
-        created_at=now,
-    )
-    session.add(row)
-    record(
-        session,
-        conv.brand_id,
-        conv.id,
-        "agent.replied",
-        {**meta, "channel": channel, "language": conv.language},
-        now,
-    )
-    conv.updated_at = now
-    session.flush()
+    row = _store_reply(session, conv, reply, channel=channel, now=now)
     return StoredReply(row, reply)
 
 
@@ -165,55 +118,80 @@ def record_exchange(
     speak, a picture without text, an auto-reply): the transcript keeps it all the same.
     Returns the stored answer.
     """
-    seq = int(
-        session.scalar(
-            select(func.count())
-            .select_from(models.Message)
-            .where(models.Message.conversation_id == conv.id)
-        )
-        or 0
+    _store_shopper(session, conv, text=text, action=None, channel=channel, now=now)
+    if reply is None:
+        conv.updated_at = now
+        session.flush()
+        return None
+    return _store_reply(session, conv, reply, channel=channel, now=now)
+
+
+def _next_seq(session: Session, conv: models.Conversation) -> int:
+    count = session.scalar(
+        select(func.count())
+        .select_from(models.Message)
+        .where(models.Message.conversation_id == conv.id)
     )
-    shopper = models.Message(
-        id=str(uuid.uuid4()),
-        brand_id=conv.brand_id,
-        conversation_id=conv.id,
-        seq=seq + 1,
-        role="shopper",
-        channel=channel,
-        language=conv.language,
-        text=text,
-        action=None,
-        blocks=[],
-        meta={},
-        created_at=now,
-    )
-    session.add(shopper)
-    row = None
-    if reply is not None:
-        meta = {"intent": reply.intent, "skill": reply.skill, "outcome": reply.outcome}
-        row = models.Message(
+    return int(count or 0) + 1
+
+
+def _store_shopper(
+    session: Session,
+    conv: models.Conversation,
+    *,
+    text: str | None,
+    action: str | None,
+    channel: str,
+    now: datetime,
+    context: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        models.Message(
             id=str(uuid.uuid4()),
             brand_id=conv.brand_id,
             conversation_id=conv.id,
-            seq=seq + 2,
-            role="agent",
+            seq=_next_seq(session, conv),
+            role="shopper",
             channel=channel,
             language=conv.language,
-            text=None,
-            action=None,
-            blocks=reply.blocks,
-            meta=meta,
+            text=text,
+            action=action,
+            blocks=[],
+            meta={},
+            context=context or None,
             created_at=now,
         )
-        session.add(row)
-        record(
-            session,
-            conv.brand_id,
-            conv.id,
-            "agent.replied",
-            {**meta, "channel": channel, "language": conv.language},
-            now,
-        )
+    )
+    session.flush()
+
+
+def _store_reply(
+    session: Session, conv: models.Conversation, reply: Reply, *, channel: str, now: datetime
+) -> models.Message:
+    meta = {"intent": reply.intent, "skill": reply.skill, "outcome": reply.outcome}
+    row = models.Message(
+        id=str(uuid.uuid4()),
+        brand_id=conv.brand_id,
+        conversation_id=conv.id,
+        seq=_next_seq(session, conv),
+        role="agent",
+        channel=channel,
+        language=conv.language,
+        text=None,
+        action=None,
+        blocks=reply.blocks,
+        meta=meta,
+        created_at=now,
+    )
+    session.add(row)
+    record(
+        session,
+        conv.brand_id,
+        conv.id,
+        "agent.replied",
+        {**meta, "channel": channel, "language": conv.language},
+        now,
+    )
     conv.updated_at = now
     session.flush()
     return row
