@@ -115,7 +115,7 @@ def test_a_refused_request_is_never_the_one_acted_on() -> None:
     readings = read_intents_many([t for _, _, t in rows])
     acted_on_refused = [
         text
-        for (_, _, text), (guess, _, refused, _) in zip(rows, readings, strict=True)
+        for (_, _, text), (guess, _, refused, *_) in zip(rows, readings, strict=True)
         if guess.intent in refused and not guess.unsure
     ]
     assert acted_on_refused == []

@@ -104,3 +104,32 @@ def test_an_article_added_while_running_is_found_at_once(client: TestClient) -> 
     assert after["meta"]["outcome"] == "answered"
     assert "Finch Points" in text_of(after)
     assert block(after, "sources")["articles"][0]["url"].endswith("/help/loyalty-programme")
+
+
+def test_a_policy_turn_embeds_the_question_once(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search reuses the classifier's embedding; only new parts are embedded again."""
+    from deskhand.agent.understand import embeddings
+
+    embedded: list[list[str]] = []
+    real = embeddings._model
+
+    class Counting:
+        def query(self, texts: list[str]):  # type: ignore[no-untyped-def]
+            embedded.append(list(texts))
+            return real().query(texts)
+
+    monkeypatch.setattr(embeddings, "_model", Counting)
+    chat = Chat(client, locale="en")
+    reply = chat.send(text="Which payment methods do you accept?")
+    assert reply["meta"]["outcome"] == "answered"
+    assert embedded == [["Which payment methods do you accept?"]]
+
+    embedded.clear()
+    reply = chat.send(text=MULTI["en"])
+    assert reply["meta"]["outcome"] == "answered"
+    texts = [text for call in embedded for text in call]
+    assert MULTI["en"] in texts
+    assert "who pays return shipping?" in texts  # the second part, searched on its own
+    assert len(texts) == len(set(texts))  # nothing embedded twice

@@ -106,7 +106,7 @@ class Agent:
         else:
             assert text is not None
             reading = reading if reading is not None else read_message(text)
-            ctx.text = text
+            ctx.text, ctx.embedded = text, reading.embedded
             reply = self._on_text(ctx, verifier, conversation, reading, client_key)
         # Buttons stay pressable a while: a widget shows them in the history.
         recent = [a for a in state.offered_actions if a not in reply.actions()]

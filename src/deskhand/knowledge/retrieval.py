@@ -10,6 +10,8 @@ tests/data/kb_questions (see `deskhand bench kb` and docs/benchmarks.md).
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +26,7 @@ LEXICAL_HALF = 2.0  # the BM25 score that counts as half of the full lexical bon
 # this an English off-topic question outscores a German on-topic one on an English KB.
 SAME_LANGUAGE_OFFSET = 0.03
 GLOSSARY_WEIGHT = 1.0  # a glossary translation counts as much as the shopper's own word
+_WHITESPACE = re.compile(r"\s+")
 ANSWER_THRESHOLD = 0.83  # calibrated: below this the best passage is a weak match
 
 
@@ -109,16 +112,34 @@ def search_index(
 
 
 def search_many(
-    session: Session, brand_id: int, questions: list[str], *, language: str, k: int = 5
+    session: Session,
+    brand_id: int,
+    questions: list[str],
+    *,
+    language: str,
+    k: int = 5,
+    known: Mapping[str, np.ndarray] | None = None,
 ) -> list[SearchResult]:
-    """Search several questions (the parts of one message) with one embedding call."""
+    """Search several questions (the parts of one message) with one embedding call.
+
+    `known` holds query embeddings already computed this turn (by the intent classifier,
+    keyed by text): a question found there is not embedded again.
+    """
     if not questions:
         return []
     index = index_for(session, brand_id)
     if len(index) == 0:
         return [SearchResult(q, []) for q in questions]
-    vectors = embed_questions(questions)
-    return [search_index(index, q, v, language, k) for q, v in zip(questions, vectors, strict=True)]
+    reuse = {_spaced(text): vector for text, vector in (known or {}).items()}
+    missing = [q for q in questions if _spaced(q) not in reuse]
+    if missing:
+        reuse.update(zip(map(_spaced, missing), embed_questions(missing), strict=True))
+    return [search_index(index, q, reuse[_spaced(q)], language, k) for q in questions]
+
+
+def _spaced(text: str) -> str:
+    # The model embeds "a  b" and "a b" identically (not so " a b" and "a b").
+    return _WHITESPACE.sub(" ", text)
 
 
 def search(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlencode
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from deskhand.agent.replies.wording import Wording
@@ -28,6 +30,8 @@ class SkillContext:
     customer_id: int | None
     state: DialogueState
     text: str = ""  # the shopper's message this turn ("" for a button press)
+    # Embeddings computed while reading the message (text -> vector), for reuse this turn.
+    embedded: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     def hub_url(self, number: str | None = None, tab: str | None = None) -> str:
         """A Hub link in the shopper's language; a verified shopper's link signs them in.

@@ -93,7 +93,10 @@ def _answer_from_kb(ctx: SkillContext) -> _Answer:
     """Answer each question in the message from the rules or the best passage."""
     answer = _Answer()
     parts = split_question(ctx.text, ctx.words.lang) if ctx.text else []
-    for result in search_many(ctx.session, ctx.brand.id, parts, language=ctx.words.lang, k=3):
+    found = search_many(
+        ctx.session, ctx.brand.id, parts, language=ctx.words.lang, k=3, known=ctx.embedded
+    )
+    for result in found:
         hit = result.best
         if hit is None or not result.confident:
             answer.unanswered.append(result.question)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import NamedTuple
+
+import numpy as np
 
 from deskhand.agent.understand.clauses import Clause, split_clauses
 from deskhand.agent.understand.embeddings import embed_queries
@@ -41,6 +45,11 @@ class Reading:
     also: str | None = None  # a second request in the same message
     refused: frozenset[str] = frozenset()  # "I don't want to cancel": never act on these
     also_text: str | None = None  # the part of the message that makes the second request
+    # Every text embedded while reading (the message, its clauses), so a skill that needs
+    # the same embedding (the knowledge-base search) does not compute it again.
+    embedded: Mapping[str, np.ndarray] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def number(self) -> str | None:
@@ -53,6 +62,7 @@ class IntentReading(NamedTuple):
     also: str | None  # a second request, or None
     refused: frozenset[str]  # requests the shopper said they do not want
     also_text: str | None = None  # the clause that makes the second request
+    embedded: Mapping[str, np.ndarray] = MappingProxyType({})  # text -> its embedding
 
 
 def read_intents(text: str) -> IntentReading:
@@ -72,18 +82,21 @@ def read_intents_many(texts: list[str]) -> list[IntentReading]:
         batch.append(text)
         if len(clauses) > 1 or clauses[0].negated:
             batch.extend(c.text for c in clauses)
-    p = probabilities(embed_queries(batch), batch)
+    vectors = embed_queries(batch)
+    p = probabilities(vectors, batch)
     out = []
     row = 0
-    for clauses in splits:
+    for text, clauses in zip(texts, splits, strict=True):
         whole = guess_of(p[row])
+        embedded = {text: vectors[row]}
         row += 1
         if len(clauses) == 1 and not clauses[0].negated:
-            out.append(IntentReading(whole, None, frozenset()))
+            out.append(IntentReading(whole, None, frozenset(), embedded=embedded))
             continue
         parts = [(guess_of(p[row + i]), c) for i, c in enumerate(clauses)]
+        embedded.update((c.text, vectors[row + i]) for i, c in enumerate(clauses))
         row += len(clauses)
-        out.append(_combine(whole, parts))
+        out.append(_combine(whole, parts)._replace(embedded=embedded))
     return out
 
 
@@ -120,5 +133,14 @@ def read_message(text: str) -> Reading:
     latest = bool(_LATEST.search(text))
     if bare:
         return Reading(text, ents, None, latest)
-    guess, also, refused, also_text = read_intents(text)
-    return Reading(text, ents, guess, latest, also, refused, also_text)
+    intents = read_intents(text)
+    return Reading(
+        text,
+        ents,
+        intents.guess,
+        latest,
+        intents.also,
+        intents.refused,
+        intents.also_text,
+        intents.embedded,
+    )
