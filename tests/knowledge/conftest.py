@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +35,7 @@ class Site:
     def __init__(self) -> None:
         self.pages: dict[str, tuple[int, str, bytes]] = {}
         self.hits: list[str] = []
+        self.times: list[float] = []  # time.monotonic() of each request, as hits
         self.base = ""
 
     def page(self, path: str, body: str, status: int = 200, kind: str = "text/html") -> None:
@@ -47,6 +49,7 @@ def help_site() -> Iterator[Site]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             site.hits.append(self.path)
+            site.times.append(time.monotonic())
             status, kind, body = site.pages.get(self.path, (404, "text/plain", b"not found"))
             self.send_response(status)
             self.send_header("Content-Type", f"{kind}; charset=utf-8")

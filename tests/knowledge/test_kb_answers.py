@@ -113,14 +113,14 @@ def test_a_policy_turn_embeds_the_question_once(
     from deskhand.agent.understand import embeddings
 
     embedded: list[list[str]] = []
-    real = embeddings._model
+    real = embeddings.ready
 
     class Counting:
         def query(self, texts: list[str]):  # type: ignore[no-untyped-def]
             embedded.append(list(texts))
             return real().query(texts)
 
-    monkeypatch.setattr(embeddings, "_model", Counting)
+    monkeypatch.setattr(embeddings, "ready", Counting)
     chat = Chat(client, locale="en")
     reply = chat.send(text="Which payment methods do you accept?")
     assert reply["meta"]["outcome"] == "answered"

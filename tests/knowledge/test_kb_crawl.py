@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from datetime import datetime
+from urllib.robotparser import RobotFileParser
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from tests.knowledge.conftest import Site
 
 from deskhand.db import models
-from deskhand.knowledge.crawl import crawl_site
+from deskhand.knowledge.crawl import crawl_delay, crawl_site
 from deskhand.knowledge.fetch import Fetcher, FetchError
 from deskhand.knowledge.parsers import IngestError
 
@@ -113,6 +114,38 @@ def test_page_limit_bounds_the_crawl(
     )
     assert report.truncated
     assert len(report.pages) + len(report.skipped) == 2
+
+
+def test_crawl_waits_between_requests_as_robots_txt_asks(
+    session: Session, brand: models.Brand, now: datetime, help_site: Site
+) -> None:
+    build(help_site)
+    help_site.page(
+        "/robots.txt",
+        "User-agent: *\nCrawl-delay: 1\nDisallow: /help/internal\n",
+        kind="text/plain",
+    )
+    report = crawl_site(session, brand, f"{help_site.base}/help/", now=now, allow_private=True)
+    assert report.delay == 1.0
+    assert len(report.pages) == 3
+    gaps = [b - a for a, b in zip(help_site.times, help_site.times[1:], strict=False)]
+    assert len(gaps) >= 4  # robots.txt, the start page, the sitemap, two more pages
+    assert min(gaps) >= 0.95
+
+
+@pytest.mark.parametrize(
+    ("rules", "delay"),
+    [
+        ("User-agent: *\nCrawl-delay: 3\n", 3.0),
+        ("User-agent: *\nRequest-rate: 1/5\n", 5.0),
+        ("User-agent: DeskhandBot\nCrawl-delay: 2\n\nUser-agent: *\nCrawl-delay: 9\n", 2.0),
+        ("User-agent: *\nDisallow: /private\n", 0.0),
+    ],
+)
+def test_crawl_delay_is_read_from_robots_txt(rules: str, delay: float) -> None:
+    robots = RobotFileParser()
+    robots.parse(rules.splitlines())
+    assert crawl_delay(robots) == delay
 
 
 def free_port() -> int:

@@ -60,6 +60,10 @@ def _add(
         lines += [f"removed   {title}" for title in report.removed]
         if report.truncated:
             lines.append(f"stopped at the limit of {args.max_pages} pages")
+        if report.delay:
+            lines.append(
+                f"waited {report.delay:g} s between requests, as the site's robots.txt asks"
+            )
     else:
         r = ingest_file(
             session, brand, Path(target), title=args.title, language=args.language, now=now

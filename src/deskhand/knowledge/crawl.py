@@ -1,6 +1,7 @@
 """Import a help centre from its URL: the sitemap's pages, or the links under one prefix.
 
-robots.txt is read first and obeyed; at most `max_pages` pages and `MAX_TOTAL_BYTES` are
+robots.txt is read first and obeyed, its Crawl-delay (or Request-rate) included, up to
+`MAX_CRAWL_DELAY` seconds between requests; at most `max_pages` pages and `MAX_TOTAL_BYTES` are
 fetched. Each page becomes one article whose source and citation URL is the page's
 address, all with the start URL as their origin (so `kb remove <start URL>` removes the
 whole import). A page that fails is skipped and reported; a start URL that cannot be
@@ -22,7 +23,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskhand.db import models
-from deskhand.knowledge.fetch import USER_AGENT, Fetched, Fetcher, FetchError
+from deskhand.knowledge.fetch import (
+    MAX_CRAWL_DELAY,
+    USER_AGENT,
+    Fetched,
+    Fetcher,
+    FetchError,
+)
 from deskhand.knowledge.ingest import IngestResult, after_change, remove_found, store_document
 from deskhand.knowledge.parsers import (
     IngestError,
@@ -48,6 +55,7 @@ class CrawlReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
     removed: list[str] = field(default_factory=list)
     truncated: bool = False  # more pages were found than the limit allows
+    delay: float = 0.0  # seconds waited between requests, as robots.txt asks
 
 
 def _prefix_of(url: str) -> str:
@@ -75,6 +83,17 @@ def _robots(fetcher: Fetcher, url: str) -> RobotFileParser:
     else:
         robots.allow_all = True
     return robots
+
+
+def crawl_delay(robots: RobotFileParser) -> float:
+    """The pause robots.txt asks for between requests (Crawl-delay, else Request-rate)."""
+    delay = robots.crawl_delay(USER_AGENT)
+    if delay:
+        return float(delay)
+    rate = robots.request_rate(USER_AGENT)
+    if rate and rate.requests > 0:
+        return rate.seconds / rate.requests
+    return 0.0
 
 
 def _sitemap_urls(fetcher: Fetcher, sitemaps: list[str]) -> list[str]:
@@ -130,6 +149,8 @@ def crawl_site(
     seen_sources: set[str] = set()
     with Fetcher(allow_private=allow_private) as fetcher:
         robots = _robots(fetcher, start_url)
+        fetcher.delay = crawl_delay(robots)
+        report.delay = min(fetcher.delay, MAX_CRAWL_DELAY)
 
         def allowed(url: str) -> bool:
             return robots.can_fetch(USER_AGENT, url)

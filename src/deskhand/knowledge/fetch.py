@@ -8,19 +8,20 @@ that serve pages on 127.0.0.1 switch that check off with DESKHAND_ALLOW_PRIVATE_
 
 from __future__ import annotations
 
-import ipaddress
-import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from deskhand.knowledge.parsers import IngestError
+from deskhand.net import http
 
 USER_AGENT = "DeskhandBot/0.1 (help-centre import; +https://github.com/deskhand)"
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
+MAX_CRAWL_DELAY = 10.0  # seconds; a robots.txt asking for more is held to this
 
 
 class FetchError(IngestError):
@@ -48,16 +49,14 @@ def check_public(url: str) -> None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"{url}: only http:// and https:// addresses can be imported")
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, type=socket.SOCK_STREAM)
-    except OSError:
+        http.check_public(url)
+    except http.BlockedAddress:
+        raise FetchError(
+            f"{url}: {parts.hostname} is a private or local address; only public "
+            "help centres can be imported"
+        ) from None
+    except http.NetworkError:
         raise FetchError(f"{url}: the host {parts.hostname} could not be found") from None
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise FetchError(
-                f"{url}: {parts.hostname} is a private or local address; only public "
-                "help centres can be imported"
-            )
 
 
 class Fetcher:
@@ -76,6 +75,8 @@ class Fetcher:
             timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}
         )
         self.bytes_read = 0
+        self.delay = 0.0  # seconds between requests (robots.txt Crawl-delay / Request-rate)
+        self._last: float | None = None
 
     def __enter__(self) -> Fetcher:
         return self
@@ -86,6 +87,7 @@ class Fetcher:
     def get(self, url: str) -> Fetched:
         """GET `url`; any HTTP status is returned, network failures raise FetchError."""
         for _ in range(MAX_REDIRECTS + 1):
+            self._wait_turn()
             if not self.allow_private:
                 check_public(url)
             elif urlsplit(url).scheme not in ("http", "https"):
@@ -115,6 +117,11 @@ class Fetcher:
                     f"{url}: could not reach the server ({type(exc).__name__})"
                 ) from None
         raise FetchError(f"{url}: too many redirects")
+
+    def _wait_turn(self) -> None:
+        if self._last is not None and self.delay > 0:
+            time.sleep(max(0.0, self._last + min(self.delay, MAX_CRAWL_DELAY) - time.monotonic()))
+        self._last = time.monotonic()
 
     def _too_large(self, url: str) -> str:
         return f"{url}: the page is larger than {self.max_bytes // 1048576} MB"

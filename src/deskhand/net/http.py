@@ -31,10 +31,17 @@ class BlockedAddress(NetworkError):
     """A user-supplied URL points at a private, loopback or link-local address."""
 
 
-def _check_public(url: str) -> None:
-    host = urlsplit(url).hostname or ""
+def check_public(url: str) -> None:
+    """Refuse a user-supplied URL whose host resolves to a non-public address.
+
+    Raises BlockedAddress for private, loopback, link-local and other non-global
+    addresses, NetworkError when the host cannot be resolved. Every outbound request to
+    an address a user typed (vendor webhooks, help-centre crawls) passes through here.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
     try:
-        infos = socket.getaddrinfo(host, None)
+        infos = socket.getaddrinfo(host, parts.port or None, type=socket.SOCK_STREAM)
     except OSError as exc:
         raise NetworkError(f"cannot resolve {host}: {exc}") from None
     for info in infos:
@@ -56,7 +63,7 @@ def request(
 ) -> httpx.Response:
     """Send one request; any HTTP status is returned, network failures raise NetworkError."""
     if user_supplied:
-        _check_public(url)
+        check_public(url)
     for attempt in range(CONNECT_RETRIES + 1):
         try:
             with httpx.Client(timeout=timeout, follow_redirects=False) as client:

@@ -47,9 +47,7 @@ class Reading:
     also_text: str | None = None  # the part of the message that makes the second request
     # Every text embedded while reading (the message, its clauses), so a skill that needs
     # the same embedding (the knowledge-base search) does not compute it again.
-    embedded: Mapping[str, np.ndarray] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    embedded: Mapping[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def number(self) -> str | None:
