@@ -37,7 +37,7 @@ def embed_passages(texts: list[str]) -> np.ndarray:
         batch = todo[start : start + 32]
         # The C engine keeps per-model scratch buffers: calls must not overlap.
         with _shared._lock:
-            vectors = _shared._model().passage([texts[i] for i in batch])
+            vectors = _shared.ready().passage([texts[i] for i in batch])
         vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
         with _cache_lock:
             for i, vector in zip(batch, vectors, strict=True):

