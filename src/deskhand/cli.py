@@ -141,7 +141,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"{exc}: install the bench extra (pip install -e '.[bench]')", file=sys.stderr)
         return 2
 
-    stats = train()
+    from threadpoolctl import threadpool_limits  # comes with scikit-learn
+
+    with threadpool_limits(limits=os.cpu_count(), user_api="blas"):  # see deskhand/__init__
+        stats = train()
     print(
         f"trained on {int(stats['examples'])} examples: C={stats['c']:g}, embedding scale "
         f"{stats['embedding_scale']:g}, cross-validated accuracy {stats['cv_accuracy']:.3f}; "

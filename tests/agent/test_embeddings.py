@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -62,3 +65,17 @@ def test_one_or_two_threads_give_the_same_embedding(monkeypatch: pytest.MonkeyPa
         vectors.append(embeddings.embed_queries(texts))
     assert embeddings.last_threads == 2
     assert np.array_equal(vectors[0], vectors[1])
+
+
+def test_numpy_blas_runs_on_the_calling_thread() -> None:
+    """OpenBLAS workers would spin beside the embedding after every small product."""
+    code = (
+        "import deskhand, numpy\n"
+        "from threadpoolctl import threadpool_info\n"
+        "print(max(i['num_threads'] for i in threadpool_info() if i['user_api'] == 'blas'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert done.stdout.strip() == "1"
