@@ -333,3 +333,27 @@ def test_asking_for_a_human_offers_one_before_handing_off(client: TestClient) ->
     declined = chat.send(action="handoff:no")
     assert declined["meta"]["outcome"] == "handoff_declined"
     assert chat.last["conversation"]["status"] == "open"
+
+
+def test_naming_a_product_picks_the_order_that_has_it(client: TestClient) -> None:
+    chat = Chat(client, locale="en")
+    chat.send(text="I want to cancel the travel kettle")
+    chat.verify("ben@example.com")  # ben has two open orders: 1004 and 1006 (the kettle)
+    reply = chat.last["messages"][0]
+    assert reply["meta"]["intent"] == "cancel_order"
+    assert reply["meta"]["outcome"] != "asked_which_order"
+    assert block(reply, "order_card")["order"]["number"] == "1006"
+    # A product in both orders, or none named, still gets the question.
+    again = Chat(client, locale="en")
+    again.send(text="I want to cancel my order")
+    again.verify("ben@example.com")
+    assert again.last["messages"][0]["meta"]["outcome"] == "asked_which_order"
+
+
+def test_a_named_product_wins_over_the_order_in_focus(client: TestClient) -> None:
+    chat = Chat(client, locale="en")
+    chat.send(text="where is my order 1004?")
+    chat.verify("ben@example.com")
+    reply = chat.send(text="can I still cancel the kettle?")
+    assert reply["meta"]["intent"] == "cancel_order"
+    assert block(reply, "order_card")["order"]["number"] == "1006"

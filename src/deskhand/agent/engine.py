@@ -297,6 +297,7 @@ class Agent:
         self, ctx: SkillContext, verifier: Verifier, intent: str, number: str | None, latest: bool
     ) -> Reply:
         ctx.state.park(intent, number, latest)
+        ctx.state.pending_text = ctx.text or None  # "cancel the kettle order": which order
         locked = self._locked_reply(ctx, verifier)
         if locked:
             return locked
@@ -357,7 +358,9 @@ class Agent:
             st.awaiting = None
             customer = ctx.store.customer(customer_id)
             done = ctx.words.t("verify.done", name=customer.first_name if customer else "")
+            asked = st.pending_text
             intent, number, latest = st.unpark()
+            ctx.text = asked or ""  # the resumed request answers the message that made it
             if intent is None:
                 return Reply(
                     "verification",

@@ -13,6 +13,7 @@ class DialogueState:
     pending_intent: str | None = None  # the request to resume once verified or disambiguated
     pending_order: str | None = None
     pending_latest: bool = False
+    pending_text: str | None = None  # the message that made the parked request
     focus_order: str | None = None  # the order this conversation is about
     focus_intent: str | None = None  # what the shopper last wanted with it
     failures: int = 0  # wrong codes in a row
@@ -36,4 +37,5 @@ class DialogueState:
     def unpark(self) -> tuple[str | None, str | None, bool]:
         parked = (self.pending_intent, self.pending_order, self.pending_latest)
         self.pending_intent, self.pending_order, self.pending_latest = None, None, False
+        self.pending_text = None
         return parked

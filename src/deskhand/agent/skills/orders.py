@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from deskhand.agent.skills.context import SkillContext
@@ -12,6 +13,7 @@ from deskhand.domain.policy import Editability
 IN_PROGRESS = (OrderStatus.UNFULFILLED, OrderStatus.PARTIALLY_FULFILLED)
 ON_THE_WAY = (OrderStatus.UNFULFILLED, OrderStatus.PARTIALLY_FULFILLED, OrderStatus.FULFILLED)
 ANY_LIVE = (*ON_THE_WAY, OrderStatus.DELIVERED)
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,8 @@ class OrderChoice:
 def choose_order(
     ctx: SkillContext, number: str | None, latest: bool, wanted: tuple[OrderStatus, ...]
 ) -> OrderChoice:
-    """The order named, the latest, the one in focus, the only one in progress, or ask."""
+    """The order numbered, the latest, the one whose product is named, the one in focus, the
+    only one in progress, or ask."""
     assert ctx.customer_id is not None
     if number:
         order = ctx.store.order_of(ctx.customer_id, number)
@@ -36,16 +39,28 @@ def choose_order(
         return OrderChoice()
     if latest:
         return OrderChoice(order=orders[0])
+    relevant = tuple(o for o in orders if o.status in wanted)
+    named = tuple(o for o in relevant if names_an_item(ctx.text, o))
+    if len(named) == 1:  # "cancel the kettle order": only one of them has a kettle
+        return OrderChoice(order=named[0])
     if ctx.state.focus_order:
         focused = next((o for o in orders if o.number == ctx.state.focus_order), None)
         if focused:
             return OrderChoice(order=focused)
-    relevant = tuple(o for o in orders if o.status in wanted)
     if len(relevant) == 1:
         return OrderChoice(order=relevant[0])
     if not relevant:
         return OrderChoice(order=orders[0])
     return OrderChoice(candidates=relevant[:5])
+
+
+def names_an_item(text: str, order: Order) -> bool:
+    """Whether the message names a product of the order by a word of its title."""
+    words = {w for item in order.items for w in _WORD.findall(item.title.lower()) if len(w) > 3}
+    if not words or not text:
+        return False
+    pattern = r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")(?:s|es)?\b"
+    return re.search(pattern, text.lower()) is not None
 
 
 def which_order_buttons(ctx: SkillContext, candidates: tuple[Order, ...]) -> list[blocks.Block]:
