@@ -27,13 +27,21 @@ def latest_code(base: str, to: str) -> str:
     return found.group(0)
 
 
+def wait_for_focus(page: Any, field: str) -> None:
+    """Wait (5 s at most) for `autofocus` to put the focus in the field; a slow machine
+    may run the first check before the browser has applied it."""
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id", arg=field, timeout=5000
+    )
+
+
 def sign_in_by_keyboard(page: Any, base: str, email: str) -> None:
     """Type the address and the code with the keyboard only (the fields take the focus)."""
-    assert page.evaluate("document.activeElement.id") == "address"
+    wait_for_focus(page, "address")
     page.keyboard.type(email)
     page.keyboard.press("Enter")
     page.wait_for_url("**/hub/sign-in/code")
-    assert page.evaluate("document.activeElement.id") == "code"
+    wait_for_focus(page, "code")
     page.keyboard.type(latest_code(base, email))
     page.keyboard.press("Enter")
 
@@ -52,7 +60,7 @@ def test_deep_link_sign_in_with_code_change_size_and_see_confirmation(
     page.goto(f"{live_server}/hub/orders/1001/edit")
     page.wait_for_url("**/hub/sign-in?next=*")
     focused = "document.activeElement.textContent.trim()"
-    assert page.evaluate("document.activeElement.id") == "address"  # the field takes the focus
+    wait_for_focus(page, "address")  # the field takes the focus
     page.keyboard.press("Tab")
     assert page.evaluate(focused) == "Send me a code"
     page.focus("a.brand")
