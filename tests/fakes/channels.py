@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 
 from deskhand.config import Settings
 from deskhand.db import models
-from deskhand.db.models_messaging import InboundMessage
+from deskhand.db.models import InboundMessage
 from deskhand.db.session import transaction
 from deskhand.jobs.worker import deliver_due, transports_for
 from deskhand.web.app import create_app

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tests.hub.shopping import Shopper, csrf_in, move_order_back, order_row
 
-from deskhand.db.models_commerce import Variant
-from deskhand.db.models_hub import OrderHistory
+from deskhand.db.models import OrderHistory, Variant
 
 
 def terms_on(html: str) -> str:

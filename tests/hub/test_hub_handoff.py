@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import Chat, block
 from tests.hub.shopping import Shopper, shift_times
 
-from deskhand.db.models_hub import HubHandoff
+from deskhand.db.models import HubHandoff
 
 ASK = {
     "en": "I'd like to change something in order #1001",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from tests.hub.shopping import Shopper, code_in, csrf_in, latest_message, link_in, shift_times
 
 from deskhand.db import models
-from deskhand.db.models_hub import HubSession, HubSignIn
+from deskhand.db.models import HubSession, HubSignIn
 from deskhand.web.app import create_app
 
 AVA = "ava@example.com"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from tests.knowledge.documents import make_docx, make_pdf
 
 from deskhand.db import models
-from deskhand.db.models_knowledge import KnowledgeChunk
+from deskhand.db.models import KnowledgeChunk
 from deskhand.knowledge import ingest
 from deskhand.knowledge.embedding import DIM, MODEL_ID
 from deskhand.knowledge.ingest import (

@@ -153,7 +153,7 @@ def synthetic_texts(n: int, seed: int = 7) -> list[tuple[str, str, str]]:
 def build_synthetic(url: str, chunks: int) -> None:
     """A brand with `chunks` stored chunks (10 per article) and unit-norm embeddings."""
     from deskhand.db import migrate, models
-    from deskhand.db.models_knowledge import KnowledgeChunk
+    from deskhand.db.models import KnowledgeChunk
     from deskhand.db.session import make_engine, make_sessionmaker, transaction
     from deskhand.domain.policy import PolicyRules
     from deskhand.knowledge.embedding import MODEL_ID, to_bytes

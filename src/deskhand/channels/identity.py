@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deskhand.db import models
-from deskhand.db.models_messaging import ConversationAddress
+from deskhand.db.models import ConversationAddress
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 CONTINUABLE = ("open", "handoff_requested")

@@ -32,7 +32,7 @@ from deskhand.channels.outgoing import send_reply
 from deskhand.channels.twilio.keywords import answer_keyword, is_opted_out, keyword_of
 from deskhand.config import Settings
 from deskhand.db import models
-from deskhand.db.models_messaging import InboundMessage
+from deskhand.db.models import InboundMessage
 from deskhand.db.session import transaction
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply

@@ -13,7 +13,7 @@ from deskhand.channels.render import render
 from deskhand.channels.twilio.segments import split_sms, split_whatsapp
 from deskhand.config import Settings
 from deskhand.db import models
-from deskhand.db.models_messaging import ConversationAddress
+from deskhand.db.models import ConversationAddress
 from deskhand.jobs.outbox import enqueue
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from deskhand.db import models, models_commerce
+from deskhand.db import models
 from deskhand.domain.policy import PolicyRules, ShippingTime
 
 DEMO_SLUG = "demo"
@@ -331,15 +331,15 @@ CATALOGUE: list[tuple[str, str, int, list[tuple[str, str | None, str | None, int
 ]
 
 
-def seed_demo_catalogue(session: Session, brand_id: int) -> dict[str, models_commerce.Variant]:
+def seed_demo_catalogue(session: Session, brand_id: int) -> dict[str, models.Variant]:
     """Create the demo products and variants; returns the variants by SKU."""
-    by_sku: dict[str, models_commerce.Variant] = {}
+    by_sku: dict[str, models.Variant] = {}
     for handle, title, price, variants in CATALOGUE:
-        product = models_commerce.Product(brand_id=brand_id, handle=handle, title=title)
+        product = models.Product(brand_id=brand_id, handle=handle, title=title)
         session.add(product)
         session.flush()
         for pos, (sku, size, colour, stock) in enumerate(variants):
-            row = models_commerce.Variant(
+            row = models.Variant(
                 brand_id=brand_id,
                 product_id=product.id,
                 position=pos,

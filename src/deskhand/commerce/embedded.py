@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from deskhand.commerce.store import StoreRefused
 from deskhand.db import models
-from deskhand.db.models_commerce import Variant as VariantRow
+from deskhand.db.models import Variant as VariantRow
 from deskhand.domain.orders import (
     Address,
     Customer,

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from deskhand.commerce.embedded import EmbeddedStore
 from deskhand.db import models
-from deskhand.db.models_hub import HubSession
+from deskhand.db.models import HubSession
 from deskhand.domain.orders import Customer, Order
 from deskhand.domain.policy import PolicyRules
 from deskhand.hub import sessions

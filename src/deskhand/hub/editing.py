@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from deskhand.commerce.store import Store, StoreRefused
-from deskhand.db.models_hub import OrderHistory
+from deskhand.db.models import OrderHistory
 from deskhand.domain.orders import Address, LineItem, Order, Variant
 from deskhand.domain.policy import (
     CancellationTerms,

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from deskhand.db.models_hub import HubHandoff
+from deskhand.db.models import HubHandoff
 
 HANDOFF_TTL = timedelta(minutes=15)
 TOKEN_PARAM = "t"

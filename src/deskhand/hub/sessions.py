@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskhand.db.models_hub import HubSession
+from deskhand.db.models import HubSession
 
 SESSION_COOKIE = "hub_session"
 PRE_COOKIE = "hub_pre"  # binds the sign-in forms' CSRF token to this browser

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from deskhand.agent.replies.wording import Wording
 from deskhand.config import Settings
 from deskhand.db import models
-from deskhand.db.models_hub import HubSignIn
+from deskhand.db.models import HubSignIn
 from deskhand.jobs.outbox import enqueue
 
 LINK_TTL = timedelta(minutes=15)

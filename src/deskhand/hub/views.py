@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskhand.db.models_hub import OrderHistory
+from deskhand.db.models import OrderHistory
 from deskhand.domain.orders import ItemStatus, LineItem, Money, Order, Shipment
 from deskhand.domain.policy import PolicyRules, ReturnVerdict, return_eligibility
 from deskhand.hub.i18n import HubWords

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from deskhand.config import Settings
 from deskhand.db import models
-from deskhand.db.models_messaging import ChannelOptOut
+from deskhand.db.models import ChannelOptOut
 from deskhand.db.session import transaction
 from deskhand.jobs.transport import Outgoing, Sent, Transport, TransportError
 

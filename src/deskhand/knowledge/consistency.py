@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from deskhand.db import models
-from deskhand.db.models_knowledge import KnowledgeChunk, KnowledgeFinding
+from deskhand.db.models import KnowledgeChunk, KnowledgeFinding
 from deskhand.domain.policy import PolicyRules
 from deskhand.knowledge.facts import CATEGORIES, Duration, Fact, facts_in, has
 

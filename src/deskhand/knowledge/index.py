@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskhand.db import models
-from deskhand.db.models_knowledge import KnowledgeChunk, KnowledgeVersion
+from deskhand.db.models import KnowledgeChunk, KnowledgeVersion
 from deskhand.knowledge.embedding import DIM, from_bytes
 
 STEMMERS = {

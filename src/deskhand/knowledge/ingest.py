@@ -20,7 +20,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from deskhand.db import models
-from deskhand.db.models_knowledge import KnowledgeChunk
+from deskhand.db.models import KnowledgeChunk
 from deskhand.knowledge.chunking import anchor_of, chunk_markdown
 from deskhand.knowledge.embedding import MODEL_ID, embed_passages, from_bytes, to_bytes
 from deskhand.knowledge.facts import rule_topics_in
@@ -285,7 +285,7 @@ def remove_found(
         return []
     ids = [a.id for a in articles]
     session.execute(delete(KnowledgeChunk).where(KnowledgeChunk.article_id.in_(ids)))
-    from deskhand.db.models_knowledge import KnowledgeFinding
+    from deskhand.db.models import KnowledgeFinding
 
     session.execute(delete(KnowledgeFinding).where(KnowledgeFinding.article_id.in_(ids)))
     titles = [a.title for a in articles]

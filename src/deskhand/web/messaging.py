@@ -24,7 +24,7 @@ from deskhand.channels.twilio import webhooks as twilio
 from deskhand.channels.twilio.adapter import webhook_base
 from deskhand.channels.twilio.client import twilio_unavailable
 from deskhand.db import models
-from deskhand.db.models_messaging import WebhookNonce
+from deskhand.db.models import WebhookNonce
 from deskhand.db.session import transaction
 from deskhand.web.deps import AppState, app_state
 from deskhand.web.problems import Problem

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests.fakes.channels import AVA_PHONE, SENDGRID_SECRET, Channels
 from tests.fakes.fake_mail import mailgun_fields
 
-from deskhand.db.models_messaging import EmailMessageId
+from deskhand.db.models import EmailMessageId
 from deskhand.db.session import transaction
 
 GERMAN_REPLY = """Hallo,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from tests.fakes.channels import AVA_PHONE, Channels
 from tests.fakes.fake_twilio import WHATSAPP_NUMBER
 
-from deskhand.db.models_messaging import ChannelOptOut, DeliveryEvent
+from deskhand.db.models import ChannelOptOut, DeliveryEvent
 from deskhand.db.session import transaction
 
 

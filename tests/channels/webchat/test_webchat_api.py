@@ -14,7 +14,7 @@ from tests.conftest import Chat
 from deskhand.agent.replies.wording import LANGUAGES
 from deskhand.channels.webchat.appearance import DEMO_ACCENT, colours_for, contrast
 from deskhand.config import Settings
-from deskhand.db.models_channels import WidgetSettings
+from deskhand.db.models import WidgetSettings
 from deskhand.db.session import make_sessionmaker, transaction
 from deskhand.web.app import create_app
 

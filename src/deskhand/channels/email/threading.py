@@ -20,7 +20,7 @@ from deskhand.agent.replies.wording import Wording
 from deskhand.channels.render import Rendered
 from deskhand.config import Settings
 from deskhand.db import models
-from deskhand.db.models_messaging import ConversationAddress, EmailMessageId
+from deskhand.db.models import ConversationAddress, EmailMessageId
 from deskhand.jobs.outbox import enqueue
 
 _ID = re.compile(r"<[^<>\s]+>")

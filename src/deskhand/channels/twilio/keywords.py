@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from deskhand.agent.replies.wording import Wording
 from deskhand.config import Settings
 from deskhand.db import models
-from deskhand.db.models_messaging import ChannelOptOut
+from deskhand.db.models import ChannelOptOut
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
 

@@ -21,7 +21,7 @@ from deskhand.channels.identity import normalise_phone
 from deskhand.channels.inbound import Received
 from deskhand.channels.twilio.client import OPTED_OUT_CODE
 from deskhand.db import models
-from deskhand.db.models_messaging import ChannelOptOut, DeliveryEvent
+from deskhand.db.models import ChannelOptOut, DeliveryEvent
 
 MAX_FIELDS = 200
 MAX_MEDIA = 10

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from deskhand.agent.replies.wording import LANGUAGES, catalogue
 from deskhand.db import models
-from deskhand.db.models_channels import WidgetSettings
+from deskhand.db.models import WidgetSettings
 
 DEFAULT_ACCENT = "#1f5fbf"
 DEMO_ACCENT = "#2f6b4f"  # Fjord & Finch: pine green

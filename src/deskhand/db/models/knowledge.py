@@ -1,13 +1,37 @@
-"""SQLAlchemy models of the knowledge area (kept apart so areas can grow independently)."""
+"""The knowledge base: articles, their embedded passages, freshness and consistency findings."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from deskhand.db.models import Base
+from deskhand.db.models.base import Base
+
+
+class Article(Base):
+    """A knowledge-base article; its embedded passages are KnowledgeChunk rows."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        UniqueConstraint("brand_id", "slug"),
+        Index("ix_articles_brand_source", "brand_id", "source"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(8))
+    topic: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(String(500))
+    source: Mapped[str] = mapped_column(String(500))
+    updated_at: Mapped[datetime]
+    # What was added (a file, a URL, a crawl's start URL); a crawl adds one article per page.
+    origin: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    format: Mapped[str] = mapped_column(String(16), default="markdown", server_default="markdown")
+    content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class KnowledgeChunk(Base):

@@ -1,4 +1,4 @@
-"""SQLAlchemy models of the channels area (kept apart so areas can grow independently)."""
+"""Brands (tenants) and their per-brand settings."""
 
 from __future__ import annotations
 
@@ -8,7 +8,21 @@ from typing import Any
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from deskhand.db.models import Base
+from deskhand.db.models.base import Base
+
+
+class Brand(Base):
+    __tablename__ = "brands"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3))
+    timezone: Mapped[str] = mapped_column(String(64))
+    languages: Mapped[list[Any]]
+    default_language: Mapped[str] = mapped_column(String(8))
+    policy: Mapped[dict[str, Any]]
+    shop_url: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime]
 
 
 class WidgetSettings(Base):

@@ -1,4 +1,4 @@
-"""SQLAlchemy models of the Customer Hub: sign-ins, sessions, agent hand-offs, order history."""
+"""Proving who a shopper is: one-time codes, Hub sign-ins, hand-over tokens and Hub sessions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,24 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from deskhand.db.models import Base
+from deskhand.db.models.base import Base
+
+
+class VerificationCode(Base):
+    """A one-time code sent to an address; only its hash is kept."""
+
+    __tablename__ = "verification_codes"
+    __table_args__ = (Index("ix_verification_codes_address_created", "address", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    address: Mapped[str] = mapped_column(String(320))
+    client_key: Mapped[str] = mapped_column(String(128), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime]
+    consumed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
 
 
 class HubSignIn(Base):
@@ -60,21 +77,3 @@ class HubSession(Base):
     last_seen_at: Mapped[datetime]
     expires_at: Mapped[datetime]  # moves on with activity
     ended_at: Mapped[datetime | None]
-
-
-class OrderHistory(Base):
-    """One change to an order: who, through what, what, before and after, when."""
-
-    __tablename__ = "order_history"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
-    line_item_id: Mapped[int | None] = mapped_column(ForeignKey("line_items.id"))
-    actor: Mapped[str] = mapped_column(String(16))  # "customer" | "staff" | "system"
-    actor_id: Mapped[int | None] = mapped_column(Integer)
-    via: Mapped[str] = mapped_column(String(16))  # "hub"
-    hub_session_id: Mapped[int | None] = mapped_column(ForeignKey("hub_sessions.id"))
-    action: Mapped[str] = mapped_column(String(32))
-    before: Mapped[dict[str, Any]]
-    after: Mapped[dict[str, Any]]
-    created_at: Mapped[datetime]
