@@ -8,8 +8,6 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
-
 
 def _settings(args: argparse.Namespace, demo: bool):  # type: ignore[no-untyped-def]
     from deskhand.config import Settings
@@ -25,7 +23,8 @@ def _settings(args: argparse.Namespace, demo: bool):  # type: ignore[no-untyped-
 
 def prepare_database(settings, reset: bool = False) -> None:  # type: ignore[no-untyped-def]
     """Migrate; in demo mode, seed the demo store and knowledge base into an empty database."""
-    from deskhand.db import migrate, models
+    from deskhand.db import migrate
+    from deskhand.db.brands import find_brand
     from deskhand.db.session import make_engine, make_sessionmaker, transaction
     from deskhand.demo import seed_demo
 
@@ -37,7 +36,7 @@ def prepare_database(settings, reset: bool = False) -> None:  # type: ignore[no-
     migrate.upgrade(engine)
     if settings.demo:
         with transaction(make_sessionmaker(engine)) as session:
-            if session.scalar(select(models.Brand.id).limit(1)) is None:
+            if find_brand(session) is None:
                 now = datetime.now(UTC)
                 seed_demo(session, now)
     engine.dispose()
@@ -46,8 +45,8 @@ def prepare_database(settings, reset: bool = False) -> None:  # type: ignore[no-
 def cmd_serve(args: argparse.Namespace, demo: bool) -> int:
     import uvicorn
 
-    from deskhand.agent.understand.embeddings import warm_up
     from deskhand.jobs.worker import start_worker_thread
+    from deskhand.nlp.embeddings import warm_up
     from deskhand.web.app import create_app
 
     settings = _settings(args, demo)

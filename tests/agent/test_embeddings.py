@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deskhand.agent.understand import embeddings
+from deskhand.nlp import embeddings
 
 
 @pytest.fixture

@@ -110,7 +110,7 @@ def test_a_policy_turn_embeds_the_question_once(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The search reuses the classifier's embedding; only new parts are embedded again."""
-    from deskhand.agent.understand import embeddings
+    from deskhand.nlp import embeddings
 
     embedded: list[list[str]] = []
     real = embeddings.ready

@@ -30,7 +30,7 @@ from deskhand.agent.state import DialogueState
 from deskhand.agent.understand.language import detect_language
 from deskhand.agent.understand.reading import Reading, read_message
 from deskhand.agent.verification import CodeCheck, CodeRequest, Verifier
-from deskhand.commerce.embedded import EmbeddedStore
+from deskhand.commerce.registry import store_for
 from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.domain import blocks
@@ -91,7 +91,7 @@ class Agent:
             session=session,
             brand=brand,
             rules=PolicyRules.from_json(brand.policy),
-            store=EmbeddedStore(session, brand.id),
+            store=store_for(session, brand),
             words=Wording(conversation.language, brand.timezone, brand.currency),
             now=now,
             base_url=base_url,

@@ -203,11 +203,11 @@ def build_synthetic(url: str, chunks: int) -> None:
 
 
 def measure_speed(tmp: Path, questions: list[tuple[str, str]]) -> list[dict]:
-    from deskhand.agent.understand import embeddings
     from deskhand.db.session import make_engine, make_sessionmaker
     from deskhand.knowledge.embedding import embed_questions
     from deskhand.knowledge.index import index_for
     from deskhand.knowledge.retrieval import search, search_index
+    from deskhand.nlp import embeddings
 
     rows = []
     for size in SIZES:
@@ -270,8 +270,8 @@ def measure_speed(tmp: Path, questions: list[tuple[str, str]]) -> list[dict]:
 
 
 def main(args: argparse.Namespace) -> int:
-    from deskhand.agent.understand.embeddings import warm_up
     from deskhand.knowledge.retrieval import ANSWER_THRESHOLD
+    from deskhand.nlp.embeddings import warm_up
 
     folder = Path(getattr(args, "questions", None) or QUESTIONS)
     warm_up()

@@ -186,8 +186,8 @@ def http_throughput(settings: Settings, seconds: float, workers: int) -> dict[st
 
 
 def main(args: argparse.Namespace) -> int:
-    from deskhand.agent.understand.embeddings import warm_up
     from deskhand.cli import prepare_database
+    from deskhand.nlp.embeddings import warm_up
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = bench_settings(Path(args.data_dir or tmp))

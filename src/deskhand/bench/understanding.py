@@ -26,12 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
-from deskhand.agent.understand import embeddings
-from deskhand.agent.understand.embeddings import embed_queries
 from deskhand.agent.understand.intents import INTENTS, MODEL, read_examples, unsure_band
 from deskhand.agent.understand.language import detect_language
 from deskhand.agent.understand.reading import read_intents, read_intents_many, read_message
 from deskhand.bench.report import remove_section, write_section
+from deskhand.nlp import embeddings
+from deskhand.nlp.embeddings import embed_queries
 
 ROOT = Path(__file__).resolve().parents[3]
 TESTS = ROOT / "tests" / "data"

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from deskhand.commerce.store import StoreRefused
 from deskhand.db import models
 from deskhand.db.models import Variant as VariantRow
+from deskhand.domain.contact import normalise_email, normalise_phone
 from deskhand.domain.orders import (
     Address,
     Customer,
@@ -83,28 +84,39 @@ def _customer(row: models.Customer) -> Customer:
 
 
 class EmbeddedStore:
-    """Reads one brand's customers and orders; every query is scoped by brand."""
+    """The Store port on Deskhand's own tables; every query is scoped by brand."""
 
     def __init__(self, session: Session, brand_id: int) -> None:
         self._session = session
         self._brand_id = brand_id
 
     def customer_by_email(self, email: str) -> Customer | None:
+        address = normalise_email(email)
+        if address is None:
+            return None
         row = self._session.scalar(
             select(models.Customer).where(
                 models.Customer.brand_id == self._brand_id,
-                models.Customer.email == email.strip().lower(),
+                func.lower(models.Customer.email) == address,
             )
         )
         return _customer(row) if row else None
 
     def customer_by_phone(self, phone: str) -> Customer | None:
-        row = self._session.scalar(
+        """The one customer with this number, stored in any common format; None if 0 or 2+."""
+        number = normalise_phone(phone)
+        if number is None:
+            return None
+        # Stored numbers are free text ("+31 6 …", "0031…"): narrow by the last digits, then
+        # compare normalised.
+        rows = self._session.scalars(
             select(models.Customer).where(
-                models.Customer.brand_id == self._brand_id, models.Customer.phone == phone
+                models.Customer.brand_id == self._brand_id,
+                models.Customer.phone.like(f"%{number[-2:]}"),
             )
         )
-        return _customer(row) if row else None
+        found = [r for r in rows if normalise_phone(r.phone) == number]
+        return _customer(found[0]) if len(found) == 1 else None
 
     def customer(self, customer_id: int) -> Customer | None:
         row = self._session.scalar(

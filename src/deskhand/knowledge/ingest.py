@@ -49,7 +49,7 @@ class IngestResult:
 
 
 def _language_of(brand: models.Brand, doc: ParsedDocument, given: str | None) -> str:
-    from deskhand.agent.understand.language import detect_language
+    from deskhand.nlp.language import detect_language
 
     if given:
         if given not in LANGUAGES:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fastapi import Request
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from deskhand.agent.engine import Agent
 from deskhand.config import Settings
-from deskhand.db import models
+from deskhand.db.brands import find_brand
 from deskhand.web.ratelimit import RateLimiter
 
 
@@ -22,8 +21,8 @@ class AppState:
     limiter: RateLimiter = field(default_factory=RateLimiter)
 
     def demo_brand_id(self, session: Session) -> int:
-        brand_id = session.scalar(select(models.Brand.id).order_by(models.Brand.id).limit(1))
-        return int(brand_id or 0)
+        brand = find_brand(session)
+        return brand.id if brand else 0
 
 
 def app_state(request: Request) -> AppState:

@@ -23,7 +23,7 @@ from deskhand.channels.inbound import Received, process_inbound, record_inbound
 from deskhand.channels.twilio import webhooks as twilio
 from deskhand.channels.twilio.adapter import webhook_base
 from deskhand.channels.twilio.client import twilio_unavailable
-from deskhand.db import models
+from deskhand.db.brands import find_brand
 from deskhand.db.models import WebhookNonce
 from deskhand.db.session import transaction
 from deskhand.web.deps import AppState, app_state
@@ -37,12 +37,10 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
 def _brand_id(session: Session, slug: str | None) -> int:
-    query = select(models.Brand.id)
-    query = query.where(models.Brand.slug == slug) if slug else query.order_by(models.Brand.id)
-    brand_id = session.scalar(query.limit(1))
-    if brand_id is None:
+    brand = find_brand(session, slug)
+    if brand is None:
         raise Problem(404, "Brand not found", "No brand matches this webhook.")
-    return int(brand_id)
+    return brand.id
 
 
 def _keep_and_answer(

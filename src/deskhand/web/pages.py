@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from deskhand.commerce.demo import CUSTOMERS
 from deskhand.db import models
+from deskhand.db.brands import find_brand
 from deskhand.db.session import transaction
 from deskhand.knowledge.articles import article_by_slug
 from deskhand.web.deps import AppState, app_state
@@ -52,7 +53,7 @@ def markdown_to_html(body: str) -> Markup:
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, state: State) -> HTMLResponse:
     with transaction(state.sessions) as session:
-        brand = session.scalar(select(models.Brand).order_by(models.Brand.id).limit(1))
+        brand = find_brand(session)
         articles = list(
             session.scalars(
                 select(models.Article)

@@ -10,13 +10,12 @@ import hmac
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskhand.agent.conversations import take_turn, token_hash
 from deskhand.agent.engine import UnknownAction
 from deskhand.agent.understand.reading import read_message
-from deskhand.db import models
+from deskhand.db import brands, models
 from deskhand.db.session import transaction
 from deskhand.web.deps import AppState
 from deskhand.web.problems import Problem
@@ -45,13 +44,7 @@ def bearer_token(authorization: str | None) -> str | None:
 
 def find_brand(session: Session, slug: str | None) -> models.Brand:
     """The brand with this slug (the first brand when none is named), or 404."""
-    query = select(models.Brand)
-    query = (
-        query.where(models.Brand.slug == no_nul(slug))
-        if slug
-        else query.order_by(models.Brand.id).limit(1)
-    )
-    brand = session.scalar(query)
+    brand = brands.find_brand(session, no_nul(slug) if slug else None)
     if brand is None:
         raise Problem(404, "Brand not found", f"No brand is called {slug!r}.")
     return brand

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from deskhand.agent.understand.embeddings import embed_queries
 from deskhand.agent.understand.lexical import LexicalVectors, lexical_terms
+from deskhand.nlp.embeddings import embed_queries
 
 DATA = Path(__file__).parent / "data" / "train"
 MODEL = Path(__file__).parent / "model" / "intent_head.npz"

@@ -11,9 +11,9 @@ from typing import NamedTuple
 import numpy as np
 
 from deskhand.agent.understand.clauses import Clause, split_clauses
-from deskhand.agent.understand.embeddings import embed_queries
 from deskhand.agent.understand.entities import Entities, extract_entities
 from deskhand.agent.understand.intents import INTENTS, IntentGuess, guess_of, probabilities
+from deskhand.nlp.embeddings import embed_queries
 
 _LATEST = re.compile(
     r"\b(last|latest|most recent|recent|letzte[nrsm]?|neueste[nrsm]?|laatste|recentste|"

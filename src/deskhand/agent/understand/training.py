@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 
-from deskhand.agent.understand.embeddings import embed_queries
 from deskhand.agent.understand.intents import (
     DATA,
     INTENTS,
@@ -21,6 +20,7 @@ from deskhand.agent.understand.intents import (
     read_examples,
 )
 from deskhand.agent.understand.lexical import lexical_terms
+from deskhand.nlp.embeddings import embed_queries
 
 # The grid is small on purpose: the corpus is a few thousand lines and the curve is flat.
 C_GRID = (4.0, 16.0, 64.0, 256.0)

@@ -22,6 +22,10 @@ class Brand(Base):
     default_language: Mapped[str] = mapped_column(String(8))
     policy: Mapped[dict[str, Any]]
     shop_url: Mapped[str] = mapped_column(String(500), default="")
+    # Which Store adapter holds this brand's customers and orders (`commerce.registry`).
+    store_kind: Mapped[str] = mapped_column(
+        String(16), default="embedded", server_default="embedded"
+    )
     created_at: Mapped[datetime]
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 18:43:07.794488
+Create Date: 2026-12-04 18:44:55.932216
 """
 
 from collections.abc import Sequence
@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("default_language", sa.String(length=8), nullable=False),
         sa.Column("policy", sa.JSON(), nullable=False),
         sa.Column("shop_url", sa.String(length=500), nullable=False),
+        sa.Column("store_kind", sa.String(length=16), server_default="embedded", nullable=False),
         sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("slug"),

@@ -99,6 +99,13 @@ def embed_queries(texts: list[str]) -> np.ndarray:
     return np.atleast_2d(np.asarray(out, dtype=np.float32))
 
 
+def embed_passages(texts: list[str]) -> np.ndarray:
+    """L2-normalised embeddings, one row per text, with e5's 'passage:' prefix."""
+    with _lock:
+        out = ready().passage(texts)
+    return np.atleast_2d(np.asarray(out, dtype=np.float32))
+
+
 def warm_up() -> None:
     """Load the model now rather than on the first shopper's message."""
     embed_queries(["hello"])
