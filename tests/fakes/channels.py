@@ -18,8 +18,8 @@ from deskhand.db import models
 from deskhand.db.models import InboundMessage
 from deskhand.db.session import transaction
 from deskhand.jobs.worker import deliver_due, transports_for
+from deskhand.serving.deps import AppState
 from deskhand.web.app import create_app
-from deskhand.web.deps import AppState
 from tests.fakes.fake_mail import MAILGUN_KEY, SmtpServer, mailgun_fields
 from tests.fakes.fake_twilio import (
     ACCOUNT_SID,

@@ -27,9 +27,9 @@ from deskhand.db.models import HubSession
 from deskhand.domain.orders import Customer, Order
 from deskhand.domain.policy import PolicyRules
 from deskhand.hub import sessions
-from deskhand.hub.handoff import TOKEN_PARAM, redeem_handoff
 from deskhand.hub.i18n import LANG_COOKIE, HubWords, choose_language
-from deskhand.web.deps import AppState, client_key
+from deskhand.serving.deps import AppState, client_key
+from deskhand.verification.handoff import TOKEN_PARAM, redeem_handoff
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parents[1] / "web" / "templates")
 SECURITY_HEADERS = {

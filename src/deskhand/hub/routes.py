@@ -15,7 +15,7 @@ from deskhand.hub.addresses import COUNTRIES, POSTCODES, read_address
 from deskhand.hub.context import HubRequest, open_hub
 from deskhand.hub.forms import TOO_LARGE, read_form
 from deskhand.hub.sessions import SIGNIN_COOKIE
-from deskhand.web.deps import AppState, app_state
+from deskhand.serving.deps import AppState, app_state
 
 router = APIRouter(prefix="/hub", include_in_schema=False)
 State = Annotated[AppState, Depends(app_state)]

@@ -12,9 +12,9 @@ from deskhand.agent.conversations import start_conversation
 from deskhand.db import models
 from deskhand.db.session import transaction
 from deskhand.jobs.outbox import messages_to
-from deskhand.web.deps import AppState, app_state, client_key
-from deskhand.web.problems import Problem
-from deskhand.web.schemas import (
+from deskhand.serving.deps import AppState, app_state, client_key
+from deskhand.serving.problems import Problem
+from deskhand.serving.schemas import (
     CreateConversation,
     CreatedConversation,
     Meta,
@@ -25,7 +25,7 @@ from deskhand.web.schemas import (
     TranscriptMessage,
     TurnResponse,
 )
-from deskhand.web.turns import (
+from deskhand.serving.turns import (
     authorized_conversation,
     bearer_token,
     conversation_state,

@@ -11,8 +11,9 @@ from deskhand.channels.webchat.cors import PublicApiCors
 from deskhand.config import Settings
 from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.hub import routes as hub_routes
-from deskhand.web import api, messaging, pages, problems
-from deskhand.web.deps import AppState
+from deskhand.serving import problems
+from deskhand.serving.deps import AppState
+from deskhand.web import api, messaging, pages
 from deskhand.web.limits import BodyLimit
 
 

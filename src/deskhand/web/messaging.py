@@ -26,8 +26,8 @@ from deskhand.channels.twilio.client import twilio_unavailable
 from deskhand.db.brands import find_brand
 from deskhand.db.models import WebhookNonce
 from deskhand.db.session import transaction
-from deskhand.web.deps import AppState, app_state
-from deskhand.web.problems import Problem
+from deskhand.serving.deps import AppState, app_state
+from deskhand.serving.problems import Problem
 
 log = logging.getLogger("deskhand.webhooks")
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])

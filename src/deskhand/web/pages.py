@@ -18,8 +18,8 @@ from deskhand.db import models
 from deskhand.db.brands import find_brand
 from deskhand.db.session import transaction
 from deskhand.knowledge.articles import article_by_slug
-from deskhand.web.deps import AppState, app_state
-from deskhand.web.problems import Problem
+from deskhand.serving.deps import AppState, app_state
+from deskhand.serving.problems import Problem
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")

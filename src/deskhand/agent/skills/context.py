@@ -15,7 +15,7 @@ from deskhand.agent.state import DialogueState
 from deskhand.commerce.store import Store
 from deskhand.db import models
 from deskhand.domain.policy import PolicyRules
-from deskhand.hub.handoff import TOKEN_PARAM, mint_handoff
+from deskhand.verification.handoff import TOKEN_PARAM, mint_handoff
 
 
 @dataclass

@@ -16,9 +16,9 @@ from deskhand.channels.webchat.appearance import WidgetConfig, widget_config
 from deskhand.channels.webchat.socket import serve_conversation
 from deskhand.commerce.demo import DEMO_SLUG
 from deskhand.db.session import transaction
-from deskhand.web.deps import AppState, app_state
-from deskhand.web.problems import Problem
-from deskhand.web.turns import find_brand
+from deskhand.serving.deps import AppState, app_state
+from deskhand.serving.problems import Problem
+from deskhand.serving.turns import find_brand
 
 router = APIRouter()
 HERE = Path(__file__).parent

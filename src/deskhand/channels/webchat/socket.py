@@ -23,11 +23,11 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from deskhand.serving.deps import AppState
+from deskhand.serving.problems import Problem, describe_errors, problem_body
+from deskhand.serving.schemas import PostMessage
+from deskhand.serving.turns import check_conversation, message_text, post_turn
 from deskhand.web.api import MAX_BODY_BYTES
-from deskhand.web.deps import AppState
-from deskhand.web.problems import Problem, describe_errors, problem_body
-from deskhand.web.schemas import PostMessage
-from deskhand.web.turns import check_conversation, message_text, post_turn
 
 log = logging.getLogger("deskhand.webchat")
 

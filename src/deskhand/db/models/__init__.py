@@ -4,13 +4,13 @@ minor units; times are aware UTC. Importing this package puts every table on `Ba
 from __future__ import annotations
 
 from deskhand.db.models.analytics import AnalyticsEvent
+from deskhand.db.models.audit import OrderHistory
 from deskhand.db.models.base import Base, UTCDateTime
 from deskhand.db.models.brands import Brand, WidgetSettings
 from deskhand.db.models.commerce import (
     Customer,
     LineItem,
     Order,
-    OrderHistory,
     Product,
     Shipment,
     Variant,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 18:44:55.932216
+Create Date: 2026-12-04 18:51:03.022154
 """
 
 from collections.abc import Sequence

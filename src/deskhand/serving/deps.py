@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from deskhand.agent.engine import Agent
 from deskhand.config import Settings
 from deskhand.db.brands import find_brand
-from deskhand.web.ratelimit import RateLimiter
+from deskhand.serving.ratelimit import RateLimiter
 
 
 @dataclass

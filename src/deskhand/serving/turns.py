@@ -17,9 +17,15 @@ from deskhand.agent.engine import UnknownAction
 from deskhand.agent.understand.reading import read_message
 from deskhand.db import brands, models
 from deskhand.db.session import transaction
-from deskhand.web.deps import AppState
-from deskhand.web.problems import Problem
-from deskhand.web.schemas import AgentMessage, ConversationState, Meta, PostMessage, TurnResponse
+from deskhand.serving.deps import AppState
+from deskhand.serving.problems import Problem
+from deskhand.serving.schemas import (
+    AgentMessage,
+    ConversationState,
+    Meta,
+    PostMessage,
+    TurnResponse,
+)
 
 
 def limit(state: AppState, bucket: str, key: str, limit: int, per: float) -> None:
