@@ -3,22 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
+
+from deskhand.domain.vocabulary import Intent
+
+
+class Awaiting(StrEnum):
+    """What the verification dialogue waits for from the shopper."""
+
+    EMAIL = "email"
+    CODE = "code"
+
+
+_INTENT_FIELDS = ("pending_intent", "focus_intent", "also_intent")
 
 
 @dataclass
 class DialogueState:
-    awaiting: str | None = None  # "email" | "code" while verification is under way
+    awaiting: Awaiting | None = None  # while verification is under way
     code_address: str | None = None  # where the pending code went
-    pending_intent: str | None = None  # the request to resume once verified or disambiguated
+    pending_intent: Intent | None = None  # the request to resume once verified or disambiguated
     pending_order: str | None = None
     pending_latest: bool = False
     pending_text: str | None = None  # the message that made the parked request
     focus_order: str | None = None  # the order this conversation is about
-    focus_intent: str | None = None  # what the shopper last wanted with it
+    focus_intent: Intent | None = None  # what the shopper last wanted with it
     failures: int = 0  # wrong codes in a row
     locked_until: str | None = None  # ISO time; verification paused until then
-    also_intent: str | None = None  # the second request of a two-part message, still to answer
+    also_intent: Intent | None = None  # the second request of a two-part message, still to answer
     clarify_order: str | None = None  # the order named in a message the agent asked about
     clarify_latest: bool = False
     offered_actions: list[str] = field(default_factory=list)
@@ -26,15 +39,24 @@ class DialogueState:
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> DialogueState:
         known = set(cls.__dataclass_fields__)
-        return cls(**{k: v for k, v in (data or {}).items() if k in known})
+        state = cls(**{k: v for k, v in (data or {}).items() if k in known})
+        # JSON holds the values; the names come back here.
+        if state.awaiting is not None:
+            state.awaiting = Awaiting(state.awaiting)
+        for name in _INTENT_FIELDS:
+            value = getattr(state, name)
+            if value is not None:
+                setattr(state, name, Intent(value))
+        return state
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain JSON values (an enum member is stored as its value)."""
+        return {k: v.value if isinstance(v, StrEnum) else v for k, v in asdict(self).items()}
 
-    def park(self, intent: str, order: str | None, latest: bool) -> None:
+    def park(self, intent: Intent, order: str | None, latest: bool) -> None:
         self.pending_intent, self.pending_order, self.pending_latest = intent, order, latest
 
-    def unpark(self) -> tuple[str | None, str | None, bool]:
+    def unpark(self) -> tuple[Intent | None, str | None, bool]:
         parked = (self.pending_intent, self.pending_order, self.pending_latest)
         self.pending_intent, self.pending_order, self.pending_latest = None, None, False
         self.pending_text = None

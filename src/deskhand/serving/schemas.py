@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from deskhand.domain.blocks import Block
+from deskhand.domain.vocabulary import Intent, Outcome, Skill
 
 _HTTP_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 
@@ -62,16 +65,16 @@ class PostMessage(Strict):
 
 
 class Meta(BaseModel):
-    intent: str
-    skill: str
-    outcome: str
+    intent: Intent
+    skill: Skill
+    outcome: Outcome
 
 
 class AgentMessage(BaseModel):
     id: str
     created_at: datetime
     language: str
-    blocks: list[dict[str, Any]]
+    blocks: list[Block]
     meta: Meta
 
 
@@ -94,7 +97,7 @@ class TranscriptMessage(BaseModel):
     language: str
     text: str | None = None
     action: str | None = None
-    blocks: list[dict[str, Any]] = []
+    blocks: list[Block] = []
     meta: Meta | None = None
     context: PageContext | None = None  # shopper messages: the page they wrote from
 

@@ -9,6 +9,7 @@ from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.understand.reading import ACTIONABLE, Reading
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
+from deskhand.domain.vocabulary import Intent, Outcome, Skill
 
 ACTION_PREFIX = "intent:"
 SOMETHING_ELSE = "intent:other"
@@ -16,12 +17,14 @@ SOMETHING_ELSE = "intent:other"
 CANDIDATE_FLOOR = 0.15
 MAX_CHOICES = 3
 # What to offer when the shopper only said what they do *not* want.
-COMMON_REQUESTS = ("order_status", "change_item", "return_request")
+COMMON_REQUESTS = (Intent.ORDER_STATUS, Intent.CHANGE_ITEM, Intent.RETURN_REQUEST)
 # Outcomes that end on a question to the shopper: that reply goes last when two are joined.
-WAITING = frozenset(("needs_sign_in", "asked_which_order", "code_sent", "asked_to_clarify"))
+WAITING = frozenset(
+    (Outcome.NEEDS_SIGN_IN, Outcome.ASKED_WHICH_ORDER, Outcome.CODE_SENT, Outcome.ASKED_TO_CLARIFY)
+)
 
 
-def choices_for(reading: Reading) -> list[str]:
+def choices_for(reading: Reading) -> list[Intent]:
     """The requests to offer as buttons, most likely first; empty when asking makes no sense."""
     guess = reading.guess
     if guess is None or not guess.unsure:
@@ -38,7 +41,7 @@ def choices_for(reading: Reading) -> list[str]:
     return found
 
 
-def ask_to_clarify(ctx: SkillContext, reading: Reading, choices: list[str]) -> Reply:
+def ask_to_clarify(ctx: SkillContext, reading: Reading, choices: list[Intent]) -> Reply:
     """ "Just to be sure: do you want to …?" with one button per choice and "something else"."""
     w = ctx.words
     assert reading.guess is not None
@@ -49,8 +52,8 @@ def ask_to_clarify(ctx: SkillContext, reading: Reading, choices: list[str]) -> R
     buttons.append(blocks.button(w.t("clarify.something_else"), SOMETHING_ELSE))
     return Reply(
         intent=reading.guess.intent,
-        skill="fallback",
-        outcome="asked_to_clarify",
+        skill=Skill.FALLBACK,
+        outcome=Outcome.ASKED_TO_CLARIFY,
         blocks=[blocks.text(question), blocks.buttons(*buttons)],
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.skills.orders import hub_action, order_card
 from deskhand.domain import blocks
-from deskhand.domain.blocks import Reply
+from deskhand.domain.blocks import Button, HubLink, Reply
 from deskhand.domain.orders import LineItem, Order, OrderStatus
 from deskhand.domain.policy import (
     CancelVerdict,
@@ -19,8 +19,9 @@ from deskhand.domain.policy import (
     editability_of,
     return_eligibility,
 )
+from deskhand.domain.vocabulary import Intent, Outcome, Skill
 
-SKILL = "order_editing"
+SKILL = Skill.ORDER_EDITING
 CHANGE_WORDS = {
     "size": "change.size",
     "colour": "change.colour",
@@ -33,14 +34,14 @@ def _names(ctx: SkillContext, items: tuple[LineItem, ...] | list[LineItem]) -> s
     return ctx.words.items([f"{i.title} ({i.variant})" for i in items])
 
 
-def after_shipping(ctx: SkillContext, order: Order) -> tuple[str, str, list[dict[str, str]]]:
+def after_shipping(ctx: SkillContext, order: Order) -> tuple[str, Outcome, list[HubLink | Button]]:
     """What a shipped or delivered order can still do: (text, outcome, hub actions)."""
     w = ctx.words
     days = ctx.rules.return_window_days
     if order.status != OrderStatus.DELIVERED:
         return (
             w.t("returns.once_arrived", days=days),
-            "routed_to_returns",
+            Outcome.ROUTED_TO_RETURNS,
             [hub_action(ctx, order, "track"), hub_action(ctx, order, "return")],
         )
     verdicts = [
@@ -67,23 +68,23 @@ def after_shipping(ctx: SkillContext, order: Order) -> tuple[str, str, list[dict
     if excluded:
         parts.append(w.t("returns.excluded", items=_names(ctx, excluded)))
     if ok:
-        return " ".join(parts), "routed_to_returns", [hub_action(ctx, order, "return")]
-    return " ".join(parts), "not_eligible", []
+        return " ".join(parts), Outcome.ROUTED_TO_RETURNS, [hub_action(ctx, order, "return")]
+    return " ".join(parts), Outcome.NOT_ELIGIBLE, []
 
 
-def change_order(ctx: SkillContext, order: Order, intent: str) -> Reply:
+def change_order(ctx: SkillContext, order: Order, intent: Intent) -> Reply:
     """Say what of this order can still change, why the rest cannot, and link to the Hub."""
     w, rules = ctx.words, ctx.rules
     ed = editability_of(order, rules, ctx.now)
     ago = w.duration(ctx.now - order.placed_at)
     number = order.number
-    reply = Reply(intent=intent, skill=SKILL, outcome="hub_link")
+    reply = Reply(intent=intent, skill=SKILL, outcome=Outcome.HUB_LINK)
     text: list[str] = []
-    actions: list[dict[str, str]] = []
+    actions: list[HubLink | Button] = []
 
     if ed.verdict == EditVerdict.CANCELLED:
         assert order.cancelled_at is not None
-        reply.outcome = "not_eligible"
+        reply.outcome = Outcome.NOT_ELIGIBLE
         text.append(w.t("edit.cancelled", number=number, date=w.day(order.cancelled_at)))
     elif ed.verdict == EditVerdict.SHIPPED:
         key = "edit.delivered" if order.status == OrderStatus.DELIVERED else "edit.shipped"
@@ -91,7 +92,7 @@ def change_order(ctx: SkillContext, order: Order, intent: str) -> Reply:
         more, reply.outcome, actions = after_shipping(ctx, order)
         text.append(more)
     elif ed.verdict == EditVerdict.WINDOW_PASSED:
-        reply.outcome = "not_eligible"
+        reply.outcome = Outcome.NOT_ELIGIBLE
         text.append(
             w.t("edit.window_passed", number=number, ago=ago, window=w.span(rules.change_window))
         )
@@ -130,7 +131,7 @@ def change_order(ctx: SkillContext, order: Order, intent: str) -> Reply:
                 )
             )
         else:
-            reply.outcome = "not_eligible"
+            reply.outcome = Outcome.NOT_ELIGIBLE
         shipped = ed.items_because(Why.SHIPPED) + ed.items_because(Why.DELIVERED)
         if shipped:
             text.append(w.t("edit.already_shipped", items=_names(ctx, shipped)))
@@ -149,23 +150,23 @@ def change_order(ctx: SkillContext, order: Order, intent: str) -> Reply:
                 actions.append(hub_action(ctx, order, "cancel"))
         else:
             actions.append(hub_action(ctx, order, "edit"))
-            if intent == "change_address" and not ed.address_changeable:
+            if intent == Intent.CHANGE_ADDRESS and not ed.address_changeable:
                 text.append(w.t("edit.address_not_changeable"))
     reply.blocks = [blocks.text(" ".join(text)), order_card(ctx, order, ed, actions)]
     return reply
 
 
-def cancel_order(ctx: SkillContext, order: Order, intent: str = "cancel_order") -> Reply:
+def cancel_order(ctx: SkillContext, order: Order, intent: Intent = Intent.CANCEL_ORDER) -> Reply:
     """Say what cancelling this order costs right now, or why it cannot be cancelled."""
     w, rules = ctx.words, ctx.rules
     terms = cancellation_terms(order, rules, ctx.now)
     number = order.number
-    reply = Reply(intent=intent, skill=SKILL, outcome="hub_link")
-    actions: list[dict[str, str]] = []
+    reply = Reply(intent=intent, skill=SKILL, outcome=Outcome.HUB_LINK)
+    actions: list[HubLink | Button] = []
     text: list[str] = []
     if terms.verdict == CancelVerdict.ALREADY_CANCELLED:
         assert order.cancelled_at is not None
-        reply.outcome = "not_eligible"
+        reply.outcome = Outcome.NOT_ELIGIBLE
         text.append(w.t("cancel.already", number=number, date=w.day(order.cancelled_at)))
     elif terms.verdict == CancelVerdict.SHIPPED:
         key = "cancel.delivered" if order.status == OrderStatus.DELIVERED else "cancel.shipped"
@@ -205,13 +206,13 @@ def cancel_order(ctx: SkillContext, order: Order, intent: str = "cancel_order") 
     return reply
 
 
-def add_item(ctx: SkillContext, intent: str = "add_item") -> Reply:
+def add_item(ctx: SkillContext, intent: Intent = Intent.ADD_ITEM) -> Reply:
     """Adding to an existing order is not supported: say so and suggest a new order."""
     w = ctx.words
     return Reply(
         intent=intent,
         skill=SKILL,
-        outcome="not_supported",
+        outcome=Outcome.NOT_SUPPORTED,
         blocks=[
             blocks.text(w.t("add_item.not_supported")),
             blocks.link(

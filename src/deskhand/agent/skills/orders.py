@@ -64,6 +64,7 @@ def names_an_item(text: str, order: Order) -> bool:
 
 
 def which_order_buttons(ctx: SkillContext, candidates: tuple[Order, ...]) -> list[blocks.Block]:
+    """ "Which order do you mean?" with one button per candidate."""
     w = ctx.words
     return [
         blocks.text(w.t("orders.which")),
@@ -88,8 +89,9 @@ def order_card(
     ctx: SkillContext,
     order: Order,
     editability: Editability | None,
-    actions: list[dict[str, str]],
-) -> blocks.Block:
+    actions: list[blocks.HubLink | blocks.Button],
+) -> blocks.OrderCardBlock:
+    """The order as the API's order card, items marked editable where the rules allow."""
     editable_ids = {i.id for i in editability.editable_items} if editability else set()
     return blocks.order_card(
         {
@@ -121,11 +123,12 @@ def order_card(
     )
 
 
-def hub_action(ctx: SkillContext, order: Order, tab: str) -> dict[str, str]:
+def hub_action(ctx: SkillContext, order: Order, tab: str) -> blocks.HubLink:
+    """A card action opening one Hub tab of the order (signed in when verified)."""
     labels = {
         "edit": "action.edit",
         "cancel": "action.cancel",
         "return": "action.return",
         "track": "action.track",
     }
-    return {"label": ctx.words.t(labels[tab]), "url": ctx.hub_url(order.number, tab)}
+    return blocks.hub_link(ctx.words.t(labels[tab]), ctx.hub_url(order.number, tab))

@@ -16,6 +16,7 @@ from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.skills.handoff import NO, YES, cannot_help, offer_handoff
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
+from deskhand.domain.vocabulary import Intent, Outcome, Skill
 from deskhand.knowledge.facts import rule_topics_in
 from deskhand.knowledge.index import ArticleRef
 from deskhand.knowledge.questions import split_question
@@ -115,9 +116,9 @@ def _answer_from_kb(ctx: SkillContext) -> _Answer:
     return answer
 
 
-def _reply(ctx: SkillContext, intent: str, skill: str, answer: _Answer) -> Reply:
+def _reply(ctx: SkillContext, intent: Intent, skill: Skill, answer: _Answer) -> Reply:
     w = ctx.words
-    reply = Reply(intent, skill, "answered", [blocks.text("\n\n".join(answer.paragraphs))])
+    reply = Reply(intent, skill, Outcome.ANSWERED, [blocks.text("\n\n".join(answer.paragraphs))])
     if answer.sources:
         reply.blocks.append(
             blocks.sources([(a.title, _absolute(ctx, a.url)) for a in answer.sources.values()])
@@ -134,7 +135,7 @@ def _reply(ctx: SkillContext, intent: str, skill: str, answer: _Answer) -> Reply
     return reply
 
 
-def answer_policy(ctx: SkillContext, intent: str, skill: str = "policy") -> Reply:
+def answer_policy(ctx: SkillContext, intent: Intent, skill: Skill = Skill.POLICY) -> Reply:
     """Answer from the rules where they cover the question, else quote the brand's article.
 
     Which rule covers a question is decided by the passage retrieval finds for it, so a
@@ -143,16 +144,16 @@ def answer_policy(ctx: SkillContext, intent: str, skill: str = "policy") -> Repl
     """
     answer = _answer_from_kb(ctx)
     if not answer.paragraphs:
-        return offer_handoff(ctx, intent, skill, ctx.words.t("policy.no_answer"), "no_answer")
+        return offer_handoff(ctx, intent, skill, ctx.words.t("policy.no_answer"), Outcome.NO_ANSWER)
     return _reply(ctx, intent, skill, answer)
 
 
-def answer_other(ctx: SkillContext, intent: str) -> Reply:
+def answer_other(ctx: SkillContext, intent: Intent) -> Reply:
     """A message no skill claims: answer it if the knowledge base does, confidently."""
     answer = _answer_from_kb(ctx)
     if not answer.paragraphs:
         return cannot_help(ctx, intent)
-    return _reply(ctx, intent, "policy", answer)
+    return _reply(ctx, intent, Skill.POLICY, answer)
 
 
 def _absolute(ctx: SkillContext, url: str) -> str:

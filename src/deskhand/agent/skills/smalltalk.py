@@ -5,17 +5,19 @@ from __future__ import annotations
 from deskhand.agent.skills.context import SkillContext
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
+from deskhand.domain.vocabulary import Intent, Outcome, Skill
+
+WORDING = {
+    Intent.GREETING: "smalltalk.greeting",
+    Intent.THANKS: "smalltalk.thanks",
+    Intent.GOODBYE: "smalltalk.goodbye",
+}
 
 
-def smalltalk(ctx: SkillContext, intent: str) -> Reply:
-    key = {
-        "greeting": "smalltalk.greeting",
-        "thanks": "smalltalk.thanks",
-        "goodbye": "smalltalk.goodbye",
-    }[intent]
+def smalltalk(ctx: SkillContext, intent: Intent) -> Reply:
     return Reply(
         intent=intent,
-        skill="smalltalk",
-        outcome="answered",
-        blocks=[blocks.text(ctx.words.t(key, brand=ctx.brand.name))],
+        skill=Skill.SMALLTALK,
+        outcome=Outcome.ANSWERED,
+        blocks=[blocks.text(ctx.words.t(WORDING[intent], brand=ctx.brand.name))],
     )

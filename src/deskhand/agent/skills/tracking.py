@@ -7,9 +7,11 @@ from deskhand.agent.skills.orders import hub_action, order_card
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
 from deskhand.domain.orders import ItemStatus, Order, OrderStatus
+from deskhand.domain.vocabulary import Intent, Outcome, Skill
 
 
-def track_order(ctx: SkillContext, order: Order, intent: str = "order_status") -> Reply:
+def track_order(ctx: SkillContext, order: Order, intent: Intent = Intent.ORDER_STATUS) -> Reply:
+    """Where each shipment is, what has not shipped yet, and the Hub's tracking page."""
     w = ctx.words
     text: list[str] = []
     if order.status == OrderStatus.CANCELLED:
@@ -47,7 +49,7 @@ def track_order(ctx: SkillContext, order: Order, intent: str = "order_status") -
     actions = [hub_action(ctx, order, "track")] if order.shipments else []
     return Reply(
         intent=intent,
-        skill="tracking",
-        outcome="answered",
+        skill=Skill.TRACKING,
+        outcome=Outcome.ANSWERED,
         blocks=[blocks.text(" ".join(text)), order_card(ctx, order, None, actions)],
     )

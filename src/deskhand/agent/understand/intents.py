@@ -15,51 +15,34 @@ from pathlib import Path
 import numpy as np
 
 from deskhand.agent.understand.lexical import LexicalVectors, lexical_terms
+from deskhand.domain.vocabulary import CLASSIFIED, Intent
 from deskhand.nlp.embeddings import embed_queries
 
 DATA = Path(__file__).parent / "data" / "train"
 MODEL = Path(__file__).parent / "model" / "intent_head.npz"
 
-INTENTS = (
-    "order_status",
-    "change_item",
-    "change_address",
-    "cancel_order",
-    "add_item",
-    "return_request",
-    "exchange",
-    "refund_status",
-    "policy_shipping",
-    "policy_returns",
-    "policy_changes",
-    "policy_payment",
-    "human_handoff",
-    "greeting",
-    "thanks",
-    "goodbye",
-    "other",
-)
+INTENTS = CLASSIFIED  # the head's labels, in the order of its columns
 
 
 @dataclass(frozen=True)
 class IntentGuess:
-    intent: str
+    intent: Intent
     confidence: float  # calibrated: of the guesses made at 0.8, about 80% are right
-    runner_up: str
+    runner_up: Intent
     runner_up_confidence: float
-    candidates: tuple[tuple[str, float], ...] = ()  # the top few, most likely first
+    candidates: tuple[tuple[Intent, float], ...] = ()  # the top few, most likely first
     unsure: bool = False  # inside the band where the agent asks rather than guesses
 
 
-def read_examples(folder: Path) -> list[tuple[str, str, str]]:
+def read_examples(folder: Path) -> list[tuple[str, Intent, str]]:
     """(language, intent, text) for every line of every <lang>.tsv in the folder."""
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, Intent, str]] = []
     for path in sorted(folder.glob("*.tsv")):
         with path.open(encoding="utf-8", newline="") as fh:
             for rec in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
                 if rec["intent"] not in INTENTS:
                     raise ValueError(f"{path.name}: unknown intent {rec['intent']!r}")
-                rows.append((path.stem, rec["intent"], rec["text"].strip()))
+                rows.append((path.stem, Intent(rec["intent"]), rec["text"].strip()))
     return rows
 
 
@@ -80,7 +63,7 @@ class _Head:
     temperature: float
     unsure_floor: float
     unsure_margin: float
-    labels: tuple[str, ...]
+    labels: tuple[Intent, ...]
     lang_codes: tuple[str, ...]
     lang_logp: np.ndarray  # (vocabulary, languages)
 
@@ -96,7 +79,7 @@ def _head() -> _Head:
         temperature=float(data["temperature"]),
         unsure_floor=float(data["unsure_floor"]),
         unsure_margin=float(data["unsure_margin"]),
-        labels=tuple(str(s) for s in data["intents"]),
+        labels=tuple(Intent(str(s)) for s in data["intents"]),
         lang_codes=tuple(str(s) for s in data["lang_codes"]),
         lang_logp=data["lang_logp"].astype(np.float32),
     )

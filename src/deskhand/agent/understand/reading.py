@@ -13,6 +13,7 @@ import numpy as np
 from deskhand.agent.understand.clauses import Clause, split_clauses
 from deskhand.agent.understand.entities import Entities, extract_entities
 from deskhand.agent.understand.intents import INTENTS, IntentGuess, guess_of, probabilities
+from deskhand.domain.vocabulary import SMALLTALK, Intent
 from deskhand.nlp.embeddings import embed_queries
 
 _LATEST = re.compile(
@@ -26,7 +27,7 @@ _ORDER_WORDS = re.compile(
 )
 # Intents that ask the agent to do or answer something; smalltalk and "other" are not
 # a second request ("hi, where is my order" is one request).
-ACTIONABLE = frozenset(INTENTS) - {"greeting", "thanks", "goodbye", "other"}
+ACTIONABLE = frozenset(INTENTS) - SMALLTALK - {Intent.OTHER}
 
 # A clause counts as a request of its own from this calibrated confidence. Chosen with heads
 # trained on four fifths of the training corpus, on two-request messages stitched from the
@@ -42,8 +43,8 @@ class Reading:
     entities: Entities
     guess: IntentGuess | None  # None: only an email, a code or a number, nothing to classify
     latest: bool  # "my last order"
-    also: str | None = None  # a second request in the same message
-    refused: frozenset[str] = frozenset()  # "I don't want to cancel": never act on these
+    also: Intent | None = None  # a second request in the same message
+    refused: frozenset[Intent] = frozenset()  # "I don't want to cancel": never act on these
     also_text: str | None = None  # the part of the message that makes the second request
     # Every text embedded while reading (the message, its clauses), so a skill that needs
     # the same embedding (the knowledge-base search) does not compute it again.
@@ -57,8 +58,8 @@ class Reading:
 
 class IntentReading(NamedTuple):
     guess: IntentGuess  # the main request
-    also: str | None  # a second request, or None
-    refused: frozenset[str]  # requests the shopper said they do not want
+    also: Intent | None  # a second request, or None
+    refused: frozenset[Intent]  # requests the shopper said they do not want
     also_text: str | None = None  # the clause that makes the second request
     embedded: Mapping[str, np.ndarray] = MappingProxyType({})  # text -> its embedding
 
@@ -100,8 +101,8 @@ def read_intents_many(texts: list[str]) -> list[IntentReading]:
 
 def _combine(whole: IntentGuess, parts: list[tuple[IntentGuess, Clause]]) -> IntentReading:
     """The whole message's reading, corrected by what its clauses ask for and refuse."""
-    asserted: dict[str, IntentGuess] = {}  # confident, not refused, actionable
-    said_in: dict[str, str] = {}
+    asserted: dict[Intent, IntentGuess] = {}  # confident, not refused, actionable
+    said_in: dict[Intent, str] = {}
     for guess, clause in parts:
         if clause.negated or guess.confidence < CLAUSE_FLOOR or guess.intent not in ACTIONABLE:
             continue
