@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 
@@ -166,140 +165,6 @@ def test_phone_then_number_is_split() -> None:
     assert (result.phones, result.numbers) == (("+31612345678",), ("1002",))
 
 
-# ----------------------------------------------------------------------------- sizes
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        P("size m please", ("M",), id="en-size-word-lowercase"),
-        P("size XL", ("XL",), id="en-size-xl"),
-        P("swap to L", ("L",), id="en-to"),
-        P("can I get it for a S", ("S",), id="en-for-a"),
-        P("L", ("L",), id="whole-message"),
-        P("m!", ("M",), id="whole-message-lowercase"),
-        P("S or M?", ("S", "M"), id="en-two"),
-        P("medium please", ("M",), id="en-medium"),
-        P("can I get a large?", ("L",), id="en-large"),
-        P("a small one", ("S",), id="en-small-one"),
-        P("extra large", ("XL",), id="en-extra-large"),
-        P("x-large", ("XL",), id="en-x-large"),
-        P("2XL", ("XXL",), id="en-2xl"),
-        P("xxl", ("XXL",), id="en-xxl"),
-        P("xs", ("XS",), id="en-xs"),
-        P("Größe XL", ("XL",), id="de-groesse"),
-        P("die Jacke in M bitte", ("M",), id="de-in"),
-        P("auf L umtauschen", ("L",), id="de-auf"),
-        P("gegen S tauschen", ("S",), id="de-gegen"),
-        P("maat L", ("L",), id="nl-maat"),
-        P("graag naar M", ("M",), id="nl-naar"),
-        P("storlek S", ("S",), id="sv-storlek"),
-        P("byta till L", ("L",), id="sv-till"),
-        P("taille M", ("M",), id="fr-taille"),
-        P("en L svp", ("L",), id="fr-en"),
-        P("talla L", ("L",), id="es-talla"),
-        P("cambiar a XL", ("XL",), id="es-a"),
-        P("EU 42", ("EU 42",), id="eu"),
-        P("UK 8", ("UK 8",), id="uk"),
-        P("US 10", ("US 10",), id="us"),
-        P("eu 42.5", ("EU 42.5",), id="eu-half"),
-        P("size 42", ("EU 42",), id="en-size-number"),
-        P("Größe 42", ("EU 42",), id="de-groesse-number"),
-        P("maat 42", ("EU 42",), id="nl-maat-number"),
-        P("storlek 42", ("EU 42",), id="sv-storlek-number"),
-        P("taille 42", ("EU 42",), id="fr-taille-number"),
-        P("talla 42", ("EU 42",), id="es-talla-number"),
-    ],
-)
-def test_sizes(text: str, expected: tuple[str, ...]) -> None:
-    assert extract_entities(text).sizes == expected
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        P("I want to return it", id="capital-i"),
-        P("Let's go, I'm fine, it's a pity", id="s-and-m-inside-words"),
-        P("it's too small", id="too-small"),
-        P("a small problem with my order", id="small-problem"),
-        P("it is large", id="is-large"),
-        P("Is M&S your partner?", id="m-and-s"),
-        P("une lettre à M. Dupont", id="fr-monsieur"),
-        P("send us 10 photos", id="lowercase-us"),
-        P("XS4ALL is my provider", id="inside-token"),
-    ],
-)
-def test_sizes_negative(text: str) -> None:
-    assert extract_entities(text).sizes == ()
-
-
-def test_lone_letter_needs_context() -> None:
-    assert extract_entities("Plan M was fine").sizes == ()
-
-
-# ----------------------------------------------------------------------------- colours
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        P("in black please", ("black",), id="en-black"),
-        P("navy blue", ("navy",), id="en-navy-blue-phrase"),
-        P("olive green or charcoal", ("olive", "charcoal"), id="en-olive-charcoal"),
-        P("gray or grey", ("grey",), id="en-gray-spellings"),
-        P("die schwarze Jacke", ("black",), id="de-schwarze"),
-        P("den schwarzen Pulli", ("black",), id="de-schwarzen"),
-        P("in Weiß", ("white",), id="de-weiss-eszett"),
-        P("weiss", ("white",), id="de-weiss-ss"),
-        P("marineblau", ("navy",), id="de-marineblau"),
-        P("olivgrün", ("olive",), id="de-olivgruen"),
-        P("anthrazit", ("charcoal",), id="de-anthrazit"),
-        P(
-            "rot, blau, grün, gelb, braun, grau",
-            ("red", "blue", "green", "yellow", "brown", "grey"),
-            id="de-basics",
-        ),
-        P("kan ik de muts in het rood krijgen", ("red",), id="nl-rood"),
-        P("de zwarte trui", ("black",), id="nl-zwarte"),
-        P("wit of grijs", ("white", "grey"), id="nl-wit-grijs"),
-        P("olijfgroen", ("olive",), id="nl-olijfgroen"),
-        P("antraciet", ("charcoal",), id="nl-antraciet"),
-        P("blauw, groen, geel, bruin", ("blue", "green", "yellow", "brown"), id="nl-basics"),
-        P("svarta strumpor", ("black",), id="sv-svarta"),
-        P("vit eller grå", ("white", "grey"), id="sv-vit-gra"),
-        P("marinblå", ("navy",), id="sv-marinbla"),
-        P("olivgrön", ("olive",), id="sv-olivgron"),
-        P("röd, blå, grön, gul, brun", ("red", "blue", "green", "yellow", "brown"), id="sv-basics"),
-        P("la veste noire", ("black",), id="fr-noire"),
-        P("en blanc", ("white",), id="fr-blanc"),
-        P("bleu marine", ("navy",), id="fr-bleu-marine"),
-        P("vert olive", ("olive",), id="fr-vert-olive"),
-        P("gris", ("grey",), id="fr-gris"),
-        P("rouge, bleu, vert, jaune", ("red", "blue", "green", "yellow"), id="fr-basics"),
-        P("calcetines negros", ("black",), id="es-negros"),
-        P("la negra", ("black",), id="es-negra"),
-        P("azul marino", ("navy",), id="es-azul-marino"),
-        P("verde oliva", ("olive",), id="es-verde-oliva"),
-        P("rojo, azul, verde, amarillo", ("red", "blue", "green", "yellow"), id="es-basics"),
-        P("marrón o blanco", ("brown", "white"), id="es-marron-blanco"),
-        P("rosa y morado", ("pink", "purple"), id="es-rosa-morado"),
-    ],
-)
-def test_colours(text: str, expected: tuple[str, ...]) -> None:
-    assert extract_entities(text).colours == expected
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        P("I ordered it yesterday", id="en-ordered"),
-        P("can you convert the currency", id="en-convert"),
-        P("a grisly story", id="gris-inside-word"),
-        P("Gulbrandsen is my name", id="sv-gul-inside-word"),
-        P("ich weiß nicht, wo es ist", id="de-weiss-verb"),
-        P("red@example.com", id="email"),
-    ],
-)
-def test_colours_negative(text: str) -> None:
-    assert extract_entities(text).colours == ()
-
-
 # ----------------------------------------------------------------------------- quantities
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -364,17 +229,17 @@ def _e(**fields: tuple) -> Entities:
     [
         P(
             "hi!! wrong size 😩 can i swap to L on 1002??",
-            _e(sizes=("L",), numbers=("1002",)),
+            _e(numbers=("1002",)),
             id="en-swap",
         ),
         P(
             "Bestellnr. 1004, bitte die Jacke in Größe M und schwarz",
-            _e(order_numbers=("1004",), sizes=("M",), colours=("black",)),
+            _e(order_numbers=("1004",)),
             id="de-jacke",
         ),
         P(
             "kan ik de muts in het rood krijgen, bestelling #1001",
-            _e(order_numbers=("1001",), colours=("red",)),
+            _e(order_numbers=("1001",)),
             id="nl-muts",
         ),
         P(
@@ -385,7 +250,7 @@ def _e(**fields: tuple) -> Entities:
         P("annuler ma commande n°1007 svp", _e(order_numbers=("1007",)), id="fr-annuler"),
         P(
             "quiero cambiar la talla a XL del pedido 1002",
-            _e(order_numbers=("1002",), sizes=("XL",)),
+            _e(order_numbers=("1002",)),
             id="es-talla",
         ),
         P("mi email es Ben@Example.com", _e(emails=("ben@example.com",)), id="es-email"),
@@ -393,12 +258,12 @@ def _e(**fields: tuple) -> Entities:
         P("my code is 482913", _e(codes=("482913",)), id="en-code"),
         P(
             "order 1002 size 42",
-            _e(order_numbers=("1002",), sizes=("EU 42",)),
+            _e(order_numbers=("1002",)),
             id="en-order-size-number",
         ),
         P(
             "Ich weiß nicht, ob Bestellung 1005 raus ist. Bitte 2 weiße Mützen, Größe L.",
-            _e(order_numbers=("1005",), sizes=("L",), colours=("white",), quantities=(2,)),
+            _e(order_numbers=("1005",), quantities=(2,)),
             id="de-weiss-both-senses",
         ),
         P(
@@ -424,22 +289,4 @@ def test_result_is_frozen() -> None:
 
 def test_no_duplicates_and_order_of_appearance() -> None:
     result = extract_entities("black or navy? black! order 1003, then #1002 and #1003")
-    assert result.colours == ("black", "navy")
     assert result.order_numbers == ("1003", "1002")
-
-
-def test_speed_of_a_200_character_message() -> None:
-    text = (
-        "Hallo, Bestellung 1004: bitte die Jacke in Größe M und schwarz statt grau, dazu zwei "
-        "Mützen. Mail ava@example.com, Tel. +49 151 12345678, Code 123 456. Danke!! 😊 tschüss"
-    )[:200]
-    extract_entities(text)  # warm caches
-    runs = 300
-    best = float("inf")
-    # Best of several batches keeps the check stable on a busy CI machine.
-    for _ in range(5):
-        start = time.perf_counter()
-        for _ in range(runs):
-            extract_entities(text)
-        best = min(best, (time.perf_counter() - start) / runs)
-    assert best < 0.0002

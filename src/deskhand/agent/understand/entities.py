@@ -1,4 +1,11 @@
-"""Rule-based entity extraction (orders, codes, contacts, sizes, colours, quantities) for chat."""
+"""Rule-based entity extraction for chat: order numbers, numbers, one-time codes, e-mail
+addresses, phone numbers and quantities.
+
+Only order numbers, numbers, codes and e-mails are read by the agent; phones, dates, prices,
+sizes and quantities are found so that their digits are *not* read as an order number or a
+code ("+31 6 12345678", "12.03.2026", "€1002", "EU 42", "100 pairs"). The words of six
+languages come from `words/*.toml` (see `wordlists.py`).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+
+from deskhand.agent.understand.wordlists import word_lists
+from deskhand.domain.contact import normalise_email, normalise_phone
 
 __all__ = ["Entities", "extract_entities"]
 
@@ -20,310 +30,14 @@ class Entities:
     codes: tuple[str, ...]
     emails: tuple[str, ...]
     phones: tuple[str, ...]
-    sizes: tuple[str, ...]
-    colours: tuple[str, ...]
     quantities: tuple[int, ...]
 
 
-# --------------------------------------------------------------------------------------------
-# Vocabulary. Everything is lowercase; tokens are looked up in their lowercased form.
-# --------------------------------------------------------------------------------------------
-
-# Suffix sets for regular inflection, so the tables below stay readable.
-_SUFFIXES: dict[str, tuple[str, ...]] = {
-    "de": ("", "e", "en", "er", "es", "em"),
-    "fr": ("", "e", "s", "es"),
-    "eso": ("o", "a", "os", "as"),  # Spanish -o adjectives, written as their stem
-}
-
-# canonical -> space-separated surface forms; "stem:rule" expands with _SUFFIXES[rule].
-# Irregular forms (nl -e, sv -a/-t/-tt, fr blanche) are spelled out.
-_COLOUR_SPEC: dict[str, str] = {
-    "black": "black schwarz:de zwart zwarte svart svarta noir:fr negr:eso",
-    "white": (
-        "white weiß:de weiss:de wit witte vit vita vitt blanc blancs blanche blanches blanc:eso"
-    ),
-    "grey": (
-        "grey gray grau:de grijs grijze grå gråa grått gris grise grises "
-        "hellgrau:de lichtgrijs lichtgrijze ljusgrå ljusgråa ljusgrått"
-    ),
-    "charcoal": (
-        "charcoal anthracite anthrazit:de anthrazitgrau:de antraciet antracit antracita "
-        "koksgrå koksgråa dunkelgrau:de donkergrijs donkergrijze mörkgrå mörkgråa mörkgrått"
-    ),
-    "navy": (
-        "navy marine marineblau:de navyblau:de marineblauw marineblauwe marinblå marinblåa "
-        "marinblått marino dunkelblau:de donkerblauw donkerblauwe mörkblå mörkblåa mörkblått"
-    ),
-    "blue": (
-        "blue blau:de blauw blauwe blå blåa blått bleu:fr azul azules hellblau:de "
-        "lichtblauw lichtblauwe ljusblå ljusblåa ljusblått"
-    ),
-    "green": (
-        "green grün:de gruen:de groen groene grön gröna grönt vert:fr verde verdes "
-        "dunkelgrün:de hellgrün:de donkergroen donkergroene lichtgroen lichtgroene "
-        "mörkgrön mörkgröna ljusgrön ljusgröna"
-    ),
-    "olive": (
-        "olive oliv olivgrün:de olijf olijfgroen olijfgroene olivgrön olivgröna olivgrönt oliva"
-    ),
-    "red": (
-        "red rot:de dunkelrot:de hellrot:de rood rode donkerrood donkerrode röd röda rött "
-        "rouge rouges roj:eso"
-    ),
-    "yellow": "yellow gelb:de geel gele gul gula gult jaune jaunes amarill:eso",
-    "orange": "orange oranges oranje naranja naranjas anaranjad:eso",
-    "pink": "pink rosa rosas roze rose roses rosad:eso",
-    "purple": (
-        "purple lila violett:de paars paarse violet violets violette violettes violeta "
-        "violetas morad:eso púrpura purpura"
-    ),
-    "brown": (
-        "brown braun:de bruin bruine brun bruna brunt brune bruns brunes marron marrons "
-        "marrón marrones"
-    ),
-    "beige": "beige beiges",
-}
-
-# Two-word colour names whose meaning differs from their parts ("navy blue" is not blue).
-_COLOUR_PHRASE_SPEC: dict[str, tuple[str, ...]] = {
-    "navy": ("navy blue", "bleu marine", "azul marino", "dark blue", "bleu foncé", "azul oscuro"),
-    "olive": ("olive green", "vert olive", "verde oliva"),
-    "charcoal": (
-        "charcoal grey",
-        "charcoal gray",
-        "dark grey",
-        "dark gray",
-        "gris foncé",
-        "gris oscuro",
-        "gris anthracite",
-        "gris antracita",
-    ),
-}
-
-
-def _expand(spec: str) -> list[str]:
-    out: list[str] = []
-    for item in spec.split():
-        stem, _, rule = item.partition(":")
-        out.extend(stem + suffix for suffix in _SUFFIXES[rule]) if rule else out.append(stem)
-    return out
-
-
-_COLOUR_WORDS: dict[str, str] = {
-    form: canon for canon, spec in _COLOUR_SPEC.items() for form in _expand(spec)
-}
-_COLOUR_PHRASES: dict[str, str] = {
-    phrase: canon for canon, phrases in _COLOUR_PHRASE_SPEC.items() for phrase in phrases
-}
-# Hyphenated spellings ("navy-blue") arrive as one token.
-_COLOUR_WORDS.update({p.replace(" ", "-"): c for p, c in _COLOUR_PHRASES.items()})
-
-_COLOUR_CANDIDATES = frozenset(_COLOUR_WORDS) | {p.split()[0] for p in _COLOUR_PHRASES}
-
-# German "weiß" is also "(I) know": skip it next to the words that make it the verb.
-_WEISS_VERB_PREV = frozenset("ich er sie es man wer niemand jemand keiner jeder".split())
-_WEISS_VERB_NEXT = frozenset(
-    "nicht nich net ich es das ob wo wie was wann warum wieso weshalb dass daß nur ja leider "
-    "auch schon noch gar man er sie jetzt bescheid echt ehrlich genau welche welcher welches "
-    "wer".split()
-)
-
-_SIZE_TOKENS: dict[str, str] = {
-    "xs": "XS",
-    "xsmall": "XS",
-    "x-small": "XS",
-    "extra-small": "XS",
-    "xl": "XL",
-    "xlarge": "XL",
-    "x-large": "XL",
-    "extra-large": "XL",
-    "xxl": "XXL",
-    "2xl": "XXL",
-    "xx-large": "XXL",
-    "xxxl": "XXXL",
-    "3xl": "XXXL",
-    "xxx-large": "XXXL",
-}
-_SIZE_PHRASES: dict[str, str] = {
-    "extra large": "XL",
-    "extra small": "XS",
-    "x large": "XL",
-    "x small": "XS",
-    "xx large": "XXL",
-}
-_SIZE_ADJECTIVES: dict[str, str] = {"small": "S", "medium": "M", "large": "L"}
-# "too small" / "it is large" describe a problem, not a wanted size.
-_SIZE_ADJ_BLOCK_PREV = frozenset(
-    "too so very quite rather bit little slightly way much really pretty super kinda somewhat "
-    "extremely is was are were be been seems looks feels fits runs run".split()
-)
-# After these, "small/medium/large" still reads as a size ("a large one", "medium please").
-_SIZE_ADJ_OK_NEXT = frozenset(
-    "size one ones version instead please pls plz and or in for then but thanks thx "
-    "bitte svp por favor graag tack".split()
-)
-
-_SIZE_WORDS = (
-    "size",
-    "sz",
-    "maat",
-    "maatje",
-    "größe",
-    "grösse",
-    "groesse",
-    "gr",
-    "storlek",
-    "storleken",
-    "strl",
-    "stl",
-    "taille",
-    "talla",
-    "talle",
-    "tamaño",
-    "tamano",
-    "pointure",
-)
-_SIZE_WORD_SET = frozenset(_SIZE_WORDS)
-# First words worth a closer look in the size pass (everything else is skipped cheaply).
-_SIZE_CANDIDATES = (
-    frozenset(_SIZE_TOKENS)
-    | frozenset(_SIZE_ADJECTIVES)
-    | {p.split()[0] for p in _SIZE_PHRASES}
-    | {"l", "m", "s"}
-)
-# A bare uppercase L/M/S only reads as a size after one of these ("swap to L", "in M bitte").
-_LETTER_PREV = frozenset(
-    "to in naar auf till en a an zu gegen for into um mot à por from van von från de del or "
-    "oder of eller ou o y and und och et is ist är es est the een ein eine une un una ett "
-    "get want need take prefer".split()
-)
-_MONSIEUR_PREV = frozenset("à chez pour avec par".split())
-_CONJ = frozenset("or oder of eller ou o and und och et y en".split())
-
-_NUM_WORDS: dict[str, int] = {
-    # en
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
-    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    # de
-    "eins": 1, "zwei": 2, "zwo": 2, "drei": 3, "vier": 4, "fünf": 5, "fuenf": 5,
-    "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10,
-    # nl (vier/acht shared with de)
-    "één": 1, "eén": 1, "twee": 2, "drie": 3, "vijf": 5, "zes": 6,
-    "zeven": 7, "negen": 9, "tien": 10,
-    # sv
-    "två": 2, "tva": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6,
-    "sju": 7, "åtta": 8, "nio": 9, "tio": 10,
-    # fr (six shared with en)
-    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10,
-    # es
-    "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
-    "siete": 7, "ocho": 8, "nueve": 9, "diez": 10,
-}  # fmt: skip
-# Indefinite articles double as "1" (ein/een/en/un/una); only trust them after "quantity:".
-_ARTICLE_ONE = frozenset("a an ein eine einen een en ett un une una".split())
-
-# Units and product nouns that make a preceding number a quantity ("3 pairs", "zwei Mützen").
-_QTY_NOUNS = frozenset(
-    """
-    pair pairs pc pcs piece pieces item items unit units pack packs set sets
-    sock socks shirt shirts t-shirt t-shirts tshirt tshirts tee tees top tops polo polos
-    hoodie hoodies hoody sweater sweaters sweatshirt sweatshirts jumper jumpers cardigan
-    cardigans jacket jackets coat coats vest vests fleece fleeces beanie beanies hat hats
-    cap caps scarf scarves scarfs glove gloves mitten mittens tote totes bag bags backpack
-    backpacks pants trousers jeans shorts leggings dress dresses skirt skirts shoe shoes
-    sneaker sneakers trainers boot boots belt belts bottle bottles mug mugs
-    stück stk st paar paare artikel teil teile socken socke hemd hemden mütze mützen muetze
-    muetzen jacke jacken pulli pullis pullover schal schals handschuhe tasche taschen
-    beutel rucksack rucksäcke hose hosen schuhe kappe kappen kleider röcke gürtel
-    stuks stuk paren artikelen exemplaren sok sokken trui truien jas jassen jack jacks
-    muts mutsen pet petten sjaal sjaals handschoenen tas tassen broek broeken schoenen
-    jurken rokken riemen
-    styck stycken par artiklar exemplar strumpa strumpor sockor tröja tröjor huvtröja
-    huvtröjor jacka jackor mössa mössor keps kepsar halsduk halsdukar handskar vantar
-    väska väskor byxor skor klänningar kjolar bälten
-    paire paires pièce pièces articles article exemplaires unité unités chaussette
-    chaussettes tee-shirt tee-shirts pull pulls sweat sweats veste vestes bonnet bonnets
-    casquette casquettes écharpe écharpes gants sac sacs pantalon pantalons chaussures
-    robe robes jupe jupes ceinture ceintures
-    pares unidad unidades pieza piezas artículo artículos calcetín calcetines camiseta
-    camisetas sudadera sudaderas chaqueta chaquetas gorro gorros gorra gorras bufanda
-    bufandas guantes bolsa bolsas mochila mochilas pantalones zapatos zapatillas vestido
-    vestidos falda faldas cinturón cinturones jersey jerséis
-    """.split()
-)
-# Words allowed between a number and its noun ("2 more black socks", "zwei neue XL Mützen").
-_QTY_MODIFIERS = (
-    frozenset(
-        "more extra additional other new mehr weitere zusätzliche andere neue neuen meer nieuwe "
-        "fler till andra nya autres nouveaux nouvelles más otros otras nuevos nuevas "
-        "small medium large".split()
-    )
-    | frozenset(_COLOUR_WORDS)
-    | frozenset(_SIZE_TOKENS)
-)
-
-# Order keywords after folding (lowercase, no accents, ß->ss, no '-'/'.'), see _is_order_word.
-_ORDER_WORDS = frozenset(
-    """
-    order ordr odrer oredr ordre ordern oder orden ordenes
-    bestellung bestellungen bestell bestel bestelling bestellingen auftrag
-    bestallning bestallningen bestallningar
-    commande commandes comande
-    pedido pedidos pedidio compra
-    """.split()
-)
-# Long keywords are matched with one typo allowed ("bestelung", "comamnde").
-_ORDER_WORDS_FUZZY = (
-    "bestellung",
-    "bestelling",
-    "bestallning",
-    "bestallningen",
-    "commande",
-    "ordernummer",
-    "ordernumber",
-    "bestellnummer",
-    "bestelnummer",
-)
-# Near misses of keywords that mean something else ("commander" is the verb).
-_ORDER_BLOCK = frozenset({"commander"})
-_ORDER_SUFFIXES = ("nummer", "number", "numero", "nro", "num", "nr", "no", "id")
-
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec "
-    "januar februar märz maerz mai juni juli oktober dezember "
-    "januari februari maart mei augustus "
-    "mars maj augusti "
-    "janvier février fevrier avril juin juillet août aout septembre octobre novembre décembre "
-    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
-    "diciembre"
-).split()
-_MONTH_SET = frozenset(_MONTHS)
-
-# Country code -> (min, max) total digits incl. the code, so a phone stops before a trailing
-# order number ("+31 6 12345678 1002"). Unknown codes fall back to E.164's 8..15.
-_PHONE_LENGTHS: dict[str, tuple[int, int]] = {
-    "1": (11, 11),
-    "7": (11, 11),
-    "31": (11, 11),
-    "32": (10, 11),
-    "33": (11, 11),
-    "34": (11, 11),
-    "41": (11, 11),
-    "43": (9, 14),
-    "44": (11, 12),
-    "45": (10, 10),
-    "46": (9, 12),
-    "47": (10, 10),
-    "48": (11, 11),
-    "49": (9, 14),
-    "351": (12, 12),
-    "352": (9, 14),
-    "353": (10, 12),
-    "358": (8, 13),
-}
+_WORDS = word_lists()
+_NUM_WORDS = _WORDS.number_words
+_QTY_NOUNS = _WORDS.quantity_nouns
+# Phone numbers taken from a message: shorter "+" runs are rarely phones.
+_PHONE_MIN_DIGITS, _PHONE_MAX_DIGITS = 8, 15  # E.164
 
 # --------------------------------------------------------------------------------------------
 # Regexes, compiled once. Patterns with words run on a lowercased copy of the message without
@@ -361,9 +75,8 @@ _SHOE = r"\d{1,2}(?:[.,]5)?"
 _SHOE_END = r"(?!\w|[.,]\d|\s?[€$£%])"
 _REGION_BEFORE_RE = re.compile(rf"(?:eu|uk|us)\s?(?P<n>{_SHOE}){_SHOE_END}")
 _REGION_AFTER_RE = re.compile(rf"(?P<n>\d(?<![\w.,]\d)\d?(?:[.,]5)?)\s?(?P<r>eu|uk|us)(?!{_L})")
-_SIZE_NUM_RE = re.compile(
-    rf"(?:{'|'.join(_SIZE_WORDS)})\.?\s*[:=]?\s*(?:eu\s?)?(?P<n>{_SHOE}){_SHOE_END}"
-)
+_SIZE_WORD = "|".join(map(re.escape, _WORDS.size_words))
+_SIZE_NUM_RE = re.compile(rf"(?:{_SIZE_WORD})\.?\s*[:=]?\s*(?:eu\s?)?(?P<n>{_SHOE}){_SHOE_END}")
 # Candidate order numbers; the words before them are read on the reversed text (below).
 _ORDER_NUM_RE = re.compile(r"\d(?<!\d\d)(?<!\d[.,/:-]\d)\d{2,11}" + _NUM_END)
 # Markers between keyword and digits ("no.", "nr", "n°", "#", ":", "is"), spelled backwards.
@@ -393,11 +106,7 @@ _QTY_KEY_RE = re.compile(
     rf"(?P<n>\d{{1,3}}(?!\w|[.,]\d)|{_L}+)"
 )
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
-_LONE_LETTER_RE = re.compile(r"[\W_]*[LMSlms][\W_]*")
-_LETTER_GAP_RE = re.compile(r"\s*[:=]?\s*")
-_ABBREV_AFTER_RE = re.compile(r"\.\s*[A-Z]")
 _DAY_RE = re.compile(r"\d{1,2}(?:st|nd|rd|th|er|e)?\.?,?")
-
 
 # --------------------------------------------------------------------------------------------
 # Helpers.
@@ -443,18 +152,19 @@ def _within_one_edit(a: str, b: str) -> bool:
 @lru_cache(maxsize=4096)
 def _is_order_word(word: str) -> bool:
     folded = _fold(word)
-    if folded in _ORDER_BLOCK:
+    if folded in _WORDS.not_order_words:
         return False
     # Compounds like "Bestellnr", "ordernummer", "beställningsnummer" reduce to their keyword.
     candidates = [folded]
-    candidates += [folded[: -len(s)] for s in _ORDER_SUFFIXES if folded.endswith(s)]
+    candidates += [folded[: -len(s)] for s in _WORDS.order_suffixes if folded.endswith(s)]
     for cand in candidates:
         if not cand:
             continue
-        if cand in _ORDER_WORDS or (cand.endswith("s") and cand[:-1] in _ORDER_WORDS):
+        if cand in _WORDS.order_words or (cand.endswith("s") and cand[:-1] in _WORDS.order_words):
             return True
         if len(cand) >= 7 and any(
-            abs(len(cand) - len(k)) <= 1 and _within_one_edit(cand, k) for k in _ORDER_WORDS_FUZZY
+            abs(len(cand) - len(k)) <= 1 and _within_one_edit(cand, k)
+            for k in _WORDS.order_words_fuzzy
         ):
             return True
     return False
@@ -466,7 +176,7 @@ def _after_month(low: str, start: int) -> bool:
         return False
     for word in reversed(low[max(0, start - 40) : start].split()[-4:]):
         word = word.rstrip(".,")
-        if word in _MONTH_SET:
+        if word in _WORDS.months:
             return True
         if word not in ("de", "del") and not _DAY_RE.fullmatch(word):
             return False
@@ -480,29 +190,34 @@ def _in_order(found: Iterable[tuple[int, str]]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _phone(match: re.Match[str]) -> tuple[str, int] | None:
-    """Normalise a +/00 candidate to +digits, trimming groups that overrun the country length."""
+def _phone(match: re.Match[str]) -> tuple[str | None, int] | None:
+    """(E.164 number or None, end) for a +/00 candidate, None when it is no phone at all.
+
+    The number is the longest run of digit groups that is a possible phone number, so
+    "+31 6 12345678 1002" stops before the order number. A run that is no possible number
+    (a typo, a made-up number) still has a phone's shape: up to E.164's 15 digits are
+    claimed, unreported, so its digits are not read as an order number either.
+    """
     raw = match.group()
-    parts = [m for m in _PHONE_PART_RE.finditer(raw) if m.group() != "(0)"]
+    parts = [m for m in _PHONE_PART_RE.finditer(raw) if m.group() != "(0)"]  # trunk "(0)"
     pieces = [m.group() for m in parts]
     if raw.startswith("00"):
         pieces[0] = pieces[0][2:]  # the 00 call prefix stands for "+", it is not a digit
-    digits = "".join(pieces)
-    cc = next((digits[:k] for k in (1, 2, 3) if digits[:k] in _PHONE_LENGTHS), "")
-    low, high = _PHONE_LENGTHS.get(cc, (8, 15))
+    for n in range(len(parts), 0, -1):
+        digits = "".join(pieces[:n])
+        if len(digits) < _PHONE_MIN_DIGITS:
+            break
+        if len(digits) <= _PHONE_MAX_DIGITS and (phone := normalise_phone("+" + digits)):
+            return phone, match.start() + parts[n - 1].end()
     kept, end = "", match.start()
     for part, piece in zip(parts, pieces, strict=True):
-        if not piece:
-            continue
-        if kept and len(kept) + len(piece) > high:
+        if kept and len(kept) + len(piece) > _PHONE_MAX_DIGITS:
             break
         kept += piece
         end = match.start() + part.end()
-        if len(kept) >= high:
-            break
-    if not max(low, 8) <= len(kept) <= 15:
+    if not _PHONE_MIN_DIGITS <= len(kept) <= _PHONE_MAX_DIGITS:
         return None
-    return "+" + kept, end
+    return None, end
 
 
 def _glued_to_number(text: str, start: int, end: int) -> bool:
@@ -532,7 +247,7 @@ _Tokens = list[tuple[int, int, str]]
 
 
 def extract_entities(text: str) -> Entities:
-    """Extract order numbers, numbers, codes, e-mails, phones, sizes, colours and quantities."""
+    """Extract order numbers, numbers, codes, e-mails, phones and quantities."""
     low = _lower_same_length(text)
     taken = bytearray(len(text))
     emails: list[tuple[int, str]] = []
@@ -540,14 +255,14 @@ def extract_entities(text: str) -> Entities:
     orders: list[tuple[int, str]] = []
     codes: list[tuple[int, str]] = []
     numbers: list[tuple[int, str]] = []
-    sizes: list[tuple[int, str]] = []
     quantities: list[tuple[int, str]] = []
     has_digit = _DIGIT_RE.search(text) is not None
 
     if "@" in text:
         for m in _EMAIL_RE.finditer(text):
-            emails.append((m.start(), m.group().lstrip(".").lower()))
-            _take(taken, *m.span())
+            if email := normalise_email(m.group().lstrip(".")):
+                emails.append((m.start(), email))
+            _take(taken, *m.span())  # an address's digits are never numbers
     if "://" in text or "www." in low:
         for m in _URL_RE.finditer(low):
             _take(taken, *m.span())
@@ -555,7 +270,8 @@ def extract_entities(text: str) -> Entities:
         if "+" in text or "00" in text:
             for m in _PHONE_RE.finditer(text):
                 if taken.find(1, *m.span()) < 0 and (hit := _phone(m)):
-                    phones.append((m.start(), hit[0]))
+                    if hit[0] is not None:
+                        phones.append((m.start(), hit[0]))
                     _take(taken, m.start(), hit[1])
         for m in _DATE_RE.finditer(text):
             if taken.find(1, *m.span()) < 0:
@@ -564,7 +280,7 @@ def extract_entities(text: str) -> Entities:
             for m in regex.finditer(low):
                 if taken.find(1, *m.span()) < 0 and not _glued_word(low, m.start()):
                     _take(taken, *m.span())
-        _find_numeric_sizes(text, low, taken, sizes)
+        _claim_numeric_sizes(text, low, taken)
         _find_orders(low, taken, orders)
         for m in _SPLIT_CODE_RE.finditer(text):
             if taken.find(1, *m.span()) < 0:
@@ -589,22 +305,18 @@ def extract_entities(text: str) -> Entities:
             elif value not in order_values:
                 numbers.append((start, value))
 
-    _find_letter_sizes(text, taken, tokens, lowers, sizes)
-    colours = _find_colours(text, taken, tokens, lowers)
-
     return Entities(
         order_numbers=_in_order(orders),
         numbers=_in_order(numbers),
         codes=_in_order(codes),
         emails=_in_order(emails),
         phones=_in_order(phones),
-        sizes=_in_order(sizes),
-        colours=_in_order(colours),
         quantities=tuple(int(q) for q in _in_order(quantities)),
     )
 
 
-def _find_numeric_sizes(text: str, low: str, taken: bytearray, out: list[tuple[int, str]]) -> None:
+def _claim_numeric_sizes(text: str, low: str, taken: bytearray) -> None:
+    """Claim "EU 42", "UK 8", "size 42": a size is not a quantity ("EU 42 shoes")."""
     for regex in (_REGION_BEFORE_RE, _REGION_AFTER_RE):
         for m in regex.finditer(low):
             start = m.start("r") if regex is _REGION_AFTER_RE else m.start()
@@ -612,16 +324,9 @@ def _find_numeric_sizes(text: str, low: str, taken: bytearray, out: list[tuple[i
             if text[start : start + 2] in ("us", "Us", "uS") or _glued_word(low, start):
                 continue
             if taken.find(1, *m.span()) < 0:
-                region = low[start : start + 2].upper()
-                out.append((m.start(), f"{region} {m.group('n').replace(',', '.')}"))
                 _take(taken, *m.span())
     for m in _SIZE_NUM_RE.finditer(low):
         if taken.find(1, *m.span()) < 0 and not _glued_word(low, m.start()):
-            size = m.group("n").replace(",", ".")
-            # A bare number is an EU size only in the EU clothing/shoe range; "size 8" may be
-            # UK or US, so it is claimed (not a quantity) but not reported.
-            if 16 <= float(size) <= 60:
-                out.append((m.start(), f"EU {size}"))
             _take(taken, *m.span())
 
 
@@ -681,7 +386,7 @@ def _find_quantities(
         if word.isdecimal():
             value: int | None = int(word)
         else:
-            value = _NUM_WORDS.get(word) or (1 if word in _ARTICLE_ONE else None)
+            value = _NUM_WORDS.get(word) or (1 if word in _WORDS.article_one else None)
         if value and taken.find(1, *m.span("n")) < 0:
             out.append((m.start(), str(value)))
             _take(taken, *m.span("n"))
@@ -700,118 +405,6 @@ def _find_quantities(
             if (number := _NUM_WORDS.get(word)) is not None:
                 out.append((start, str(number)))
                 break
-            if word not in _QTY_MODIFIERS:
+            if word not in _WORDS.quantity_modifiers:
                 break
             i -= 1
-
-
-def _size_token(lowers: list[str], tokens: _Tokens, j: int) -> bool:
-    """Whether token j is itself a size (used to accept "M or L", "S/M")."""
-    word = tokens[j][2]
-    return (
-        lowers[j] in _SIZE_TOKENS
-        or lowers[j] in _SIZE_ADJECTIVES
-        or (len(word) == 1 and word in "LMS")
-    )
-
-
-def _find_letter_sizes(
-    text: str, taken: bytearray, tokens: _Tokens, lowers: list[str], out: list[tuple[int, str]]
-) -> None:
-    count = len(tokens)
-    whole = _LONE_LETTER_RE.fullmatch(text) is not None
-    skip_next = False
-    for i, low in enumerate(lowers):
-        if skip_next:
-            skip_next = False
-            continue
-        if low not in _SIZE_CANDIDATES:
-            continue
-        start, end, word = tokens[i]
-        if taken[start]:
-            continue
-        prev = lowers[i - 1] if i else ""
-        gap_next = text[end : tokens[i + 1][0]] if i + 1 < count else ""
-        nxt = lowers[i + 1] if i + 1 < count else ""
-        if nxt and gap_next.isspace() and (canon := _SIZE_PHRASES.get(f"{low} {nxt}")):
-            out.append((start, canon))
-            skip_next = True
-            continue
-        if canon := _SIZE_TOKENS.get(low):
-            out.append((start, canon))
-            continue
-        if canon := _SIZE_ADJECTIVES.get(low):
-            if prev in _SIZE_ADJ_BLOCK_PREV:
-                continue
-            # A size adjective at the end of a clause or before "please"/"one"/a product noun
-            # is a size; before other nouns it is usually description ("a small problem").
-            ends_clause = not nxt or not gap_next.isspace()
-            if (
-                prev in _SIZE_WORD_SET
-                or ends_clause
-                or nxt in _SIZE_ADJ_OK_NEXT
-                or nxt in _QTY_NOUNS
-            ):
-                out.append((start, canon))
-            continue
-        if len(word) != 1 or low not in "lms":
-            continue
-        if whole:
-            out.append((start, word.upper()))
-            continue
-        prev_gap_ok = i > 0 and _LETTER_GAP_RE.fullmatch(text, tokens[i - 1][1], start)
-        if prev_gap_ok and prev in _SIZE_WORD_SET:
-            out.append((start, word.upper()))
-            continue
-        # "à M. Dupont" (Monsieur) and "M&S" are not sizes; "swap to M. Thanks" still is.
-        if text[end : end + 1] == "&" or (
-            word == "M" and prev in _MONSIEUR_PREV and _ABBREV_AFTER_RE.match(text, end)
-        ):
-            continue
-        if word.isupper() and prev_gap_ok and prev in _LETTER_PREV:
-            out.append((start, word))
-        elif word.isupper() and nxt:
-            # "M or L", "S/M": a size next to another size.
-            if gap_next.strip() == "/" and _size_token(lowers, tokens, i + 1):
-                out.append((start, word))
-            elif nxt in _CONJ and i + 2 < count and _size_token(lowers, tokens, i + 2):
-                out.append((start, word))
-            elif nxt in _SIZE_WORD_SET:
-                out.append((start, word))
-
-
-def _find_colours(
-    text: str, taken: bytearray, tokens: _Tokens, lowers: list[str]
-) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
-    count = len(tokens)
-    i = 0
-    while i < count:
-        low = lowers[i]
-        if low not in _COLOUR_CANDIDATES and "-" not in low:
-            i += 1
-            continue
-        start, end, _ = tokens[i]
-        if taken[start]:
-            i += 1
-            continue
-        if i + 1 < count and text[end : tokens[i + 1][0]].isspace():
-            canon = _COLOUR_PHRASES.get(f"{low} {lowers[i + 1]}")
-            if canon:
-                out.append((start, canon))
-                i += 2
-                continue
-        canon = _COLOUR_WORDS.get(low)
-        if canon is None and "-" in low:
-            # "zwart-wit", "rot-blau": each part is a colour of its own.
-            out.extend((start, c) for part in low.split("-") if (c := _COLOUR_WORDS.get(part)))
-        elif canon is not None:
-            if low in ("weiß", "weiss") and (
-                (i and lowers[i - 1] in _WEISS_VERB_PREV)
-                or (i + 1 < count and lowers[i + 1] in _WEISS_VERB_NEXT)
-            ):
-                pass  # "ich weiß nicht": the verb "to know"
-            else:
-                out.append((start, canon))
-        i += 1
-    return out
