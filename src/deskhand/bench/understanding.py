@@ -17,7 +17,6 @@ import argparse
 import csv
 import os
 import re
-import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -28,9 +27,9 @@ import numpy as np
 
 from deskhand.agent.understand.intents import INTENTS, MODEL, read_examples, unsure_band
 from deskhand.agent.understand.language import detect_language
-from deskhand.agent.understand.reading import read_intents, read_intents_many, read_message
+from deskhand.agent.understand.reading import read_intents_many
+from deskhand.bench.reading_speed import entity_section, latency_section
 from deskhand.bench.report import remove_section, write_section
-from deskhand.nlp import embeddings
 from deskhand.nlp.embeddings import embed_queries
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -313,48 +312,6 @@ def _multi_and_negation(figures: dict[str, float]) -> tuple[list[str], list[str]
     return multi_lines, negation_lines
 
 
-def latency_section(figures: dict[str, float]) -> list[str]:
-    rows = read_examples(TESTS / "intents")
-    sample = [t for _, _, t in rows][::2]
-    read_intents("warm up")
-    # Interleaved, message by message: as the server runs it (a free second core borrowed)
-    # and held to one core, so the ratio is read from one run on a shared, noisy machine.
-    per_message, one_core, whole, two = [], [], [], 0
-    saved = os.environ.get("DESKHAND_EMBED_THREADS")
-    try:
-        for text in sample:
-            os.environ.pop("DESKHAND_EMBED_THREADS", None)
-            start = time.perf_counter()
-            read_intents(text)
-            per_message.append((time.perf_counter() - start) * 1000)
-            two += embeddings.last_threads > 1
-            start = time.perf_counter()
-            read_message(text)
-            whole.append((time.perf_counter() - start) * 1000)
-            os.environ["DESKHAND_EMBED_THREADS"] = "1"
-            start = time.perf_counter()
-            read_intents(text)
-            one_core.append((time.perf_counter() - start) * 1000)
-    finally:
-        os.environ.pop("DESKHAND_EMBED_THREADS", None)
-        if saved is not None:
-            os.environ["DESKHAND_EMBED_THREADS"] = saved
-    per_message.sort()
-    figures["p50_ms"] = statistics.median(per_message)
-    figures["p50_one_core_ms"] = statistics.median(one_core)
-    p90 = per_message[int(0.9 * len(per_message))]
-    return [
-        f"Latency, one message at a time over {len(sample)} held-out messages (embedding as "
-        f"the server runs it, on a second core when one is free: {two} of {len(sample)} here; "
-        f"clauses, head): **p50 {figures['p50_ms']:.1f} ms**, p90 {p90:.1f} ms; with entity "
-        f"extraction (`read_message`) p50 {statistics.median(whole):.1f} ms. Held to one core "
-        f"(`DESKHAND_EMBED_THREADS=1`), interleaved with the above: p50 "
-        f"{figures['p50_one_core_ms']:.1f} ms, a ratio of "
-        f"{figures['p50_ms'] / figures['p50_one_core_ms']:.2f}. Target: classification under "
-        "12 ms p50.",
-    ]
-
-
 def bitext_section(folder: Path, figures: dict[str, float]) -> list[str]:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -451,7 +408,7 @@ def main(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     figures: dict[str, float] = {}
     body, figures = held_out_section(out.parent)
-    body += ["", *latency_section(figures)]
+    body += ["", *latency_section(TESTS / "intents", figures), "", *entity_section(figures)]
     if bitext.exists():
         body += ["", *bitext_section(bitext, figures)]
     else:

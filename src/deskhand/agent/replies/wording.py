@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -11,7 +12,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime, format_timedelta
 from babel.lists import format_list
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
+from babel.numbers import format_currency, get_currency_precision
 from babel.units import format_unit
 
 from deskhand.domain.orders import Money
@@ -46,7 +47,9 @@ class Wording:
         return template.format(**params)
 
     def money(self, value: Money) -> str:
-        return format_currency(value.amount / 100, value.currency, locale=self.lang)
+        """The amount (minor units) in the currency's own precision: cents, öre, whole yen."""
+        major = Decimal(value.amount).scaleb(-get_currency_precision(value.currency))
+        return format_currency(major, value.currency, locale=self.lang)
 
     def money_of(self, minor_units: int) -> str:
         return self.money(Money(minor_units, self.currency))
