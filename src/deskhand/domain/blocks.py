@@ -42,9 +42,9 @@ class OrderItem(TypedDict):
 class Shipment(TypedDict):
     carrier: str
     tracking_number: str
-    tracking_url: str | None
+    tracking_url: str
     status: str
-    eta: str | None  # ISO date-time
+    eta: str | None  # ISO date
 
 
 class OrderView(TypedDict):

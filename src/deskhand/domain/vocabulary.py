@@ -89,6 +89,7 @@ class Outcome(StrEnum):
     HANDOFF_OFFERED = "handoff_offered"
     HANDOFF_REQUESTED = "handoff_requested"
     HANDOFF_DECLINED = "handoff_declined"
+    HANDED_OFF = "handed_off"  # in the contract; the helpdesk hand-over (next) reports it
     # The verification dialogue.
     NEEDS_SIGN_IN = "needs_sign_in"
     NEEDS_CODE = "needs_code"
