@@ -6,14 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deskhand.bench.understanding import (
-    BitextRow,
-    _bitext_label,
-    agent_label,
-    ece,
-    macro_f1,
-    score,
-)
+from deskhand.bench.bitext import BitextRow, _bitext_label, agent_label, score
+from deskhand.bench.understanding import ece, macro_f1
 
 
 @pytest.mark.parametrize(

@@ -165,11 +165,11 @@ def _on_action(
     if action.startswith(clarify.ACTION_PREFIX):
         # A button of the clarifying question: carry on as if the shopper had said so.
         chosen = Intent(action.removeprefix(clarify.ACTION_PREFIX))
-        number, latest = st.clarify_order, st.clarify_latest
+        named, latest = st.clarify_order, st.clarify_latest
         st.clarify_order, st.clarify_latest = None, False
         if chosen == Intent.OTHER:
             return cannot_help(ctx, Intent.OTHER)
-        return answer(ctx, dialogue, chosen, number, latest)
+        return answer(ctx, dialogue, chosen, named, latest)
     if action in (YES, NO):
         reply, status = answer_handoff_choice(ctx, action == YES)
         if status:

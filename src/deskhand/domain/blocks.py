@@ -8,8 +8,9 @@ The contract is docs/api-contract.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Literal, final
 
 from pydantic import Field
 from typing_extensions import TypedDict  # pydantic reads only this TypedDict on Python 3.11
@@ -17,6 +18,7 @@ from typing_extensions import TypedDict  # pydantic reads only this TypedDict on
 from deskhand.domain.vocabulary import Intent, Outcome, Skill
 
 
+@final  # final, so a check for "action" in an action tells the two kinds apart
 class Button(TypedDict):
     """A button: pressing it posts {"action": action} back to the conversation."""
 
@@ -24,6 +26,7 @@ class Button(TypedDict):
     action: str
 
 
+@final
 class HubLink(TypedDict):
     """An order card action that opens a page (a Customer Hub tab) instead."""
 
@@ -147,8 +150,8 @@ def sources(articles: list[tuple[str, str]]) -> SourcesBlock:
     return {"type": "sources", "articles": [{"title": t, "url": u} for t, u in articles]}
 
 
-def order_card(order: OrderView, actions: list[HubLink | Button]) -> OrderCardBlock:
-    return {"type": "order_card", "order": order, "actions": actions}
+def order_card(order: OrderView, actions: Sequence[HubLink | Button]) -> OrderCardBlock:
+    return {"type": "order_card", "order": order, "actions": list(actions)}
 
 
 def actions_of(block: Block) -> list[str]:

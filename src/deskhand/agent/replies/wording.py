@@ -89,7 +89,7 @@ class Wording:
         return format_list(names, locale=self.lang)
 
     def territory(self, code: str) -> str:
-        return Locale(self.lang).territories.get(code, code)
+        return str(Locale(self.lang).territories.get(code, code))
 
     def language_name(self, code: str) -> str:
-        return Locale(self.lang).languages.get(code, code)
+        return str(Locale(self.lang).languages.get(code, code))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from deskhand.agent.skills.context import SkillContext
@@ -89,7 +90,7 @@ def order_card(
     ctx: SkillContext,
     order: Order,
     editability: Editability | None,
-    actions: list[blocks.HubLink | blocks.Button],
+    actions: Sequence[blocks.HubLink | blocks.Button],
 ) -> blocks.OrderCardBlock:
     """The order as the API's order card, items marked editable where the rules allow."""
     editable_ids = {i.id for i in editability.editable_items} if editability else set()

@@ -375,9 +375,9 @@ def _find_quantities(
     if has_digit:
         for regex in (_QTY_NX_RE, _QTY_XN_RE):
             for m in regex.finditer(low):
-                value = int(m.group().strip("x× "))
-                if value and taken.find(1, *m.span()) < 0:
-                    out.append((m.start(), str(value)))
+                count = int(m.group().strip("x× "))
+                if count and taken.find(1, *m.span()) < 0:
+                    out.append((m.start(), str(count)))
                     _take(taken, *m.span())
     for m in _QTY_KEY_RE.finditer(low):
         if _glued_word(low, m.start()):

@@ -106,7 +106,8 @@ def probabilities(vectors: np.ndarray, texts: list[str]) -> np.ndarray:
     logits = logits / head.temperature
     logits -= logits.max(axis=1, keepdims=True)
     p = np.exp(logits)
-    return p / p.sum(axis=1, keepdims=True)
+    calibrated: np.ndarray = p / p.sum(axis=1, keepdims=True)
+    return calibrated
 
 
 def corpus_language(text: str, languages: tuple[str, ...]) -> dict[str, float] | None:

@@ -7,6 +7,7 @@ answering shoppers needs none of this. Everything here is decided by cross-valid
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from deskhand.agent.understand.intents import (
     data_fingerprint,
     read_examples,
 )
-from deskhand.agent.understand.lexical import lexical_terms
+from deskhand.agent.understand.lexical import LexicalVectors, lexical_terms
 from deskhand.nlp.embeddings import embed_queries
 
 # The grid is small on purpose: the corpus is a few thousand lines and the curve is flat.
@@ -41,10 +42,8 @@ class Head:
     b: np.ndarray
 
     def logits(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
-        from deskhand.agent.understand.lexical import LexicalVectors
-
         lex = LexicalVectors(self.vocabulary, self.idf)
-        out = vectors @ self.w_emb + self.b
+        out: np.ndarray = vectors @ self.w_emb + self.b
         for row, text in enumerate(texts):
             cols, weights = lex.transform(text)
             out[row] += weights @ self.w_lex[cols]
@@ -53,9 +52,11 @@ class Head:
 
 def fit_head(texts: list[str], vectors: np.ndarray, y: np.ndarray, c: float, scale: float) -> Head:
     """Multinomial logistic regression over [TF-IDF terms, scale * embedding]."""
-    from scipy import sparse
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
+    # scikit-learn (and scipy, joblib with it) is the optional `bench` extra, needed only to
+    # train: imported here so answering shoppers never loads it. It ships no type information.
+    from scipy import sparse  # type: ignore[import-untyped]
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
 
     vectorizer = TfidfVectorizer(analyzer=lexical_terms, sublinear_tf=True)
     terms = vectorizer.fit_transform(texts)
@@ -77,7 +78,8 @@ def fit_head(texts: list[str], vectors: np.ndarray, y: np.ndarray, c: float, sca
 
 def folds_of(y: np.ndarray, langs: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Stratified by language and intent, so every fold is a small copy of the corpus."""
-    from sklearn.model_selection import StratifiedKFold
+    # Optional `bench` extra, untyped: see fit_head.
+    from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
 
     strata = np.array([f"{lang}:{label}" for lang, label in zip(langs, y, strict=True)])
     splitter = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
@@ -93,7 +95,8 @@ def out_of_fold_logits(
     scale: float,
 ) -> np.ndarray:
     """Every training example scored by a head that never saw it."""
-    from joblib import Parallel, delayed
+    # Optional `bench` extra (comes with scikit-learn), untyped: see fit_head.
+    from joblib import Parallel, delayed  # type: ignore[import-untyped]
 
     def one(train_idx: np.ndarray, test_idx: np.ndarray) -> np.ndarray:
         head = fit_head([texts[i] for i in train_idx], vectors[train_idx], y[train_idx], c, scale)
@@ -109,7 +112,8 @@ def out_of_fold_logits(
 def softmax(logits: np.ndarray) -> np.ndarray:
     z = logits - logits.max(axis=1, keepdims=True)
     p = np.exp(z)
-    return p / p.sum(axis=1, keepdims=True)
+    probabilities: np.ndarray = p / p.sum(axis=1, keepdims=True)
+    return probabilities
 
 
 def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
@@ -166,7 +170,9 @@ def language_model(
     return codes, np.log(counts / counts.sum(axis=0))
 
 
-def train(folder: Path = DATA, out: Path = MODEL, log=print) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def train(
+    folder: Path = DATA, out: Path = MODEL, log: Callable[[str], object] = print
+) -> dict[str, float]:
     """Choose, calibrate and fit the head on every training example; save it beside the code."""
     rows = read_examples(folder)
     texts = [t for _, _, t in rows]
