@@ -20,9 +20,9 @@ _MIN_WAIT = 0.001  # over the limit, yet its oldest hit just left the window: re
 
 
 class RateLimiter:
-    def __init__(self, storage_url: str | None = None, *, key_prefix: str = KEY_PREFIX) -> None:
+    def __init__(self, storage_url: str | None = None, *, key_prefix: str | None = None) -> None:
         """`storage_url`: a Redis URL (redis://host:6379/0) shared by processes, else memory."""
-        options = {"key_prefix": key_prefix} if storage_url else {}
+        options = {"key_prefix": key_prefix or KEY_PREFIX} if storage_url else {}
         self._storage = storage_from_string(storage_url or MEMORY, **options)
         self._limiter = MovingWindowRateLimiter(self._storage)
 
