@@ -49,7 +49,7 @@ def test_hub_codes_count_against_the_chat_too(client: TestClient) -> None:
     assert sent_to(client, AVA) == 5
 
 
-def test_a_phone_and_its_email_are_two_addresses_but_one_client_counter(
+def test_one_client_gets_ten_codes_an_hour_across_chat_and_hub(
     client: TestClient, settings: Settings
 ) -> None:
     """Ten codes an hour per client (unknown addresses count too: the same answer for all)."""
