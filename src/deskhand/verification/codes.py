@@ -72,8 +72,8 @@ def _mac(secret: str, purpose: str, value: str) -> str:
     return hmac.new(secret.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def _code_hash(secret: str, row: VerificationCode, code: str) -> str:
-    return _mac(secret, "code", f"{row.brand_id}:{row.public_id}:{code}")
+def _code_hash(secret: str, brand_id: int, public_id: str, code: str) -> str:
+    return _mac(secret, "code", f"{brand_id}:{public_id}:{code}")
 
 
 def _supersede(session: Session, conversation_id: str, now: datetime) -> int:
@@ -120,7 +120,7 @@ def issue_code(
         channel=channel.value,
         address=address,
         client_key=client_key[:128],
-        code_hash="",
+        code_hash=_code_hash(secret, brand_id, public_id, code),
         failures=failures,
         expires_at=now + timedelta(minutes=settings.code_ttl_minutes),
         link_nonce_hash=_mac(secret, "link-nonce", nonce) if nonce else None,
@@ -130,7 +130,6 @@ def issue_code(
         consumed_at=None,
         created_at=now,
     )
-    row.code_hash = _code_hash(secret, row, code)
     session.add(row)
     session.flush()
     token = mint_link_token(secret, public_id=public_id, nonce=nonce, now=now) if nonce else None
@@ -206,7 +205,7 @@ def check_code(
     digits = re.sub(r"\s", "", code)
     # An address without an account has no code that works; it fails like a wrong code.
     if row.customer_id is None or not hmac.compare_digest(
-        row.code_hash, _code_hash(secret, row, digits)
+        row.code_hash, _code_hash(secret, row.brand_id, row.public_id, digits)
     ):
         row.failures += 1
         if row.failures >= limit:
