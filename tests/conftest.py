@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
@@ -25,6 +27,7 @@ from deskhand.web.app import create_app
 PG_URL = os.environ.get(
     "DESKHAND_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+REDIS_URL = os.environ.get("DESKHAND_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REQUIRE_SERVICES = os.environ.get("DESKHAND_REQUIRE_SERVICES") == "1"
 SECRET = "test-secret-key-that-is-long-enough-for-hmac"
 
@@ -41,6 +44,28 @@ def _postgres_or_skip() -> Engine:
             pytest.fail(f"{reason} (DESKHAND_REQUIRE_SERVICES=1 turns this skip into a failure)")
         pytest.skip(reason)
     return engine
+
+
+@pytest.fixture
+def redis_space() -> Iterator[tuple[str, str]]:
+    """(URL, key prefix) on a reachable Redis; the test's keys are deleted afterwards.
+
+    Each test writes under its own prefix, so nothing else in that Redis is touched.
+    """
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        client.close()
+        reason = f"no Redis at {REDIS_URL}: {type(exc).__name__}"
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{reason} (DESKHAND_REQUIRE_SERVICES=1 turns this skip into a failure)")
+        pytest.skip(reason)
+    prefix = f"deskhand-test-{uuid.uuid4().hex}"
+    yield REDIS_URL, prefix
+    for key in client.scan_iter(match=f"{prefix}*"):
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     messages_per_minute: int = 30
     conversations_per_minute: int = 20
     max_message_chars: int = 4000
+    # Shared store for the API's rate limits (redis://host:6379/0); empty: in process memory.
+    redis_url: str = Field(default="", repr=False)
     # Tests only: let knowledge-base imports fetch from 127.0.0.1 and other private addresses.
     allow_private_urls: bool = False
 

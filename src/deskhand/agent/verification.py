@@ -1,28 +1,27 @@
 """Verifying a shopper inside a conversation with a one-time code sent to their email.
 
-Codes are stored hashed, expire, are single-use; wrong tries lock the conversation out
-for a while; requests are rate limited per address and per client. An address without an
-account gets the same answer as one with (no code is sent), so nobody can probe which
-addresses are customers.
+A thin adapter over `deskhand.verification`, which keeps the codes, the wrong tries, the
+lockouts and the limits shared with the Hub, SMS and email. The agent's part: its own words
+for the message, and the conversation's copy of the pause (`state.locked_until`, so the
+engine can say how long it lasts) and of the wrong tries in a row (`state.failures`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from deskhand.agent.replies.wording import Wording
 from deskhand.agent.state import DialogueState
 from deskhand.config import Settings
 from deskhand.db import models
-from deskhand.jobs.outbox import enqueue
+from deskhand.domain.contact import normalise_email
+from deskhand.verification import codes, sending
+from deskhand.verification.codes import Channel, Checked, Flow, Issued
+from deskhand.verification.sending import Message, Requested
 
 
 class CodeRequest(StrEnum):
@@ -46,105 +45,73 @@ class Verifier:
     brand: models.Brand
     now: datetime
 
-    def _hash(self, conversation_id: str, code: str) -> str:
-        msg = f"{self.brand.id}:{conversation_id}:{code}".encode()
-        return hmac.new(self.secret.encode(), msg, hashlib.sha256).hexdigest()
-
     def locked_for(self, state: DialogueState) -> timedelta | None:
         if state.locked_until is None:
             return None
         left = datetime.fromisoformat(state.locked_until) - self.now
         return left if left > timedelta(0) else None
 
-    def _recent(self, column: object, value: str) -> int:
-        since = self.now - timedelta(hours=1)
-        return int(
-            self.session.scalar(
-                select(func.count())
-                .select_from(models.VerificationCode)
-                .where(
-                    models.VerificationCode.brand_id == self.brand.id,
-                    column == value,  # type: ignore[operator]
-                    models.VerificationCode.created_at >= since,
-                )
-            )
-            or 0
-        )
-
     def request_code(
         self, conversation: models.Conversation, email: str, client_key: str, words: Wording
     ) -> CodeRequest:
         """Send a fresh code to `email` if it has an account; same outcome either way."""
-        s = self.settings
-        if (
-            self._recent(models.VerificationCode.address, email) >= s.codes_per_address_per_hour
-            or self._recent(models.VerificationCode.client_key, client_key)
-            >= s.codes_per_client_per_hour
-        ):
-            return CodeRequest.LIMITED
-        customer = self.session.scalar(
-            select(models.Customer).where(
-                models.Customer.brand_id == self.brand.id, models.Customer.email == email
+        address = normalise_email(email)
+        if address is None:
+            return CodeRequest.SENT  # no account can have it: the same answer, nothing sent
+        minutes, brand = self.settings.code_ttl_minutes, self.brand.name
+
+        def compose(issued: Issued) -> Message:
+            return Message(
+                subject=words.t("email.code_subject", brand=brand, code=issued.code),
+                body=words.t("email.code_body", code=issued.code, minutes=minutes, brand=brand),
             )
-        )
-        code = f"{secrets.randbelow(1_000_000):06d}"
-        row = models.VerificationCode(
-            brand_id=self.brand.id,
-            conversation_id=conversation.id,
-            customer_id=customer.id if customer else None,
-            address=email,
+
+        result, _ = sending.request_code(
+            self.session,
+            brand=self.brand,
+            settings=self.settings,
+            secret=self.secret,
+            flow=Flow.CHAT,
+            channel=Channel.EMAIL,
+            address=address,
             client_key=client_key,
-            code_hash=self._hash(conversation.id, code),
-            expires_at=self.now + timedelta(minutes=s.code_ttl_minutes),
-            consumed_at=None,
-            created_at=self.now,
+            compose=compose,
+            now=self.now,
+            conversation_id=conversation.id,
         )
-        self.session.add(row)
-        self.session.flush()
-        if customer is not None:
-            enqueue(
-                self.session,
-                brand_id=self.brand.id,
-                kind="email",
-                recipient=email,
-                subject=words.t("email.code_subject", brand=self.brand.name, code=code),
-                body=words.t(
-                    "email.code_body", code=code, minutes=s.code_ttl_minutes, brand=self.brand.name
-                ),
-                idempotency_key=f"verification:{row.id}",
-                now=self.now,
-            )
-        return CodeRequest.SENT
+        return CodeRequest.LIMITED if result is Requested.LIMITED else CodeRequest.SENT
 
     def check_code(
         self, conversation: models.Conversation, state: DialogueState, code: str
     ) -> tuple[CodeCheck, int | None]:
         """(result, customer id when verified); wrong tries count towards the lockout."""
+        paused = codes.paused_until(self.session, conversation_id=conversation.id, now=self.now)
+        if paused is not None:
+            state.locked_until = paused.isoformat()
         if self.locked_for(state):
             return CodeCheck.LOCKED, None
-        row = self.session.scalar(
-            select(models.VerificationCode)
-            .where(
-                models.VerificationCode.conversation_id == conversation.id,
-                models.VerificationCode.consumed_at.is_(None),
-            )
-            .order_by(models.VerificationCode.id.desc())
-            .limit(1)
-        )
+        row = codes.pending_for_conversation(self.session, conversation.id)
         if row is None:
             return CodeCheck.NONE_PENDING, None
-        if not hmac.compare_digest(row.code_hash, self._hash(conversation.id, code)):
-            state.failures += 1
-            if state.failures >= self.settings.code_max_failures:
-                lock = self.now + timedelta(minutes=self.settings.code_lockout_minutes)
-                state.locked_until = lock.isoformat()
-                state.failures = 0
-                state.awaiting = None
-                row.consumed_at = self.now  # the code dies with the lockout
-                return CodeCheck.LOCKED, None
+        checked = codes.check_code(
+            self.session,
+            row=row,
+            settings=self.settings,
+            secret=self.secret,
+            code=code,
+            now=self.now,
+        )
+        if checked.result is Checked.OK:
+            state.failures = 0
+            return CodeCheck.OK, checked.customer_id
+        if checked.result is Checked.WRONG:
+            state.failures = row.failures
             return CodeCheck.WRONG, None
-        if row.expires_at <= self.now:
+        if checked.result is Checked.LOCKED:
+            assert checked.locked_until is not None
+            state.locked_until = checked.locked_until.isoformat()
+            state.failures, state.awaiting = 0, None
+            return CodeCheck.LOCKED, None
+        if checked.result is Checked.EXPIRED:
             return CodeCheck.EXPIRED, None
-        row.consumed_at = self.now
-        state.failures = 0
-        return CodeCheck.OK, row.customer_id
+        return CodeCheck.NONE_PENDING, None

@@ -8,70 +8,29 @@ An email whose provider reports a failed SPF/DKIM check does not count.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deskhand.commerce.registry import store_for
 from deskhand.db import models
 from deskhand.db.models import ConversationAddress
+from deskhand.domain.orders import Customer
 
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 CONTINUABLE = ("open", "handoff_requested")
 
 
-def normalise_phone(raw: str | None) -> str | None:
-    """E.164 ('+31612345678') from '+31 6 1234-5678', '0031…', 'whatsapp:+31…'; else None."""
-    if not raw:
-        return None
-    value = raw.strip()
-    if value.lower().startswith("whatsapp:"):
-        value = value[len("whatsapp:") :]
-    value = re.sub(r"[\s\-().]", "", value)
-    if value.startswith("00"):
-        value = "+" + value[2:]
-    return value if _E164.match(value) else None
+def customer_of_sender(
+    session: Session, brand: models.Brand, address: str, *, by_phone: bool
+) -> Customer | None:
+    """The store's customer behind a sender's phone number (SMS, WhatsApp) or email address.
 
-
-def normalise_email(raw: str | None) -> str | None:
-    if not raw or "@" not in raw:
-        return None
-    return raw.strip().lower()
-
-
-def customer_by_phone(session: Session, brand_id: int, phone: str) -> models.Customer | None:
-    """The one customer with this number (stored in any common format); None if 0 or 2+."""
-    exact = list(
-        session.scalars(
-            select(models.Customer).where(
-                models.Customer.brand_id == brand_id, models.Customer.phone == phone
-            )
-        )
-    )
-    if len(exact) == 1:
-        return exact[0]
-    if exact:
-        return None
-    tail = phone[-2:]
-    found = [
-        c
-        for c in session.scalars(
-            select(models.Customer).where(
-                models.Customer.brand_id == brand_id, models.Customer.phone.like(f"%{tail}")
-            )
-        )
-        if normalise_phone(c.phone) == phone
-    ]
-    return found[0] if len(found) == 1 else None
-
-
-def customer_by_email(session: Session, brand_id: int, email: str) -> models.Customer | None:
-    return session.scalar(
-        select(models.Customer).where(
-            models.Customer.brand_id == brand_id, func.lower(models.Customer.email) == email
-        )
-    )
+    The Store port normalises both (`deskhand.domain.contact`); None when nobody, or more
+    than one customer, has it.
+    """
+    store = store_for(session, brand)
+    return store.customer_by_phone(address) if by_phone else store.customer_by_email(address)
 
 
 def conversation_to_continue(

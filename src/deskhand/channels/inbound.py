@@ -168,13 +168,9 @@ def answer_inbound(
     payload, channel, address = row.payload, row.channel, row.address
     text = str(payload.get("text") or "").strip()
 
-    customer = None
-    if channel in PHONE_CHANNELS:
-        phone = identity.normalise_phone(address)
-        customer = identity.customer_by_phone(session, brand.id, phone) if phone else None
-    else:
-        email = identity.normalise_email(address)
-        customer = identity.customer_by_email(session, brand.id, email) if email else None
+    customer = identity.customer_of_sender(
+        session, brand, address, by_phone=channel in PHONE_CHANNELS
+    )
     thread = (
         email_threading.conversation_of(session, brand.id, payload) if channel == "email" else None
     )

@@ -13,6 +13,7 @@ from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.hub import routes as hub_routes
 from deskhand.serving import problems
 from deskhand.serving.deps import AppState
+from deskhand.serving.ratelimit import RateLimiter
 from deskhand.web import api, messaging, pages
 from deskhand.web.limits import BodyLimit
 
@@ -24,6 +25,7 @@ def create_app(settings: Settings) -> FastAPI:
         settings=settings,
         sessions=make_sessionmaker(engine),
         agent=Agent(settings, settings.resolved_secret_key()),
+        limiter=RateLimiter(settings.redis_url or None),
     )
     app = FastAPI(
         title="Deskhand",

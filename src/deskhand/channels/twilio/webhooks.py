@@ -17,11 +17,11 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskhand.channels.identity import normalise_phone
 from deskhand.channels.inbound import Received
 from deskhand.channels.twilio.client import OPTED_OUT_CODE
 from deskhand.db import models
 from deskhand.db.models import ChannelOptOut, DeliveryEvent
+from deskhand.domain.contact import normalise_phone
 
 MAX_FIELDS = 200
 MAX_MEDIA = 10

@@ -24,7 +24,7 @@ from deskhand.db.models.conversations import (
 )
 from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMessage, WebhookNonce
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
-from deskhand.db.models.verification import HubHandoff, HubSession, HubSignIn, VerificationCode
+from deskhand.db.models.verification import HubHandoff, HubSession, VerificationCode
 
 __all__ = [
     "AnalyticsEvent",
@@ -39,7 +39,6 @@ __all__ = [
     "EmailMessageId",
     "HubHandoff",
     "HubSession",
-    "HubSignIn",
     "InboundMessage",
     "KnowledgeChunk",
     "KnowledgeFinding",

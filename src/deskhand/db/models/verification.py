@@ -1,4 +1,4 @@
-"""Proving who a shopper is: one-time codes, Hub sign-ins, hand-over tokens and Hub sessions."""
+"""Proving who a shopper is: one-time codes (and magic links), hand-over tokens, Hub sessions."""
 
 from __future__ import annotations
 
@@ -12,40 +12,34 @@ from deskhand.db.models.base import Base
 
 
 class VerificationCode(Base):
-    """A one-time code sent to an address; only its hash is kept."""
+    """One one-time code sent to an address, from any channel; only hashes are kept.
+
+    Chat, SMS, email and the Hub all write here, so the per-address and per-client limits
+    count one table. A Hub sign-in adds a single-use magic link (its nonce's hash) and where
+    to go afterwards; a chat code names its conversation.
+    """
 
     __tablename__ = "verification_codes"
-    __table_args__ = (Index("ix_verification_codes_address_created", "address", "created_at"),)
+    __table_args__ = (
+        Index("ix_verification_codes_address_created", "brand_id", "address", "created_at"),
+        Index("ix_verification_codes_client_created", "brand_id", "client_key", "created_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    public_id: Mapped[str] = mapped_column(String(64), unique=True)  # names it in cookies, links
+    flow: Mapped[str] = mapped_column(String(8))  # "chat" | "hub"
     conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id"), index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
-    address: Mapped[str] = mapped_column(String(320))
-    client_key: Mapped[str] = mapped_column(String(128), index=True)
+    channel: Mapped[str] = mapped_column(String(8))  # "email" | "sms": how it was sent
+    address: Mapped[str] = mapped_column(String(320))  # normalised email or E.164 phone
+    client_key: Mapped[str] = mapped_column(String(128))
     code_hash: Mapped[str] = mapped_column(String(64))
-    expires_at: Mapped[datetime]
-    consumed_at: Mapped[datetime | None]
-    created_at: Mapped[datetime]
-
-
-class HubSignIn(Base):
-    """One sign-in request: a hashed 6-digit code and a single-use magic-link nonce."""
-
-    __tablename__ = "hub_sign_ins"
-    __table_args__ = (Index("ix_hub_sign_ins_address_created", "address", "created_at"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
-    public_id: Mapped[str] = mapped_column(String(64), unique=True)
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
-    address: Mapped[str] = mapped_column(String(320))  # the email or phone typed
-    channel: Mapped[str] = mapped_column(String(8))  # "email" | "sms"
-    client_key: Mapped[str] = mapped_column(String(128), index=True)
-    code_hash: Mapped[str] = mapped_column(String(64))
-    link_nonce_hash: Mapped[str] = mapped_column(String(64))
-    next_path: Mapped[str] = mapped_column(String(300))
-    failures: Mapped[int] = mapped_column(Integer, default=0)
-    code_expires_at: Mapped[datetime]
-    link_expires_at: Mapped[datetime]
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # wrong tries, in a row
+    expires_at: Mapped[datetime]  # of the code
+    link_nonce_hash: Mapped[str | None] = mapped_column(String(64))
+    link_expires_at: Mapped[datetime | None]
+    next_path: Mapped[str | None] = mapped_column(String(300))
+    locked_until: Mapped[datetime | None]  # tries ran out: the code's subject pauses until then
     consumed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
 

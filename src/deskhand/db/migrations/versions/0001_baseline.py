@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 18:51:03.022154
+Create Date: 2026-12-04 18:56:41.531253
 """
 
 from collections.abc import Sequence
@@ -251,43 +251,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_hub_sessions_brand_id"), ["brand_id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_hub_sessions_customer_id"), ["customer_id"], unique=False
-        )
-
-    op.create_table(
-        "hub_sign_ins",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("brand_id", sa.Integer(), nullable=False),
-        sa.Column("public_id", sa.String(length=64), nullable=False),
-        sa.Column("customer_id", sa.Integer(), nullable=True),
-        sa.Column("address", sa.String(length=320), nullable=False),
-        sa.Column("channel", sa.String(length=8), nullable=False),
-        sa.Column("client_key", sa.String(length=128), nullable=False),
-        sa.Column("code_hash", sa.String(length=64), nullable=False),
-        sa.Column("link_nonce_hash", sa.String(length=64), nullable=False),
-        sa.Column("next_path", sa.String(length=300), nullable=False),
-        sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("code_expires_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("link_expires_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("consumed_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["brand_id"],
-            ["brands.id"],
-        ),
-        sa.ForeignKeyConstraint(
-            ["customer_id"],
-            ["customers.id"],
-        ),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("public_id"),
-    )
-    with op.batch_alter_table("hub_sign_ins", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_hub_sign_ins_address_created", ["address", "created_at"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_hub_sign_ins_brand_id"), ["brand_id"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_hub_sign_ins_client_key"), ["client_key"], unique=False
         )
 
     op.create_table(
@@ -593,12 +556,20 @@ def upgrade() -> None:
         "verification_codes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("public_id", sa.String(length=64), nullable=False),
+        sa.Column("flow", sa.String(length=8), nullable=False),
         sa.Column("conversation_id", sa.String(length=36), nullable=True),
         sa.Column("customer_id", sa.Integer(), nullable=True),
+        sa.Column("channel", sa.String(length=8), nullable=False),
         sa.Column("address", sa.String(length=320), nullable=False),
         sa.Column("client_key", sa.String(length=128), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("expires_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("link_nonce_hash", sa.String(length=64), nullable=True),
+        sa.Column("link_expires_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("next_path", sa.String(length=300), nullable=True),
+        sa.Column("locked_until", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("consumed_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -614,16 +585,21 @@ def upgrade() -> None:
             ["customers.id"],
         ),
         sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("public_id"),
     )
     with op.batch_alter_table("verification_codes", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_verification_codes_address_created", ["address", "created_at"], unique=False
+            "ix_verification_codes_address_created",
+            ["brand_id", "address", "created_at"],
+            unique=False,
         )
         batch_op.create_index(
             batch_op.f("ix_verification_codes_brand_id"), ["brand_id"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_verification_codes_client_key"), ["client_key"], unique=False
+            "ix_verification_codes_client_created",
+            ["brand_id", "client_key", "created_at"],
+            unique=False,
         )
         batch_op.create_index(
             batch_op.f("ix_verification_codes_conversation_id"), ["conversation_id"], unique=False
@@ -746,7 +722,7 @@ def downgrade() -> None:
     op.drop_table("delivery_events")
     with op.batch_alter_table("verification_codes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_verification_codes_conversation_id"))
-        batch_op.drop_index(batch_op.f("ix_verification_codes_client_key"))
+        batch_op.drop_index("ix_verification_codes_client_created")
         batch_op.drop_index(batch_op.f("ix_verification_codes_brand_id"))
         batch_op.drop_index("ix_verification_codes_address_created")
 
@@ -805,12 +781,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_kb_chunks_article_id"))
 
     op.drop_table("kb_chunks")
-    with op.batch_alter_table("hub_sign_ins", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_hub_sign_ins_client_key"))
-        batch_op.drop_index(batch_op.f("ix_hub_sign_ins_brand_id"))
-        batch_op.drop_index("ix_hub_sign_ins_address_created")
-
-    op.drop_table("hub_sign_ins")
     with op.batch_alter_table("hub_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_hub_sessions_customer_id"))
         batch_op.drop_index(batch_op.f("ix_hub_sessions_brand_id"))
