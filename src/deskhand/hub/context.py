@@ -142,7 +142,7 @@ class HubRequest:
         """Let the request through, or raise the page that replaces it: the Hub off, a
         hand-off link (signed in, then the same page without the token), sign-in first."""
         if not self.rules.hub_enabled:
-            raise Answer(self.problem(404, "hub.problem.off_title", "hub.problem.off_body"))
+            raise Answer(self.hub_off())
         handoff = self.request.query_params.get(TOKEN_PARAM)
         if handoff is not None:
             customer_id = redeem_handoff(
@@ -194,8 +194,7 @@ class HubRequest:
     # -- responses ---------------------------------------------------------------------
 
     def _finish(self, response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers[name] = value
+        response.headers.update(SECURITY_HEADERS)
         jar = self.jar
         for name, value, max_age in self._cookies:
             if value is None:
@@ -236,6 +235,19 @@ class HubRequest:
         )
         response.headers.update(headers or {})
         return response
+
+    def hub_off(self) -> Response:
+        """The one page of every Hub address while the brand has the Hub switched off."""
+        return self.problem(404, "hub.problem.off_title", "hub.problem.off_body")
+
+    def slow_down(self, wait: float) -> Response:
+        """Too many tries from this client: when to try again."""
+        return self.problem(
+            429,
+            "hub.problem.slow_down_title",
+            "hub.problem.slow_down_body",
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
 
     def not_found(self) -> Response:
         """The one page for a missing order and for someone else's: it reveals nothing."""

@@ -52,7 +52,7 @@ def live_total(order: Order) -> Money:
     return order.total_of([i for i in order.items if i.status != ItemStatus.CANCELLED])
 
 
-def tab_context(order: Order, tab: Tab) -> dict[str, object]:
+def tab_context(order: Order, tab: Tab) -> dict[str, Any]:
     """What every tab of an order's pages shows: the order, which tab, its live total."""
     return {"order": order, "tab": tab, "total": live_total(order)}
 

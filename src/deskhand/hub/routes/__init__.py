@@ -20,7 +20,7 @@ fallback = hub_router()
 def unknown_page(hub: HubPage) -> Response:
     """Any other /hub address: the same HTML "not found" page, in the shopper's language."""
     if not hub.rules.hub_enabled:
-        return hub.problem(404, "hub.problem.off_title", "hub.problem.off_body")
+        return hub.hub_off()
     return hub.not_found()
 
 

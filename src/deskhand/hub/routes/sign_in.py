@@ -21,14 +21,7 @@ def _limit(hub: HubRequest, bucket: str) -> None:
     """Slow down one client posting a sign-in form over and over."""
     wait = hub.state.limiter.hit(bucket, hub.client, SIGN_IN_ATTEMPTS_PER_MINUTE, 60)
     if wait:
-        raise Answer(
-            hub.problem(
-                429,
-                "hub.problem.slow_down_title",
-                "hub.problem.slow_down_body",
-                headers={"Retry-After": str(int(wait) + 1)},
-            )
-        )
+        raise Answer(hub.slow_down(wait))
 
 
 def _sign_in_form(
