@@ -2,10 +2,10 @@
 
 Every Hub page runs in one transaction (`Db`) for the installation's first brand (`Brand`).
 `HubPage` is the request's context with no gate; `Visitor` adds the gate of pages open to
-anyone (the Hub off, a hand-off link); `Customer` is a signed-in customer, or a redirect to
-sign-in that comes back here. The `*Form` dependencies run the same gate, then refuse an
-oversized body or a bad CSRF token; `OrderForm` then finds the customer's order. A check that
-ends the request raises `Answer`, which `HubRoute` turns into the response.
+anyone (the Hub off, a hand-off link); `CurrentCustomer` is the signed-in customer, or a
+redirect to sign-in that comes back here. The `*Form` dependencies run the same gate, then
+refuse an oversized body or a bad CSRF token; `OrderForm` then finds the customer's order.
+A check that ends the request raises `Answer`, which `HubRoute` turns into the response.
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ def signed_in(hub: HubPage) -> SignedIn:
     return SignedIn(hub, hub.login, hub.customer)
 
 
-Customer = Annotated[SignedIn, Depends(signed_in)]
+CurrentCustomer = Annotated[SignedIn, Depends(signed_in)]
 RawForm = Annotated[PostedForm, Depends(read_form)]
 
 
@@ -117,7 +117,7 @@ def visitor_form(hub: Visitor, form: RawForm) -> PostedForm:
     return form
 
 
-def customer_form(me: Customer, form: RawForm) -> PostedForm:
+def customer_form(me: CurrentCustomer, form: RawForm) -> PostedForm:
     """A signed-in customer's form: sign-in first, then size and CSRF (bound to the session)."""
     me.hub.check_post(form)
     return form
@@ -128,7 +128,7 @@ VisitorForm = Annotated[PostedForm, Depends(visitor_form)]
 CustomerForm = Annotated[PostedForm, Depends(customer_form)]
 
 
-def own_order(number: str, me: Customer) -> Order:
+def own_order(number: str, me: CurrentCustomer) -> Order:
     """The order in the address, if it is this customer's; else the one "not found" page."""
     return me.own_order(number)
 
@@ -149,7 +149,7 @@ class OrderPost:
         return self.me.hub
 
 
-def order_post(number: str, me: Customer, form: CustomerForm) -> OrderPost:
+def order_post(number: str, me: CurrentCustomer, form: CustomerForm) -> OrderPost:
     """Sign-in, size and CSRF first, then the order: a refused form reveals no order."""
     return OrderPost(me, me.own_order(number), form)
 

@@ -8,7 +8,7 @@ from deskhand.domain.orders import Order
 from deskhand.domain.policy import CancelVerdict, cancellation_terms
 from deskhand.hub import editing, views
 from deskhand.hub.context import HubRequest
-from deskhand.hub.deps import Customer, OrderForm, OrderPost, OwnOrder, hub_router
+from deskhand.hub.deps import CurrentCustomer, OrderForm, OrderPost, OwnOrder, hub_router
 from deskhand.hub.editing import Change, Refusal
 from deskhand.hub.routes.changes import submit_change
 from deskhand.hub.views import Tab
@@ -32,7 +32,7 @@ def _cancel_page(
 
 
 @router.get("/orders/{number}/cancel")
-def cancel_page(me: Customer, order: OwnOrder) -> Response:
+def cancel_page(me: CurrentCustomer, order: OwnOrder) -> Response:
     return _cancel_page(me.hub, order)
 
 

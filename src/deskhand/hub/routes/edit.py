@@ -11,7 +11,7 @@ from deskhand.domain.orders import Order
 from deskhand.hub import editing, views
 from deskhand.hub.addresses import COUNTRIES, POSTCODES, read_address
 from deskhand.hub.context import HubRequest
-from deskhand.hub.deps import Customer, OrderForm, OrderPost, OwnOrder, hub_router
+from deskhand.hub.deps import CurrentCustomer, OrderForm, OrderPost, OwnOrder, hub_router
 from deskhand.hub.editing import Change, Refusal
 from deskhand.hub.routes.changes import submit_change
 from deskhand.hub.views import Tab
@@ -71,7 +71,7 @@ def _edit_page(
 
 
 @router.get("/orders/{number}/edit")
-def edit_page(me: Customer, order: OwnOrder) -> Response:
+def edit_page(me: CurrentCustomer, order: OwnOrder) -> Response:
     return _edit_page(me.hub, order)
 
 

@@ -5,20 +5,20 @@ from __future__ import annotations
 from fastapi.responses import Response
 
 from deskhand.hub import editing, views
-from deskhand.hub.deps import Customer, OwnOrder, hub_router
+from deskhand.hub.deps import CurrentCustomer, OwnOrder, hub_router
 from deskhand.hub.views import Tab
 
 router = hub_router()
 
 
 @router.get("")
-def orders_page(me: Customer) -> Response:
+def orders_page(me: CurrentCustomer) -> Response:
     orders = me.hub.store.orders_of(me.customer.id)
     return me.hub.render("hub/orders.html", orders=orders, total=views.live_total)
 
 
 @router.get("/orders/{number}")
-def order_page(me: Customer, order: OwnOrder) -> Response:
+def order_page(me: CurrentCustomer, order: OwnOrder) -> Response:
     hub = me.hub
     return hub.render(
         "hub/order.html",
@@ -30,7 +30,7 @@ def order_page(me: Customer, order: OwnOrder) -> Response:
 
 
 @router.get("/orders/{number}/track")
-def track_page(me: Customer, order: OwnOrder) -> Response:
+def track_page(me: CurrentCustomer, order: OwnOrder) -> Response:
     return me.hub.render(
         "hub/track.html",
         **views.tab_context(order, Tab.TRACK),
@@ -40,7 +40,7 @@ def track_page(me: Customer, order: OwnOrder) -> Response:
 
 
 @router.get("/orders/{number}/track/{position}")
-def shipment_page(me: Customer, order: OwnOrder, position: str) -> Response:
+def shipment_page(me: CurrentCustomer, order: OwnOrder, position: str) -> Response:
     place = views.shipment_position(order, position)
     if place is None:
         return me.hub.not_found()

@@ -5,14 +5,14 @@ from __future__ import annotations
 from fastapi.responses import Response
 
 from deskhand.hub import views
-from deskhand.hub.deps import Customer, OwnOrder, hub_router
+from deskhand.hub.deps import CurrentCustomer, OwnOrder, hub_router
 from deskhand.hub.views import Tab
 
 router = hub_router()
 
 
 @router.get("/orders/{number}/return")
-def returns_page(me: Customer, order: OwnOrder) -> Response:
+def returns_page(me: CurrentCustomer, order: OwnOrder) -> Response:
     hub = me.hub
     verdicts = views.return_verdicts(order, hub.rules, hub.now)
     return hub.render(
