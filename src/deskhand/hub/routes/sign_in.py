@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Query
@@ -17,7 +18,15 @@ SIGN_IN_ATTEMPTS_PER_MINUTE = 20
 ADDRESS_LIMIT, CODE_LIMIT, TOKEN_LIMIT = 320, 20, 300
 
 
-def _limit(hub: HubRequest, bucket: str) -> None:
+class Tries(StrEnum):
+    """The per-client rate-limit bucket of each sign-in form."""
+
+    SIGN_IN = "hub-sign-in"
+    CODE = "hub-code"
+    LINK = "hub-link"
+
+
+def _limit(hub: HubRequest, bucket: Tries) -> None:
     """Slow down one client posting a sign-in form over and over."""
     wait = hub.state.limiter.hit(bucket, hub.client, SIGN_IN_ATTEMPTS_PER_MINUTE, 60)
     if wait:
@@ -58,7 +67,7 @@ def sign_in_page(
 
 @router.post("/sign-in")
 def sign_in_submit(hub: Visitor, form: VisitorForm) -> Response:
-    _limit(hub, "hub-sign-in")
+    _limit(hub, Tries.SIGN_IN)
     next_path = signin.safe_next(form.get("next"))
     address = form.get("address", ADDRESS_LIMIT)
     result, row = signin.request_sign_in(
@@ -112,7 +121,7 @@ def code_page(hub: Visitor) -> Response:
 
 @router.post("/sign-in/code")
 def code_submit(hub: Visitor, form: VisitorForm) -> Response:
-    _limit(hub, "hub-code")
+    _limit(hub, Tries.CODE)
     row = signin.pending_request(
         hub.db, brand_id=hub.brand.id, public_id=hub.request.cookies.get(SIGNIN_COOKIE)
     )
@@ -148,7 +157,7 @@ def magic_link_page(hub: Visitor, token: str = "") -> Response:
 
 @router.post("/sign-in/link")
 def magic_link_submit(hub: Visitor, form: VisitorForm) -> Response:
-    _limit(hub, "hub-link")
+    _limit(hub, Tries.LINK)
     outcome = signin.use_magic_link(
         hub.db,
         brand_id=hub.brand.id,
