@@ -1,8 +1,9 @@
 """What every Hub request needs: brand, rules, language, session, customer, and responses.
 
-Routes stay thin: they open a `HubRequest`, let `gate()` deal with the Hub being off, agent
-hand-off tokens and signed-out visitors, and answer with `render()` or `redirect()`, which
-add the Hub's cookies and security headers.
+Routes stay thin: the dependencies in `hub.deps` open a `HubRequest`, let `admit()` deal with
+the Hub being off, agent hand-off tokens and signed-out visitors, and check posted forms;
+routes answer with `render()` or `redirect()`, which add the Hub's cookies and security
+headers. A check that ends the request early raises `Answer` with the finished page.
 """
 
 from __future__ import annotations
@@ -22,12 +23,12 @@ from sqlalchemy.orm import Session
 from deskhand.commerce.registry import store_for
 from deskhand.commerce.store import Store
 from deskhand.db import models
-from deskhand.db.brands import find_brand
 from deskhand.db.models import HubSession
 from deskhand.domain.orders import Customer, Order
 from deskhand.domain.policy import PolicyRules
 from deskhand.hub import sessions
-from deskhand.hub.i18n import LANG_COOKIE, HubWords, choose_language
+from deskhand.hub.forms import PostedForm
+from deskhand.hub.i18n import LANG_COOKIE, HubWords, choose_language, language_name
 from deskhand.serving.deps import AppState, client_key
 from deskhand.verification.handoff import TOKEN_PARAM, redeem_handoff
 
@@ -43,6 +44,18 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 YEAR = 365 * 24 * 3600
+
+
+class Answer(Exception):
+    """A finished page that ends the request early: a gate, a refused form, a missing order.
+
+    What the request wrote so far is kept (a hand-off sign-in, a touched session), as when a
+    route returns the page itself.
+    """
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
 
 
 @dataclass
@@ -115,7 +128,7 @@ class HubRequest:
         self.set_cookie(sessions.PRE_COOKIE, pre, YEAR)
         return pre
 
-    def csrf_ok(self, sent: str | None) -> bool:
+    def csrf_ok(self, sent: str) -> bool:
         token = self.request.cookies.get(sessions.SESSION_COOKIE)
         if self.login is not None and token:
             return sessions.csrf_ok(self.secret, "session", token, sent)
@@ -125,10 +138,11 @@ class HubRequest:
 
     # -- gates -------------------------------------------------------------------------
 
-    def gate(self, signed_in: bool = True) -> Response | None:
-        """The response that replaces the page, if any: Hub off, a hand-off, sign-in first."""
+    def admit(self, signed_in: bool = True) -> None:
+        """Let the request through, or raise the page that replaces it: the Hub off, a
+        hand-off link (signed in, then the same page without the token), sign-in first."""
         if not self.rules.hub_enabled:
-            return self.problem(404, "hub.problem.off_title", "hub.problem.off_body")
+            raise Answer(self.hub_off())
         handoff = self.request.query_params.get(TOKEN_PARAM)
         if handoff is not None:
             customer_id = redeem_handoff(
@@ -136,13 +150,21 @@ class HubRequest:
             )
             if customer_id is not None:
                 self.sign_in_as(customer_id, "handoff")
-                return self.redirect(self.request.url.path)
+                raise Answer(self.redirect(self.request.url.path))
             if self.login is None:
-                return self.redirect(self.sign_in_url(self.request.url.path, reason="link"))
-            return self.redirect(self.request.url.path)
+                raise Answer(self.redirect(self.sign_in_url(self.request.url.path, reason="link")))
+            raise Answer(self.redirect(self.request.url.path))
         if signed_in and self.login is None:
-            return self.redirect(self.sign_in_url(self.request.url.path))
-        return None
+            raise Answer(self.redirect(self.sign_in_url(self.request.url.path)))
+
+    def check_post(self, form: PostedForm) -> None:
+        """Refuse an oversized body, then a missing or wrong CSRF token."""
+        if form.too_large:
+            raise Answer(
+                self.problem(413, "hub.problem.too_large_title", "hub.problem.too_large_body")
+            )
+        if not self.csrf_ok(form.get("csrf")):
+            raise Answer(self.problem(403, "hub.problem.csrf_title", "hub.problem.csrf_body"))
 
     def sign_in_url(self, next_path: str, reason: str | None = None) -> str:
         query = {"next": next_path}
@@ -172,8 +194,7 @@ class HubRequest:
     # -- responses ---------------------------------------------------------------------
 
     def _finish(self, response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers[name] = value
+        response.headers.update(SECURITY_HEADERS)
         jar = self.jar
         for name, value, max_age in self._cookies:
             if value is None:
@@ -195,7 +216,7 @@ class HubRequest:
             "here": _here(self.request),
             "rules": self.rules,
             "now": self.now,
-            "languages": [(code, _native_name(code)) for code in self.brand.languages],
+            "languages": [(code, language_name(code)) for code in self.brand.languages],
         }
         response = TEMPLATES.TemplateResponse(
             self.request, template, {**base, **context}, status_code=status
@@ -215,6 +236,19 @@ class HubRequest:
         response.headers.update(headers or {})
         return response
 
+    def hub_off(self) -> Response:
+        """The one page of every Hub address while the brand has the Hub switched off."""
+        return self.problem(404, "hub.problem.off_title", "hub.problem.off_body")
+
+    def slow_down(self, wait: float) -> Response:
+        """Too many tries from this client: when to try again."""
+        return self.problem(
+            429,
+            "hub.problem.slow_down_title",
+            "hub.problem.slow_down_body",
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
+
     def not_found(self) -> Response:
         """The one page for a missing order and for someone else's: it reveals nothing."""
         return self.problem(404, "hub.problem.not_found_title", "hub.problem.not_found_body")
@@ -232,25 +266,24 @@ def _here(request: Request) -> str:
     return path
 
 
-NATIVE_NAMES = {
-    "en": "English",
-    "de": "Deutsch",
-    "nl": "Nederlands",
-    "sv": "Svenska",
-    "fr": "Français",
-    "es": "Español",
-}
+@dataclass(frozen=True)
+class SignedIn:
+    """A Hub request of a signed-in customer: the session and the customer are there."""
+
+    hub: HubRequest
+    login: HubSession
+    customer: Customer
+
+    def own_order(self, number: str) -> Order:
+        """This customer's order with this number, else the one "not found" page."""
+        order = self.hub.order(number)
+        if order is None:
+            raise Answer(self.hub.not_found())
+        return order
 
 
-def _native_name(code: str) -> str:
-    return NATIVE_NAMES.get(code, code)
-
-
-def open_hub(request: Request, state: AppState, db: Session) -> HubRequest | None:
-    """The Hub's view of this request, or None when no brand is set up yet."""
-    brand = find_brand(db)
-    if brand is None:
-        return None
+def open_hub(request: Request, state: AppState, db: Session, brand: models.Brand) -> HubRequest:
+    """The Hub's view of this request: language, rules, the Store and who is signed in."""
     now = datetime.now(UTC)
     query_lang = request.query_params.get("lang")
     lang = choose_language(

@@ -30,7 +30,11 @@ from deskhand.domain.policy import (
 MAX_QUANTITY = 10
 
 
-class EditRefused(Exception):
+class Refusal(Exception):
+    """The change is not made, and the page says why; nothing of it may stay."""
+
+
+class EditRefused(Refusal):
     """The change is not made; `key` words why for the shopper."""
 
     def __init__(self, key: str, why: Why | None = None) -> None:
@@ -38,7 +42,15 @@ class EditRefused(Exception):
         self.key, self.why = key, why
 
 
-class TermsChanged(Exception):
+class AddressInvalid(Refusal):
+    """The address form has mistakes: field -> error key."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("invalid address")
+        self.errors = errors
+
+
+class TermsChanged(Refusal):
     """Cancelling now costs something else than the page showed: confirm again."""
 
     def __init__(self, terms: CancellationTerms) -> None:
@@ -236,7 +248,7 @@ def terms_stamp(terms: CancellationTerms) -> str:
 
 def cancel_order(
     *, store: Store, order: Order, rules: PolicyRules, now: datetime, shown_terms: str
-) -> tuple[Change, CancellationTerms]:
+) -> Change:
     """Cancel what can still be cancelled, at the fee the shopper saw and agreed to."""
     terms = cancellation_terms(order, rules, now)
     if not terms.allowed:
@@ -245,19 +257,16 @@ def cancel_order(
         raise TermsChanged(terms)
     ids = [i.id for i in terms.cancellable_items]
     store.cancel(order.id, ids, now)
-    return (
-        Change(
-            "cancel",
-            None,
-            {"items": [f"{i.title} ({i.variant})" for i in terms.cancellable_items]},
-            {
-                "fee": terms.fee.amount,
-                "refund": terms.refund.amount,
-                "currency": order.currency,
-                "whole_order": not terms.shipped_items,
-            },
-        ),
-        terms,
+    return Change(
+        "cancel",
+        None,
+        {"items": [f"{i.title} ({i.variant})" for i in terms.cancellable_items]},
+        {
+            "fee": terms.fee.amount,
+            "refund": terms.refund.amount,
+            "currency": order.currency,
+            "whole_order": not terms.shipped_items,
+        },
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,11 +13,58 @@ from sqlalchemy.orm import Session
 from deskhand.db.models import OrderHistory
 from deskhand.domain.orders import ItemStatus, LineItem, Money, Order, Shipment
 from deskhand.domain.policy import PolicyRules, ReturnVerdict, return_eligibility
+from deskhand.hub.editing import Change
 from deskhand.hub.i18n import HubWords
+from deskhand.hub.signin import Checked, Requested
+
+# Why a sign-in step did not work, as the sign-in and code pages word it.
+REQUEST_ERRORS = {
+    Requested.INVALID: "hub.signin.error_address",
+    Requested.LIMITED: "hub.signin.error_limited",
+}
+CODE_ERRORS = {
+    Checked.WRONG: "hub.code.error_wrong",
+    Checked.EXPIRED: "hub.code.error_expired",
+    Checked.LOCKED: "hub.code.error_locked",
+    Checked.UNKNOWN: "hub.code.error_unknown",
+}
+LINK_USED = "hub.signin.link_used"  # a hand-off link that no longer works
+LINK_INVALID = "hub.link.error_invalid"
+ADDRESS_INVALID = "hub.address.error.summary"
+
+
+class Tab(StrEnum):
+    """The tabs of an order's pages (the templates mark the current one)."""
+
+    OVERVIEW = "overview"
+    EDIT = "edit"
+    CANCEL = "cancel"
+    TRACK = "track"
+    RETURN = "return"
+
+    def path(self, number: str) -> str:
+        """The tab's address for the order with this number."""
+        base = f"/hub/orders/{number}"
+        return base if self is Tab.OVERVIEW else f"{base}/{self.value}"
 
 
 def live_total(order: Order) -> Money:
     return order.total_of([i for i in order.items if i.status != ItemStatus.CANCELLED])
+
+
+def tab_context(order: Order, tab: Tab) -> dict[str, Any]:
+    """What every tab of an order's pages shows: the order, which tab, its live total."""
+    return {"order": order, "tab": tab, "total": live_total(order)}
+
+
+def unshipped(order: Order) -> list[LineItem]:
+    return [i for i in order.items if i.status == ItemStatus.UNFULFILLED]
+
+
+def shipment_position(order: Order, raw: str) -> int | None:
+    """The 1-based position of one of the order's shipments in the address, else None."""
+    position = int(raw) if raw.isdigit() and len(raw) < 4 else 0
+    return position if 1 <= position <= len(order.shipments) else None
 
 
 def shipment_items(order: Order, shipment: Shipment) -> list[LineItem]:
@@ -36,6 +85,37 @@ def history_of(db: Session, order: Order, words: HubWords) -> list[HistoryLine]:
         .order_by(OrderHistory.created_at.desc(), OrderHistory.id.desc())
     )
     return [HistoryLine(r.created_at, _history_text(r, words)) for r in rows]
+
+
+@dataclass(frozen=True)
+class Flash:
+    """The confirmation the next page shows once: a catalogue key and its values."""
+
+    key: str
+    params: dict[str, Any]
+
+
+def done_flash(change: Change, order: Order, words: HubWords, rules: PolicyRules) -> Flash:
+    """What the shopper is told after a change went through."""
+    a = change.after
+    if change.action == "cancel":
+        key = "hub.done.cancel" if a["whole_order"] else "hub.done.cancel_partial"
+        return Flash(
+            key,
+            {
+                "number": order.number,
+                "fee": words.money(Money(a["fee"], a["currency"])),
+                "refund": words.money(Money(a["refund"], a["currency"])),
+                "days": rules.refund_business_days,
+            },
+        )
+    key = f"hub.done.{change.action}"
+    if change.action == "swap_variant":
+        before = change.before["variant"]
+        return Flash(key, {"item": a["title"], "before": before, "after": a["variant"]})
+    if change.action == "change_quantity":
+        return Flash(key, {"item": a["title"], "quantity": a["quantity"]})
+    return Flash(key, {"address": f"{a['line1']}, {a['postcode']} {a['city']}"})
 
 
 def _history_text(row: OrderHistory, w: HubWords) -> str:
