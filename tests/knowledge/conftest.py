@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session
+from tests.demo_snapshot import DemoSnapshot
 
-from deskhand.commerce.demo import seed_demo_store
 from deskhand.db import models
-from deskhand.db.session import make_engine, make_sessionmaker, transaction
-from deskhand.knowledge.articles import seed_demo_articles
+from deskhand.db.session import make_engine, make_sessionmaker
 
 
 @pytest.fixture
@@ -87,15 +86,14 @@ def help_site() -> Iterator[Site]:
 
 
 @pytest.fixture(scope="module")
-def demo_kb(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Session]:
+def demo_kb(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path, sqlite_demo: DemoSnapshot
+) -> Iterator[Session]:
     """The demo knowledge base on SQLite, shared by a module's read-only retrieval tests."""
     path = tmp_path_factory.mktemp("kb") / "deskhand.db"
     shutil.copy(sqlite_template, path)
     engine = make_engine(f"sqlite:///{path}")
-    with transaction(make_sessionmaker(engine)) as session:
-        now = datetime.now(UTC)
-        brand = seed_demo_store(session, now)
-        seed_demo_articles(session, brand.id, now)
+    sqlite_demo.restore(engine, datetime.now(UTC))
     with make_sessionmaker(engine)() as session:
         yield session
     engine.dispose()
