@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session
 
 from deskhand.config import Settings
 from deskhand.db import migrate
-from deskhand.db.models import Base
-from deskhand.db.session import make_engine, make_sessionmaker, transaction
-from deskhand.demo import seed_demo
+from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.web.app import create_app
+from tests.demo_snapshot import DemoSnapshot, empty
 
 PG_URL = os.environ.get(
     "DESKHAND_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -90,12 +89,6 @@ def postgres_engine() -> Iterator[Engine]:
     engine.dispose()
 
 
-def _truncate_all(engine: Engine) -> None:
-    names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     """A fresh, migrated, empty database of each kind."""
@@ -104,7 +97,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
         shutil.copy(sqlite_template, target)
         return f"sqlite:///{target}"
     engine: Engine = request.getfixturevalue("postgres_engine")
-    _truncate_all(engine)
+    empty(engine)
     return PG_URL
 
 
@@ -119,13 +112,34 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def sqlite_demo(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> DemoSnapshot:
+    """The demo seeded once on SQLite; each test restores it as if seeded at its start."""
+    path = tmp_path_factory.mktemp("demo") / "deskhand.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        return DemoSnapshot.seed(engine, datetime.now(UTC))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_demo(postgres_engine: Engine) -> DemoSnapshot:
+    """The demo seeded once on PostgreSQL (then emptied again); restored per test."""
+    empty(postgres_engine)
+    snapshot = DemoSnapshot.seed(postgres_engine, datetime.now(UTC))
+    empty(postgres_engine)
+    return snapshot
+
+
 @pytest.fixture
-def demo_db(settings: Settings) -> Iterator[Engine]:
-    """The demo store and knowledge base, seeded now."""
+def demo_db(settings: Settings, request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """The demo store and knowledge base, as seeded now (restored from a session snapshot)."""
     engine = make_engine(settings.resolved_database_url())
-    with transaction(make_sessionmaker(engine)) as session:
-        now = datetime.now(UTC)
-        seed_demo(session, now)
+    kind = "postgres" if engine.dialect.name == "postgresql" else "sqlite"
+    snapshot: DemoSnapshot = request.getfixturevalue(f"{kind}_demo")
+    snapshot.restore(engine, datetime.now(UTC))
     yield engine
     engine.dispose()
 
@@ -217,7 +231,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
+def live_server(tmp_path: Path, sqlite_template: Path, sqlite_demo: DemoSnapshot) -> Iterator[str]:
     """The demo app on a free port of 127.0.0.1 (SQLite, seeded now); yields its base URL."""
     import threading
     import time
@@ -236,9 +250,7 @@ def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
         base_url=base,
     )
     engine = make_engine(live_settings.resolved_database_url())
-    with transaction(make_sessionmaker(engine)) as session:
-        now = datetime.now(UTC)
-        seed_demo(session, now)
+    sqlite_demo.restore(engine, datetime.now(UTC))
     engine.dispose()
     server = uvicorn.Server(
         uvicorn.Config(create_app(live_settings), host="127.0.0.1", port=port, log_level="warning")

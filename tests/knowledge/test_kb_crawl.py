@@ -9,7 +9,7 @@ from urllib.robotparser import RobotFileParser
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from tests.knowledge.conftest import Site
+from tests.knowledge.conftest import FakeClock, Site
 
 from deskhand.db import models
 from deskhand.knowledge.crawl import crawl_delay, crawl_site
@@ -125,12 +125,18 @@ def test_crawl_waits_between_requests_as_robots_txt_asks(
         "User-agent: *\nCrawl-delay: 1\nDisallow: /help/internal\n",
         kind="text/plain",
     )
-    report = crawl_site(session, brand, f"{help_site.base}/help/", now=now, allow_private=True)
+    clock = FakeClock()  # the crawl's waits are asked for and counted, not waited
+    help_site.clock = clock.monotonic  # each request is stamped with the crawl's time
+    report = crawl_site(
+        session, brand, f"{help_site.base}/help/", now=now, allow_private=True, clock=clock
+    )
     assert report.delay == 1.0
     assert len(report.pages) == 3
     gaps = [b - a for a, b in zip(help_site.times, help_site.times[1:], strict=False)]
     assert len(gaps) >= 4  # robots.txt, the start page, the sitemap, two more pages
     assert min(gaps) >= 0.95
+    assert len(clock.sleeps) == len(gaps)  # the crawl asked to wait before every request
+    assert min(clock.sleeps) >= 0.95
 
 
 @pytest.mark.parametrize(

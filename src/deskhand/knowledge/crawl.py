@@ -26,6 +26,7 @@ from deskhand.db import models
 from deskhand.knowledge.fetch import (
     MAX_CRAWL_DELAY,
     USER_AGENT,
+    Clock,
     Fetched,
     Fetcher,
     FetchError,
@@ -140,14 +141,19 @@ def crawl_site(
     allow_private: bool = False,
     max_pages: int = MAX_PAGES,
     language: str | None = None,
+    clock: Clock | None = None,
 ) -> CrawlReport:
-    """Import the pages of a help centre; raise IngestError if nothing could be imported."""
+    """Import the pages of a help centre; raise IngestError if nothing could be imported.
+
+    `clock` is where the fetcher waits between requests (the real one unless a test
+    passes its own).
+    """
     start_url = urldefrag(start_url.strip())[0]
     report = CrawlReport(start_url)
     sitemap_mode = start_url.lower().endswith(".xml")
     prefix = _origin_of(start_url) + "/" if sitemap_mode else _prefix_of(start_url)
     seen_sources: set[str] = set()
-    with Fetcher(allow_private=allow_private) as fetcher:
+    with Fetcher(allow_private=allow_private, clock=clock) as fetcher:
         robots = _robots(fetcher, start_url)
         fetcher.delay = crawl_delay(robots)
         report.delay = min(fetcher.delay, MAX_CRAWL_DELAY)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -26,6 +27,24 @@ MAX_CRAWL_DELAY = 10.0  # seconds; a robots.txt asking for more is held to this
 
 class FetchError(IngestError):
     """A URL could not be fetched; the message says why and is safe to show."""
+
+
+class Clock(Protocol):
+    """Where a crawl reads the time and waits its turn; tests pass one that only pretends."""
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """The real clock: `time.monotonic` and `time.sleep`."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
 
 
 @dataclass(frozen=True)
@@ -68,8 +87,10 @@ class Fetcher:
         allow_private: bool = False,
         max_bytes: int = MAX_PAGE_BYTES,
         timeout: httpx.Timeout | float = TIMEOUT,
+        clock: Clock | None = None,
     ) -> None:
         self.allow_private = allow_private
+        self.clock: Clock = clock or SystemClock()
         self.max_bytes = max_bytes
         self._client = httpx.Client(
             timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}
@@ -120,8 +141,10 @@ class Fetcher:
 
     def _wait_turn(self) -> None:
         if self._last is not None and self.delay > 0:
-            time.sleep(max(0.0, self._last + min(self.delay, MAX_CRAWL_DELAY) - time.monotonic()))
-        self._last = time.monotonic()
+            wait = self._last + min(self.delay, MAX_CRAWL_DELAY) - self.clock.monotonic()
+            if wait > 0:
+                self.clock.sleep(wait)
+        self._last = self.clock.monotonic()
 
     def _too_large(self, url: str) -> str:
         return f"{url}: the page is larger than {self.max_bytes // 1048576} MB"
