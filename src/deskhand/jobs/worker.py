@@ -1,5 +1,8 @@
 """The outbox worker: claim due rows atomically, deliver each through its transport, record.
 
+The transports (kind -> Transport) and any extra chores are handed in by the caller, so the
+worker sits below the channels that implement them (see channels/transports.py).
+
 Claiming: PostgreSQL locks candidate rows with FOR UPDATE SKIP LOCKED, so workers never
 wait on each other; SQLite has one writer, and a conditional UPDATE … WHERE status IN
 (pending, retry) that must change exactly one row. A claimed row is `sending` with a lease;
@@ -12,7 +15,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -33,6 +36,10 @@ LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
 BATCH = 20
 
+# Work the caller adds to every round, given the round's time; returns how much it did.
+# The worker knows only the outbox: the callers (cli, channels) wire in what lives above it.
+Chore = Callable[[datetime], int]
+
 
 class DevOutbox:
     """Demo mode without a real transport: the message stays readable at /api/v1/dev/outbox."""
@@ -52,25 +59,6 @@ class Unconfigured:
 
     def deliver(self, item: Outgoing) -> Sent:
         raise TransportError(self.reason, permanent=True)
-
-
-def transports_for(settings: Settings) -> dict[str, Transport]:
-    """The transport of each outbox kind, as configured (the registry)."""
-    from deskhand.channels.email.smtp import SmtpTransport, smtp_unavailable
-    from deskhand.channels.twilio.adapter import TwilioTransport
-    from deskhand.channels.twilio.client import twilio_unavailable
-
-    def pick(reason: str | None, make: Callable[[], Transport]) -> Transport:
-        if reason is None:
-            return make()
-        return DevOutbox() if settings.demo else Unconfigured(reason)
-
-    twilio = pick(twilio_unavailable(settings), lambda: TwilioTransport(settings))
-    return {
-        "sms": twilio,
-        "whatsapp": twilio,
-        "email": pick(smtp_unavailable(settings), lambda: SmtpTransport(settings)),
-    }
 
 
 def backoff(attempts: int, base_seconds: float, retry_after: float | None = None) -> timedelta:
@@ -215,20 +203,17 @@ def run_worker(
     settings: Settings,
     sessions: sessionmaker[Session],
     stop: threading.Event,
-    agent: object | None = None,
+    transports: Mapping[str, Transport],
+    chores: Sequence[Chore] = (),
 ) -> None:
-    """Deliver the outbox (and retry unanswered inbound messages) until `stop` is set."""
-    from deskhand.agent.engine import Agent
-    from deskhand.channels.inbound import retry_inbound
-
-    transports = transports_for(settings)
-    answering = (
-        agent if isinstance(agent, Agent) else Agent(settings, settings.resolved_secret_key())
-    )
+    """Deliver the outbox, then run each chore (e.g. retry unanswered inbound messages),
+    round after round until `stop` is set; sleep only after a round with nothing to do."""
     while not stop.is_set():
         try:
             worked = bool(deliver_due(sessions, transports, settings))
-            worked |= bool(retry_inbound(sessions, answering, settings, datetime.now(UTC)))
+            moment = datetime.now(UTC)
+            for chore in chores:
+                worked |= bool(chore(moment))
         except Exception:
             log.exception("worker.round_failed")
             worked = False
@@ -237,12 +222,18 @@ def run_worker(
 
 
 def start_worker_thread(
-    settings: Settings, sessions: sessionmaker[Session], agent: object | None = None
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    transports: Mapping[str, Transport],
+    chores: Sequence[Chore] = (),
 ) -> tuple[threading.Thread, threading.Event]:
     """The worker in a daemon thread (inside `deskhand demo` / `serve`)."""
     stop = threading.Event()
     thread = threading.Thread(
-        target=run_worker, args=(settings, sessions, stop, agent), name="outbox-worker", daemon=True
+        target=run_worker,
+        args=(settings, sessions, stop, transports, chores),
+        name="outbox-worker",
+        daemon=True,
     )
     thread.start()
     return thread, stop

@@ -27,6 +27,9 @@ from deskhand.serving.schemas import (
     TurnResponse,
 )
 
+# The largest request body (HTTP) or frame (WebSocket) the Conversations API reads.
+MAX_BODY_BYTES = 64 * 1024
+
 
 def limit(state: AppState, bucket: str, key: str, limit: int, per: float) -> None:
     """Count one request against a sliding window; 429 with Retry-After when over."""

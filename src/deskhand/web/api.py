@@ -36,7 +36,6 @@ from deskhand.serving.turns import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["conversations"])
-MAX_BODY_BYTES = 64 * 1024
 
 State = Annotated[AppState, Depends(app_state)]
 ClientKey = Annotated[str, Depends(client_key)]

@@ -13,6 +13,7 @@ from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.hub import routes as hub_routes
 from deskhand.serving import problems
 from deskhand.serving.deps import AppState
+from deskhand.serving.turns import MAX_BODY_BYTES
 from deskhand.web import api, messaging, pages
 from deskhand.web.limits import BodyLimit
 
@@ -32,7 +33,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.deskhand = state
     problems.install(app)
-    app.add_middleware(BodyLimit, max_bytes=api.MAX_BODY_BYTES)
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(PublicApiCors)  # the widget calls the API from the shop's own domain
     app.add_middleware(BodyLimit, max_bytes=messaging.TWILIO_MAX_BODY, prefix="/webhooks/twilio/")
     app.add_middleware(BodyLimit, max_bytes=settings.email_max_bytes, prefix="/webhooks/email/")
