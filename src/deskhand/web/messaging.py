@@ -21,7 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from deskhand.channels.email import inbound as email_inbound
-from deskhand.channels.inbound import Received, process_inbound, record_inbound
+from deskhand.channels.inbound import process_inbound, record_inbound
+from deskhand.channels.received import Received
 from deskhand.channels.twilio import webhooks as twilio
 from deskhand.channels.twilio.adapter import webhook_base
 from deskhand.channels.twilio.client import twilio_unavailable

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskhand.channels.identity import normalise_phone
-from deskhand.channels.inbound import Received
+from deskhand.channels.received import Received
 from deskhand.channels.twilio.client import OPTED_OUT_CODE
 from deskhand.db import models
 from deskhand.db.models import ChannelOptOut, DeliveryEvent
