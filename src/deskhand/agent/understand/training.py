@@ -19,7 +19,7 @@ from deskhand.agent.understand.intents import (
     data_fingerprint,
     read_examples,
 )
-from deskhand.agent.understand.lexical import LexicalVectors, lexical_terms
+from deskhand.agent.understand.lexical import lexical_terms
 from deskhand.nlp.embeddings import embed_queries
 
 # The grid is small on purpose: the corpus is a few thousand lines and the curve is flat.
@@ -41,6 +41,8 @@ class Head:
     b: np.ndarray
 
     def logits(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+        from deskhand.agent.understand.lexical import LexicalVectors
+
         lex = LexicalVectors(self.vocabulary, self.idf)
         out = vectors @ self.w_emb + self.b
         for row, text in enumerate(texts):
@@ -51,7 +53,6 @@ class Head:
 
 def fit_head(texts: list[str], vectors: np.ndarray, y: np.ndarray, c: float, scale: float) -> Head:
     """Multinomial logistic regression over [TF-IDF terms, scale * embedding]."""
-    # scikit-learn (and scipy, joblib) come with the `bench` extra: loaded only to train.
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
@@ -76,7 +77,7 @@ def fit_head(texts: list[str], vectors: np.ndarray, y: np.ndarray, c: float, sca
 
 def folds_of(y: np.ndarray, langs: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Stratified by language and intent, so every fold is a small copy of the corpus."""
-    from sklearn.model_selection import StratifiedKFold  # the `bench` extra, as above
+    from sklearn.model_selection import StratifiedKFold
 
     strata = np.array([f"{lang}:{label}" for lang, label in zip(langs, y, strict=True)])
     splitter = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
@@ -92,7 +93,7 @@ def out_of_fold_logits(
     scale: float,
 ) -> np.ndarray:
     """Every training example scored by a head that never saw it."""
-    from joblib import Parallel, delayed  # comes with scikit-learn (the `bench` extra)
+    from joblib import Parallel, delayed
 
     def one(train_idx: np.ndarray, test_idx: np.ndarray) -> np.ndarray:
         head = fit_head([texts[i] for i in train_idx], vectors[train_idx], y[train_idx], c, scale)
