@@ -46,19 +46,20 @@ def _cut_from(node: LexborNode) -> None:
 def _drop_outermost(nodes: list[LexborNode]) -> None:
     """Remove each node once: one inside another that goes is removed with it."""
     chosen = {n.mem_id for n in nodes}
-    outermost = []
+    outermost: dict[int, LexborNode] = {}
     for node in nodes:  # decided before anything is removed: a removed subtree is freed
         parent, inside = node.parent, False
         while parent is not None and not inside:
             inside = parent.mem_id in chosen
             parent = parent.parent
-        if not inside and node.mem_id not in {n.mem_id for n in outermost}:
-            outermost.append(node)
-    for node in outermost:
+        if not inside:
+            outermost.setdefault(node.mem_id, node)
+    for node in outermost.values():
         node.decompose()
 
 
 def html_to_text(markup: str) -> str:
+    """The new text of an HTML email: paragraphs apart, <br> as a line break."""
     tree = read_html(markup)
     body = tree.body
     if body is None:
