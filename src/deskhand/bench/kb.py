@@ -22,8 +22,10 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from sqlalchemy.orm import Session
 
 from deskhand.bench.report import write_section
 from deskhand.config import Settings
@@ -70,7 +72,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def quality(session, brand_id: int, rows: list[tuple[str, str, str]], lang: str) -> dict:  # type: ignore[no-untyped-def]
+def quality(
+    session: Session, brand_id: int, rows: list[tuple[str, str, str]], lang: str
+) -> dict[str, Any]:
     """recall@1, recall@3, MRR (articles) and passage@1 for one language's questions."""
     results = search_many(session, brand_id, [q for _, _, q in rows], language=lang, k=10)
     ranks, passage_hits, confidences = [], 0, []

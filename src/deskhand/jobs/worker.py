@@ -18,8 +18,10 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from deskhand.config import Settings
@@ -69,7 +71,7 @@ def backoff(attempts: int, base_seconds: float, retry_after: float | None = None
     return min(timedelta(seconds=delay), MAX_BACKOFF)
 
 
-def _due(now: datetime):  # type: ignore[no-untyped-def]
+def _due(now: datetime) -> ColumnElement[bool]:
     row, before = models.OutboxMessage, aliased(models.OutboxMessage)
     previous_settled = or_(
         row.after_id.is_(None),
@@ -97,12 +99,15 @@ def claim(session: Session, now: datetime, limit: int = BATCH) -> list[int]:
         return ids
     claimed = []
     for candidate in session.scalars(query).all():
-        result = session.execute(
-            update(row)
-            .where(row.id == candidate, _due(now))
-            .values(status="sending", locked_until=now + LEASE, attempts=row.attempts + 1)
+        result = cast(  # an UPDATE's result is a cursor result, which has a rowcount
+            CursorResult[Any],
+            session.execute(
+                update(row)
+                .where(row.id == candidate, _due(now))
+                .values(status="sending", locked_until=now + LEASE, attempts=row.attempts + 1)
+            ),
         )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if result.rowcount == 1:
             claimed.append(candidate)
     return claimed
 

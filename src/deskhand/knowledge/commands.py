@@ -150,7 +150,7 @@ def run_kb(settings: Settings, args: argparse.Namespace) -> tuple[int, Lines]:
         engine.dispose()
 
 
-def add_kb_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_kb_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The `kb` command and its subcommands."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", help="where the SQLite database lives")
