@@ -49,7 +49,8 @@ def brand_or_404(session: Session, slug: str | None) -> models.Brand:
     """The brand with this slug (the first brand when none is named), or a 404 problem."""
     brand = find_brand(session, no_nul(slug) if slug else None)
     if brand is None:
-        raise Problem(404, "Brand not found", f"No brand is called {slug!r}.")
+        detail = f"No brand is called {slug!r}." if slug else "There is no brand yet."
+        raise Problem(404, "Brand not found", detail)
     return brand
 
 
