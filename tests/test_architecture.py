@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,42 @@ def test_no_file_past_the_size_limit() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > 420
     ]
     assert not long, "split by concept:\n" + "\n".join(long)
+
+
+# -- docs/architecture.md: the page a newcomer reads describes what is there -----------------
+
+ROOT = SRC.parents[1]
+DOC = ROOT / "docs" / "architecture.md"
+# A backticked path with a folder in it: under src/deskhand/, or from the repository's root.
+_DOC_PATH = re.compile(r"`((?:[\w.-]+/)+[\w.-]*)`")
+_ROOT_PREFIXES = ("src/", "tests/", "docs/", "scripts/")
+
+
+def _layers() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    return next(c["layers"] for c in contracts if c["type"] == "layers")
+
+
+def test_every_path_the_architecture_page_names_exists() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    paths = sorted({p.removeprefix("./") for p in _DOC_PATH.findall(text)})
+    missing = [
+        path
+        for path in paths
+        if not (ROOT / path if path.startswith(_ROOT_PREFIXES) else SRC / path).exists()
+    ]
+    assert not missing, "docs/architecture.md names what is not there:\n" + "\n".join(missing)
+
+
+def test_the_architecture_page_lists_every_package_and_the_enforced_layers() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    packages = [
+        f"`{p.name}/`" if p.is_dir() else f"`{p.name}`"
+        for p in sorted(SRC.iterdir())
+        if (p.is_dir() and (p / "__init__.py").exists())
+        or (p.suffix == ".py" and p.name != "__init__.py")
+    ]
+    assert not [p for p in packages if p not in text], "add them to docs/architecture.md"
+    for layer in _layers():
+        assert f'"{layer}"' in text, f"the layer {layer!r} is not on docs/architecture.md"

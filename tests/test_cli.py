@@ -90,10 +90,10 @@ def test_demo_serves_a_whole_conversation_over_http(demo_server: tuple[str, Path
 
 
 def test_demo_reset_reseeds_relative_to_now(tmp_path: Path) -> None:
-    from deskhand.cli import prepare_database
     from deskhand.config import Settings
     from deskhand.db import models
     from deskhand.db.session import make_engine, make_sessionmaker
+    from deskhand.demo import prepare_database
 
     settings = Settings(demo=True, data_dir=tmp_path)
     prepare_database(settings)

@@ -5,50 +5,37 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import UTC, datetime
+import threading
 from pathlib import Path
 
+import uvicorn
 
-def _settings(args: argparse.Namespace, demo: bool):  # type: ignore[no-untyped-def]
-    from deskhand.config import Settings
+from deskhand.agent.understand import training
+from deskhand.bench import kb as bench_kb
+from deskhand.bench import turns as bench_turns
+from deskhand.bench import understanding as bench_understanding
+from deskhand.channels.plain import render_plain
+from deskhand.channels.worker import run_worker, start_worker_thread
+from deskhand.config import Settings
+from deskhand.db.session import make_engine, make_sessionmaker
+from deskhand.demo import prepare_database
+from deskhand.knowledge.commands import add_kb_parser, run_kb
+from deskhand.nlp.embeddings import warm_up
+from deskhand.web.app import create_app
+from deskhand.web.client import InProcessClient
 
+
+def _settings(args: argparse.Namespace, demo: bool) -> Settings:
     overrides: dict[str, object] = {"demo": demo}
     if getattr(args, "data_dir", None):
         overrides["data_dir"] = Path(args.data_dir)
     if getattr(args, "port", None):
         host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
         overrides["base_url"] = os.environ.get("DESKHAND_BASE_URL", f"http://{host}:{args.port}")
-    return Settings(**overrides)  # type: ignore[arg-type]
-
-
-def prepare_database(settings, reset: bool = False) -> None:  # type: ignore[no-untyped-def]
-    """Migrate; in demo mode, seed the demo store and knowledge base into an empty database."""
-    from deskhand.db import migrate
-    from deskhand.db.brands import find_brand
-    from deskhand.db.session import make_engine, make_sessionmaker, transaction
-    from deskhand.demo import seed_demo
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    if reset and not settings.database_url:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{settings.data_dir / 'deskhand.db'}{suffix}").unlink(missing_ok=True)
-    engine = make_engine(settings.resolved_database_url())
-    migrate.upgrade(engine)
-    if settings.demo:
-        with transaction(make_sessionmaker(engine)) as session:
-            if find_brand(session) is None:
-                now = datetime.now(UTC)
-                seed_demo(session, now)
-    engine.dispose()
+    return Settings(**overrides)  # type: ignore[arg-type]  # keys are checked by pydantic
 
 
 def cmd_serve(args: argparse.Namespace, demo: bool) -> int:
-    import uvicorn
-
-    from deskhand.jobs.worker import start_worker_thread
-    from deskhand.nlp.embeddings import warm_up
-    from deskhand.web.app import create_app
-
     settings = _settings(args, demo)
     prepare_database(settings, reset=getattr(args, "reset", False))
     warm_up()
@@ -63,11 +50,6 @@ def cmd_serve(args: argparse.Namespace, demo: bool) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Deliver the outbox (SMS, WhatsApp, email) in the foreground until Ctrl+C."""
-    import threading
-
-    from deskhand.db.session import make_engine, make_sessionmaker
-    from deskhand.jobs.worker import run_worker
-
     settings = _settings(args, demo=args.demo)
     prepare_database(settings)
     sessions = make_sessionmaker(make_engine(settings.resolved_database_url()))
@@ -87,9 +69,6 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    from deskhand.bench.client import InProcessClient
-    from deskhand.channels.plain import render_plain
-
     settings = _settings(args, demo=True)
     prepare_database(settings)
     client = InProcessClient(settings)
@@ -135,15 +114,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     try:
-        from deskhand.agent.understand.training import train
+        # threadpoolctl comes with scikit-learn (the `bench` extra), loaded only to train.
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=os.cpu_count(), user_api="blas"):  # see deskhand/__init__
+            stats = training.train()
     except ImportError as exc:  # scikit-learn lives in the `bench` extra
-        print(f"{exc}: install the bench extra (pip install -e '.[bench]')", file=sys.stderr)
-        return 2
-
-    from threadpoolctl import threadpool_limits  # comes with scikit-learn
-
-    with threadpool_limits(limits=os.cpu_count(), user_api="blas"):  # see deskhand/__init__
-        stats = train()
+        return _needs_bench_extra(exc)
     print(
         f"trained on {int(stats['examples'])} examples: C={stats['c']:g}, embedding scale "
         f"{stats['embedding_scale']:g}, cross-validated accuracy {stats['cv_accuracy']:.3f}; "
@@ -154,29 +131,26 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_bench(args: argparse.Namespace) -> int:
-    from deskhand.bench import turns
+def _needs_bench_extra(exc: ImportError) -> int:
+    print(f"{exc}: install the bench extra (pip install -e '.[bench]')", file=sys.stderr)
+    return 2
 
+
+def cmd_bench(args: argparse.Namespace) -> int:
     if args.scenario == "turns":
-        return turns.main(args)
+        return bench_turns.main(args)
     if args.scenario == "understanding":
         try:
-            from deskhand.bench import understanding
+            return bench_understanding.main(args)
         except ImportError as exc:  # scikit-learn and matplotlib live in the `bench` extra
-            print(f"{exc}: install the bench extra (pip install -e '.[bench]')", file=sys.stderr)
-            return 2
-        return understanding.main(args)
+            return _needs_bench_extra(exc)
     if args.scenario == "kb":
-        from deskhand.bench import kb
-
-        return kb.main(args)
+        return bench_kb.main(args)
     print(f"unknown benchmark {args.scenario!r}", file=sys.stderr)
     return 2
 
 
 def cmd_kb(args: argparse.Namespace) -> int:
-    from deskhand.knowledge.commands import run_kb
-
     code, lines = run_kb(_settings(args, demo=False), args)
     for line in lines:
         print(line, file=sys.stderr if code and line.startswith("error") else sys.stdout)
@@ -217,8 +191,6 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--bitext", default=None, help="Bitext data folder (default ../shared/external/bitext/)"
     )
-    from deskhand.knowledge.commands import add_kb_parser
-
     add_kb_parser(sub)
     return parser
 

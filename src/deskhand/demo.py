@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from deskhand.channels.webchat.appearance import seed_demo_widget
 from deskhand.commerce.demo import seed_demo_store
-from deskhand.db import models
+from deskhand.config import Settings
+from deskhand.db import bootstrap, models
 from deskhand.knowledge.articles import seed_demo_articles
 
 
@@ -18,3 +19,8 @@ def seed_demo(session: Session, now: datetime) -> models.Brand:
     seed_demo_articles(session, brand.id, now)
     seed_demo_widget(session, brand.id, now)
     return brand
+
+
+def prepare_database(settings: Settings, reset: bool = False) -> None:
+    """Migrate; in demo mode, seed the demo brand into an empty database (`reset`: anew)."""
+    bootstrap.prepare(settings, reset, seed=seed_demo if settings.demo else None)

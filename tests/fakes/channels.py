@@ -13,11 +13,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 
+from deskhand.channels.transports import transports_for
 from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.db.models import InboundMessage
 from deskhand.db.session import transaction
-from deskhand.jobs.worker import deliver_due, transports_for
+from deskhand.jobs.worker import deliver_due
 from deskhand.serving.deps import AppState
 from deskhand.web.app import create_app
 from tests.fakes.fake_mail import MAILGUN_KEY, SmtpServer, mailgun_fields

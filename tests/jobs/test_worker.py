@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from tests.fakes.channels import AVA_PHONE, Channels
 
+from deskhand.channels.transports import transports_for
 from deskhand.db import models
 from deskhand.db.session import make_sessionmaker, transaction
 from deskhand.jobs.outbox import enqueue
-from deskhand.jobs.worker import backoff, claim, deliver_due, transports_for
+from deskhand.jobs.worker import backoff, claim, deliver_due
 
 
 def _queue_sms(channels: Channels, body: str = "Hello", after: int | None = None) -> int:

@@ -10,7 +10,7 @@ import pytest
 from tests.fakes.channels import AVA_PHONE, Channels
 
 from deskhand.channels import inbound
-from deskhand.jobs.worker import start_worker_thread
+from deskhand.channels.worker import start_worker_thread
 
 
 def test_the_worker_thread_delivers_replies_and_stops(channels: Channels) -> None:

@@ -87,8 +87,8 @@ def test_removing_the_cancellation_article_reports_missing_topics(
 def test_kb_cli_adds_lists_searches_checks_and_removes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from deskhand.cli import prepare_database
     from deskhand.config import Settings
+    from deskhand.demo import prepare_database
 
     prepare_database(Settings(demo=True, data_dir=tmp_path))
     data = ["--data-dir", str(tmp_path)]

@@ -22,11 +22,24 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from sqlalchemy.orm import Session
 
 from deskhand.bench.report import write_section
 from deskhand.config import Settings
+from deskhand.db import migrate, models
+from deskhand.db.models import KnowledgeChunk
+from deskhand.db.session import make_engine, make_sessionmaker, transaction
+from deskhand.demo import prepare_database
+from deskhand.domain.policy import PolicyRules
+from deskhand.knowledge.embedding import MODEL_ID, embed_questions, to_bytes
+from deskhand.knowledge.index import index_for, mark_changed
+from deskhand.knowledge.lexicon import LEXICON
+from deskhand.knowledge.retrieval import ANSWER_THRESHOLD, search, search_index, search_many
+from deskhand.nlp import embeddings
+from deskhand.nlp.embeddings import warm_up
 
 LANGS = ("en", "de", "nl", "sv", "fr", "es")
 QUESTIONS = Path(__file__).parents[3] / "tests" / "data" / "kb_questions"
@@ -59,10 +72,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def quality(session, brand_id: int, rows: list[tuple[str, str, str]], lang: str) -> dict:  # type: ignore[no-untyped-def]
+def quality(
+    session: Session, brand_id: int, rows: list[tuple[str, str, str]], lang: str
+) -> dict[str, Any]:
     """recall@1, recall@3, MRR (articles) and passage@1 for one language's questions."""
-    from deskhand.knowledge.retrieval import search_many
-
     results = search_many(session, brand_id, [q for _, _, q in rows], language=lang, k=10)
     ranks, passage_hits, confidences = [], 0, []
     for (slug, section, _), result in zip(rows, results, strict=True):
@@ -82,10 +95,6 @@ def quality(session, brand_id: int, rows: list[tuple[str, str, str]], lang: str)
 
 
 def measure_quality(settings: Settings, folder: Path) -> tuple[dict, dict, list[float]]:
-    from deskhand.cli import prepare_database
-    from deskhand.db.session import make_engine, make_sessionmaker
-    from deskhand.knowledge.retrieval import search_many
-
     prepare_database(settings, reset=True)
     engine = make_engine(settings.resolved_database_url())
     with make_sessionmaker(engine)() as session:
@@ -124,8 +133,6 @@ def threshold_report(in_scores: list[float], off_scores: list[float], threshold:
 
 def synthetic_texts(n: int, seed: int = 7) -> list[tuple[str, str, str]]:
     """(language, heading, text) of n help-centre-like passages over a large vocabulary."""
-    from deskhand.knowledge.lexicon import LEXICON
-
     rng = random.Random(seed)
     words: dict[str, list[str]] = {lang: [] for lang in LANGS}
     with LEXICON.open(encoding="utf-8") as fh:
@@ -152,13 +159,6 @@ def synthetic_texts(n: int, seed: int = 7) -> list[tuple[str, str, str]]:
 
 def build_synthetic(url: str, chunks: int) -> None:
     """A brand with `chunks` stored chunks (10 per article) and unit-norm embeddings."""
-    from deskhand.db import migrate, models
-    from deskhand.db.models import KnowledgeChunk
-    from deskhand.db.session import make_engine, make_sessionmaker, transaction
-    from deskhand.domain.policy import PolicyRules
-    from deskhand.knowledge.embedding import MODEL_ID, to_bytes
-    from deskhand.knowledge.index import mark_changed
-
     engine = make_engine(url)
     migrate.upgrade(engine)
     now = datetime.now(UTC)
@@ -203,12 +203,6 @@ def build_synthetic(url: str, chunks: int) -> None:
 
 
 def measure_speed(tmp: Path, questions: list[tuple[str, str]]) -> list[dict]:
-    from deskhand.db.session import make_engine, make_sessionmaker
-    from deskhand.knowledge.embedding import embed_questions
-    from deskhand.knowledge.index import index_for
-    from deskhand.knowledge.retrieval import search, search_index
-    from deskhand.nlp import embeddings
-
     rows = []
     for size in SIZES:
         url = f"sqlite:///{tmp / f'synthetic-{size}.db'}"
@@ -270,9 +264,6 @@ def measure_speed(tmp: Path, questions: list[tuple[str, str]]) -> list[dict]:
 
 
 def main(args: argparse.Namespace) -> int:
-    from deskhand.knowledge.retrieval import ANSWER_THRESHOLD
-    from deskhand.nlp.embeddings import warm_up
-
     folder = Path(getattr(args, "questions", None) or QUESTIONS)
     warm_up()
     with tempfile.TemporaryDirectory() as tmp_name:

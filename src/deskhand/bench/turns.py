@@ -20,10 +20,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import uvicorn
 
-from deskhand.bench.client import InProcessClient
 from deskhand.bench.report import write_section
 from deskhand.config import Settings
+from deskhand.demo import prepare_database
+from deskhand.nlp.embeddings import warm_up
+from deskhand.web.app import create_app
+from deskhand.web.client import InProcessClient
 
 SCRIPT: dict[str, list[str]] = {
     "en": [
@@ -130,10 +134,6 @@ def free_port() -> int:
 
 
 def http_throughput(settings: Settings, seconds: float, workers: int) -> dict[str, float]:
-    import uvicorn
-
-    from deskhand.web.app import create_app
-
     port = free_port()
     settings = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}"})
     server = uvicorn.Server(
@@ -186,9 +186,6 @@ def http_throughput(settings: Settings, seconds: float, workers: int) -> dict[st
 
 
 def main(args: argparse.Namespace) -> int:
-    from deskhand.cli import prepare_database
-    from deskhand.nlp.embeddings import warm_up
-
     with tempfile.TemporaryDirectory() as tmp:
         settings = bench_settings(Path(args.data_dir or tmp))
         prepare_database(settings, reset=True)

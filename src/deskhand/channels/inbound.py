@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,6 +28,7 @@ from deskhand.channels import identity
 from deskhand.channels.email import threading as email_threading
 from deskhand.channels.language import unsupported_language
 from deskhand.channels.outgoing import send_reply
+from deskhand.channels.received import Received
 from deskhand.channels.twilio.keywords import answer_keyword, is_opted_out, keyword_of
 from deskhand.config import Settings
 from deskhand.db import models
@@ -43,16 +43,6 @@ PHONE_CHANNELS = ("sms", "whatsapp")
 MAX_ANSWER_ATTEMPTS = 5
 RETRY_AFTER = timedelta(seconds=30)
 _OPTION = re.compile(r"^\s*#?(\d{1,2})\s*[.)]?\s*$")
-
-
-@dataclass(frozen=True)
-class Received:
-    """A message as a channel hands it over: where to answer, and what it said."""
-
-    channel: str
-    external_id: str
-    address: str  # where replies go: "+31…", "whatsapp:+31…", "ava@example.com"
-    payload: dict[str, Any]  # "text" (what the agent reads) plus the channel's own fields
 
 
 def record_inbound(

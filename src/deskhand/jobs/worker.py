@@ -1,5 +1,8 @@
 """The outbox worker: claim due rows atomically, deliver each through its transport, record.
 
+The transports (kind -> Transport) and any extra chores are handed in by the caller, so the
+worker sits below the channels that implement them (see channels/transports.py).
+
 Claiming: PostgreSQL locks candidate rows with FOR UPDATE SKIP LOCKED, so workers never
 wait on each other; SQLite has one writer, and a conditional UPDATE … WHERE status IN
 (pending, retry) that must change exactly one row. A claimed row is `sending` with a lease;
@@ -12,11 +15,13 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from deskhand.config import Settings
@@ -32,6 +37,10 @@ SETTLED = ("sent", "failed", "suppressed")
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
 BATCH = 20
+
+# Work the caller adds to every round, given the round's time; returns how much it did.
+# The worker knows only the outbox: the callers (cli, channels) wire in what lives above it.
+Chore = Callable[[datetime], int]
 
 
 class DevOutbox:
@@ -54,25 +63,6 @@ class Unconfigured:
         raise TransportError(self.reason, permanent=True)
 
 
-def transports_for(settings: Settings) -> dict[str, Transport]:
-    """The transport of each outbox kind, as configured (the registry)."""
-    from deskhand.channels.email.smtp import SmtpTransport, smtp_unavailable
-    from deskhand.channels.twilio.adapter import TwilioTransport
-    from deskhand.channels.twilio.client import twilio_unavailable
-
-    def pick(reason: str | None, make: Callable[[], Transport]) -> Transport:
-        if reason is None:
-            return make()
-        return DevOutbox() if settings.demo else Unconfigured(reason)
-
-    twilio = pick(twilio_unavailable(settings), lambda: TwilioTransport(settings))
-    return {
-        "sms": twilio,
-        "whatsapp": twilio,
-        "email": pick(smtp_unavailable(settings), lambda: SmtpTransport(settings)),
-    }
-
-
 def backoff(attempts: int, base_seconds: float, retry_after: float | None = None) -> timedelta:
     """Delay before the next try: base * 2^(n-1), ±10 % jitter, at most an hour."""
     delay = base_seconds * 2 ** max(attempts - 1, 0) * random.uniform(0.9, 1.1)
@@ -81,7 +71,7 @@ def backoff(attempts: int, base_seconds: float, retry_after: float | None = None
     return min(timedelta(seconds=delay), MAX_BACKOFF)
 
 
-def _due(now: datetime):  # type: ignore[no-untyped-def]
+def _due(now: datetime) -> ColumnElement[bool]:
     row, before = models.OutboxMessage, aliased(models.OutboxMessage)
     previous_settled = or_(
         row.after_id.is_(None),
@@ -109,12 +99,15 @@ def claim(session: Session, now: datetime, limit: int = BATCH) -> list[int]:
         return ids
     claimed = []
     for candidate in session.scalars(query).all():
-        result = session.execute(
-            update(row)
-            .where(row.id == candidate, _due(now))
-            .values(status="sending", locked_until=now + LEASE, attempts=row.attempts + 1)
+        result = cast(  # an UPDATE's result is a cursor result, which has a rowcount
+            CursorResult[Any],
+            session.execute(
+                update(row)
+                .where(row.id == candidate, _due(now))
+                .values(status="sending", locked_until=now + LEASE, attempts=row.attempts + 1)
+            ),
         )
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if result.rowcount == 1:
             claimed.append(candidate)
     return claimed
 
@@ -215,20 +208,17 @@ def run_worker(
     settings: Settings,
     sessions: sessionmaker[Session],
     stop: threading.Event,
-    agent: object | None = None,
+    transports: Mapping[str, Transport],
+    chores: Sequence[Chore] = (),
 ) -> None:
-    """Deliver the outbox (and retry unanswered inbound messages) until `stop` is set."""
-    from deskhand.agent.engine import Agent
-    from deskhand.channels.inbound import retry_inbound
-
-    transports = transports_for(settings)
-    answering = (
-        agent if isinstance(agent, Agent) else Agent(settings, settings.resolved_secret_key())
-    )
+    """Deliver the outbox, then run each chore (e.g. retry unanswered inbound messages),
+    round after round until `stop` is set; sleep only after a round with nothing to do."""
     while not stop.is_set():
         try:
             worked = bool(deliver_due(sessions, transports, settings))
-            worked |= bool(retry_inbound(sessions, answering, settings, datetime.now(UTC)))
+            moment = datetime.now(UTC)
+            for chore in chores:
+                worked |= bool(chore(moment))
         except Exception:
             log.exception("worker.round_failed")
             worked = False
@@ -237,12 +227,18 @@ def run_worker(
 
 
 def start_worker_thread(
-    settings: Settings, sessions: sessionmaker[Session], agent: object | None = None
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    transports: Mapping[str, Transport],
+    chores: Sequence[Chore] = (),
 ) -> tuple[threading.Thread, threading.Event]:
     """The worker in a daemon thread (inside `deskhand demo` / `serve`)."""
     stop = threading.Event()
     thread = threading.Thread(
-        target=run_worker, args=(settings, sessions, stop, agent), name="outbox-worker", daemon=True
+        target=run_worker,
+        args=(settings, sessions, stop, transports, chores),
+        name="outbox-worker",
+        daemon=True,
     )
     thread.start()
     return thread, stop

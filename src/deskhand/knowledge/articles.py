@@ -9,15 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskhand.db import models
+from deskhand.knowledge.ingest import after_change, store_document
+from deskhand.knowledge.parsers import parse_markdown
 
 DEMO_ARTICLES = Path(__file__).parent / "demo_articles"
 
 
 def seed_demo_articles(session: Session, brand_id: int, now: datetime) -> None:
     """Ingest the demo help centre: articles, chunks and stored embeddings, then one check."""
-    from deskhand.knowledge.ingest import after_change, store_document
-    from deskhand.knowledge.parsers import parse_markdown
-
     brand = session.get_one(models.Brand, brand_id)
     for path in sorted(DEMO_ARTICLES.glob("*.md")):
         doc = parse_markdown(path.name, path.read_text(encoding="utf-8"))

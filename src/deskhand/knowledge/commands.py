@@ -12,8 +12,12 @@ from deskhand.config import Settings
 from deskhand.db import migrate, models
 from deskhand.db.brands import find_brand
 from deskhand.db.session import make_engine, make_sessionmaker, transaction
-from deskhand.knowledge.consistency import Finding, findings_for
+from deskhand.knowledge.consistency import Finding, check_consistency, findings_for
+from deskhand.knowledge.crawl import crawl_site
+from deskhand.knowledge.ingest import ingest_file, list_articles, remove_articles
 from deskhand.knowledge.parsers import IngestError
+from deskhand.knowledge.retrieval import ANSWER_THRESHOLD, search
+from deskhand.nlp.language import detect_language
 
 Lines = list[str]
 
@@ -37,9 +41,6 @@ def _summary(findings: list[Finding]) -> str:
 def _add(
     session: Session, brand: models.Brand, args: argparse.Namespace, settings: Settings
 ) -> Lines:
-    from deskhand.knowledge.crawl import crawl_site
-    from deskhand.knowledge.ingest import ingest_file
-
     now = datetime.now(UTC)
     target: str = args.target
     if target.startswith(("http://", "https://")):
@@ -70,8 +71,6 @@ def _add(
 
 
 def _list(session: Session, brand: models.Brand) -> Lines:
-    from deskhand.knowledge.ingest import list_articles
-
     rows = list_articles(session, brand.id)
     if not rows:
         return ["the knowledge base is empty"]
@@ -83,9 +82,6 @@ def _list(session: Session, brand: models.Brand) -> Lines:
 
 
 def _search(session: Session, brand: models.Brand, args: argparse.Namespace) -> Lines:
-    from deskhand.knowledge.retrieval import ANSWER_THRESHOLD, search
-    from deskhand.nlp.language import detect_language
-
     lang = args.language or detect_language(
         args.question, tuple(brand.languages), brand.default_language
     )
@@ -106,8 +102,6 @@ def _search(session: Session, brand: models.Brand, args: argparse.Namespace) -> 
 
 
 def _check(session: Session, brand: models.Brand) -> tuple[int, Lines]:
-    from deskhand.knowledge.consistency import check_consistency
-
     findings = check_consistency(session, brand, datetime.now(UTC))
     if not findings:
         return 0, ["no findings: the articles agree with the policy rules and cover every topic"]
@@ -138,8 +132,6 @@ def run_kb(settings: Settings, args: argparse.Namespace) -> tuple[int, Lines]:
             if command == "list":
                 return 0, _list(session, brand)
             if command == "remove":
-                from deskhand.knowledge.ingest import remove_articles
-
                 removed = remove_articles(session, brand, args.ref, now=datetime.now(UTC))
                 if not removed:
                     return 1, [
@@ -158,7 +150,7 @@ def run_kb(settings: Settings, args: argparse.Namespace) -> tuple[int, Lines]:
         engine.dispose()
 
 
-def add_kb_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_kb_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """The `kb` command and its subcommands."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", help="where the SQLite database lives")

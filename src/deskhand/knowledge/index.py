@@ -10,77 +10,21 @@ English for shoppers who ask in their own language.
 from __future__ import annotations
 
 import logging
-import re
 import threading
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 
+import bm25s
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskhand.db import models
 from deskhand.db.models import KnowledgeChunk, KnowledgeVersion
+from deskhand.knowledge.analysis import WORD, analyse, stem_words
 from deskhand.knowledge.embedding import DIM, from_bytes
-
-STEMMERS = {
-    "en": "english",
-    "de": "german",
-    "nl": "dutch",
-    "sv": "swedish",
-    "fr": "french",
-    "es": "spanish",
-}
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-@cache
-def stopwords_of(lang: str) -> frozenset[str]:
-    from bm25s import stopwords
-
-    lists = {
-        "en": stopwords.STOPWORDS_EN_PLUS,
-        "de": stopwords.STOPWORDS_GERMAN,
-        "nl": stopwords.STOPWORDS_DUTCH,
-        "sv": stopwords.STOPWORDS_SWEDISH,
-        "fr": stopwords.STOPWORDS_FRENCH,
-        "es": stopwords.STOPWORDS_SPANISH,
-    }
-    return frozenset(w.lower() for w in lists.get(lang, ()))
-
-
-class _Stemmers(threading.local):
-    """PyStemmer objects are not thread-safe: one set per thread."""
-
-    def __init__(self) -> None:
-        import Stemmer
-
-        self.by_lang = {lang: Stemmer.Stemmer(algo) for lang, algo in STEMMERS.items()}
-
-
-_stemmers = _Stemmers()
-
-
-def _fold(word: str) -> str:
-    plain = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in plain if not unicodedata.combining(c))
-
-
-def stem_words(words: list[str], lang: str) -> list[str]:
-    stemmer = _stemmers.by_lang.get(lang) or _stemmers.by_lang["en"]
-    return [s if s.isascii() else _fold(s) for s in stemmer.stemWords(words)]
-
-
-def analyse(text: str, lang: str) -> list[str]:
-    """Lower-cased words without the language's stop words, stemmed, accents folded."""
-    stop = stopwords_of(lang)
-    words = [
-        w for w in _WORD.findall(text.lower()) if w not in stop and (len(w) > 1 or w.isdigit())
-    ]
-    return stem_words(words, lang)
+from deskhand.knowledge.lexicon import translations
 
 
 def question_terms(
@@ -92,12 +36,10 @@ def question_terms(
     in English, and shoppers mix it in); glossary terms come from `lexicon.py` for each
     language the knowledge base is written in (`written_in`) other than the question's.
     """
-    from deskhand.knowledge.lexicon import translations
-
     own = dict.fromkeys(analyse(text, lang))
     if lang != "en":
         own.update(dict.fromkeys(analyse(text, "en")))
-    stems = stem_words(_WORD.findall(text.lower()), lang)
+    stems = stem_words(WORD.findall(text.lower()), lang)
     expanded: dict[str, None] = {}
     for other in sorted(written_in | {"en"}):
         if other != lang:
@@ -163,8 +105,6 @@ def build_index(
     articles: dict[int, ArticleRef],
 ) -> KnowledgeIndex:
     """An index over (chunk id, article id, heading, anchor, text, language, embedding) rows."""
-    import bm25s
-
     logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
     vocab: dict[str, int] = {}
     corpus_ids: list[list[int]] = []

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from deskhand.db import models
-from deskhand.db.models import KnowledgeChunk
+from deskhand.db.models import KnowledgeChunk, KnowledgeFinding
 from deskhand.knowledge.chunking import anchor_of, chunk_markdown
+from deskhand.knowledge.consistency import check_consistency
 from deskhand.knowledge.embedding import MODEL_ID, embed_passages, from_bytes, to_bytes
 from deskhand.knowledge.facts import rule_topics_in
 from deskhand.knowledge.index import mark_changed
@@ -32,6 +33,7 @@ from deskhand.knowledge.parsers import (
     parse_document,
     parse_markdown,
 )
+from deskhand.nlp.language import detect_language
 
 log = logging.getLogger(__name__)
 LANGUAGES = ("en", "de", "nl", "sv", "fr", "es")
@@ -49,8 +51,6 @@ class IngestResult:
 
 
 def _language_of(brand: models.Brand, doc: ParsedDocument, given: str | None) -> str:
-    from deskhand.nlp.language import detect_language
-
     if given:
         if given not in LANGUAGES:
             raise IngestError(f"language {given!r} is not one of {', '.join(LANGUAGES)}")
@@ -180,8 +180,6 @@ def store_document(
 
 def after_change(session: Session, brand: models.Brand, now: datetime) -> None:
     """Every change: a new index version for all processes, and a fresh consistency check."""
-    from deskhand.knowledge.consistency import check_consistency
-
     mark_changed(session, brand.id, now)
     check_consistency(session, brand, now)
 
@@ -285,8 +283,6 @@ def remove_found(
         return []
     ids = [a.id for a in articles]
     session.execute(delete(KnowledgeChunk).where(KnowledgeChunk.article_id.in_(ids)))
-    from deskhand.db.models import KnowledgeFinding
-
     session.execute(delete(KnowledgeFinding).where(KnowledgeFinding.article_id.in_(ids)))
     titles = [a.title for a in articles]
     for article in articles:
@@ -311,8 +307,6 @@ class ArticleSummary:
 
 
 def list_articles(session: Session, brand_id: int) -> list[ArticleSummary]:
-    from sqlalchemy import func
-
     counts = dict(
         session.execute(
             select(KnowledgeChunk.article_id, func.count(KnowledgeChunk.id))

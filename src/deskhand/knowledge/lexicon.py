@@ -13,17 +13,17 @@ still decides for anything the glossary does not know.
 from __future__ import annotations
 
 import csv
-import re
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
 
+from deskhand.knowledge.analysis import WORD, stem_words, stopwords_of
+
 LEXICON = Path(__file__).parent / "lexicon.tsv"
 LANGUAGES = ("en", "de", "nl", "sv", "fr", "es")
 _COUNTRIES = ("NL", "DE", "BE", "AT", "CH", "GB", "FR", "ES", "IT", "SE", "NO", "DK", "FI",
               "PL", "PT", "IE", "LU", "US", "CZ", "GR")  # fmt: skip
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 @cache
@@ -43,13 +43,11 @@ def _phrases_of(lang: str) -> tuple[tuple[frozenset[str], int], ...]:
     A phrase ("más tarde", "geld zurück") names its concept only when all of its words
     are in the question; a lone stop word names nothing.
     """
-    from deskhand.knowledge.index import stem_words, stopwords_of
-
     stop = stopwords_of(lang)
     found: list[tuple[frozenset[str], int]] = []
     for number, row in enumerate(_concepts()):
         for phrase in row.get(lang, "").split(","):
-            words = _WORD.findall(phrase.lower())
+            words = WORD.findall(phrase.lower())
             if words and not (len(words) == 1 and words[0] in stop):
                 found.append((frozenset(stem_words(words, lang)), number))
     return tuple(found)

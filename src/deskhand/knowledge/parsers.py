@@ -11,7 +11,8 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import Any
+
+from deskhand.nlp.html import read_html, squash, text_blocks
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # an upload or a file on the command line
 MAX_DOCX_UNPACKED_BYTES = 50 * 1024 * 1024  # a DOCX is a zip: refuse zip bombs
@@ -191,26 +192,23 @@ def parse_html(name: str, text: str) -> ParsedDocument:
 
 def html_to_markdown(text: str) -> tuple[str, str | None, str]:
     """(title, declared language, Markdown) of the page's main content; scripts are dropped."""
-    from selectolax.lexbor import LexborHTMLParser
-
-    tree = LexborHTMLParser(text)
+    tree = read_html(text)
     lang = None
     if tree.root is not None:
         declared = (tree.root.attributes.get("lang") or "").strip().lower()
         lang = declared.split("-")[0][:8] or None
     title_node = tree.css_first("title")
-    page_title = _squash(title_node.text()) if title_node else ""
+    page_title = squash(title_node.text()) if title_node else ""
     main = tree.css_first("main") or tree.css_first("article") or tree.css_first("[role=main]")
     main = main or tree.body
     if main is None:
         return page_title, lang, ""
     for node in main.css(_HTML_DROP):
         node.decompose()
-    blocks: list[tuple[str, str]] = []
-    _walk_blocks(main, blocks)
     out: list[str] = []
     h1 = ""
-    for tag, words in blocks:
+    for tag, text in text_blocks(main):
+        words = squash(text)
         if tag == "h1" and not h1:
             h1 = words
         elif tag[0] == "h" and tag[1:].isdigit():
@@ -223,46 +221,11 @@ def html_to_markdown(text: str) -> tuple[str, str | None, str]:
     return title, lang, _tidy("\n".join(out))
 
 
-_BLOCK_TAGS = frozenset(
-    "address article aside blockquote dd details div dl dt figcaption figure h1 h2 h3 h4 h5 h6 "
-    "li main ol p pre section summary table tbody td tfoot th thead tr ul body".split()
-)
-
-
-def _walk_blocks(node: Any, out: list[tuple[str, str]]) -> None:
-    """Collect (block tag, its own inline text) in document order; blocks nest."""
-    inline: list[str] = []
-
-    def flush() -> None:
-        words = _squash(" ".join(inline))
-        if words:
-            out.append((node.tag if node.tag in _BLOCK_TAGS else "p", words))
-        inline.clear()
-
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
-            inline.append(child.text(deep=False))
-        elif child.tag == "br":
-            inline.append(" ")
-        elif child.tag in _BLOCK_TAGS:
-            flush()
-            _walk_blocks(child, out)
-        else:
-            inline.append(child.text(separator=" "))
-    flush()
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def links_of(text: str) -> list[str]:
     """Every href on the page, as written (the crawler resolves and filters them)."""
-    from selectolax.lexbor import LexborHTMLParser
-
     return [
         href
-        for node in LexborHTMLParser(text).css("a[href]")
+        for node in read_html(text).css("a[href]")
         if (href := (node.attributes.get("href") or "").strip())
     ]
 
@@ -271,6 +234,7 @@ def links_of(text: str) -> list[str]:
 
 
 def parse_pdf(name: str, data: bytes) -> ParsedDocument:
+    # pypdf is heavy to import and only PDF uploads need it: loaded on the first PDF.
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -305,6 +269,7 @@ def parse_docx(name: str, data: bytes) -> ParsedDocument:
         raise IngestError(f"{name}: the DOCX is damaged and cannot be read") from exc
     if unpacked > MAX_DOCX_UNPACKED_BYTES:
         raise IngestError(f"{name}: the DOCX unpacks to more than 50 MB")
+    # python-docx (and lxml under it) is heavy to import and only DOCX uploads need it.
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -317,7 +282,7 @@ def parse_docx(name: str, data: bytes) -> ParsedDocument:
     title = (document.core_properties.title or "").strip()
     out: list[str] = []
     for para in document.paragraphs:
-        words = _squash(para.text)
+        words = squash(para.text)
         if not words:
             continue
         style = (para.style.name if para.style is not None else "") or ""
@@ -332,7 +297,7 @@ def parse_docx(name: str, data: bytes) -> ParsedDocument:
             out.extend([words, ""])
     for table in document.tables:
         for row in table.rows:
-            cells = [_squash(c.text) for c in row.cells]
+            cells = [squash(c.text) for c in row.cells]
             if any(cells):
                 out.extend([" | ".join(cells), ""])
     return ParsedDocument(

@@ -1,7 +1,8 @@
 """The one outbound HTTP wrapper: timeouts, bounded retries, no private targets from users.
 
 Every vendor client calls `request`. It retries only when the request cannot have reached
-the server (connection refused, connect timeout), so a POST is never sent twice by this
+the server (connection refused, connect timeout): httpx's transport does that itself
+(`HTTPTransport(retries=…)`, exponential backoff), so a POST is never sent twice by this
 layer; what to do with a 429 or 5xx is the caller's decision (usually: raise a retryable
 transport error and let the outbox worker back off).
 """
@@ -9,18 +10,14 @@ transport error and let the outbox worker back off).
 from __future__ import annotations
 
 import ipaddress
-import logging
 import socket
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-log = logging.getLogger("deskhand.net")
-
 DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
-CONNECT_RETRIES = 2
+CONNECT_RETRIES = 2  # further tries of a connection that failed to open
 
 
 class NetworkError(Exception):
@@ -64,15 +61,12 @@ def request(
     """Send one request; any HTTP status is returned, network failures raise NetworkError."""
     if user_supplied:
         check_public(url)
-    for attempt in range(CONNECT_RETRIES + 1):
-        try:
-            with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-                return client.request(method, url, data=data, json=json, headers=headers, auth=auth)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            if attempt == CONNECT_RETRIES:
-                raise NetworkError(f"cannot connect to {urlsplit(url).netloc}: {exc}") from None
-            log.info("http.connect_retry", extra={"host": urlsplit(url).netloc, "try": attempt})
-            time.sleep(0.2 * 2**attempt)
-        except httpx.HTTPError as exc:
-            raise NetworkError(f"{type(exc).__name__} talking to {urlsplit(url).netloc}") from None
-    raise AssertionError("unreachable")
+    host = urlsplit(url).netloc
+    transport = httpx.HTTPTransport(retries=CONNECT_RETRIES)
+    try:
+        with httpx.Client(timeout=timeout, follow_redirects=False, transport=transport) as client:
+            return client.request(method, url, data=data, json=json, headers=headers, auth=auth)
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        raise NetworkError(f"cannot connect to {host}: {exc}") from None
+    except httpx.HTTPError as exc:
+        raise NetworkError(f"{type(exc).__name__} talking to {host}") from None

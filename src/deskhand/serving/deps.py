@@ -1,15 +1,20 @@
-"""Typed dependencies: the app's shared state and the caller's client key."""
+"""Typed dependencies: the app's shared state, the caller's client key, and the brand a
+request is about (`CurrentBrand`, the one way routes resolve it)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from deskhand.agent.engine import Agent
 from deskhand.config import Settings
+from deskhand.db import models
 from deskhand.db.brands import find_brand
+from deskhand.db.session import transaction
+from deskhand.serving.problems import Problem
 from deskhand.serving.ratelimit import RateLimiter
 
 
@@ -33,3 +38,51 @@ def app_state(request: Request) -> AppState:
 def client_key(request: Request) -> str:
     """Who is calling, for rate limits: the client's address."""
     return request.client.host if request.client else "unknown"
+
+
+def no_nul(value: str | None) -> str | None:
+    """PostgreSQL text cannot hold NUL; no real slug, address or message needs one."""
+    return value.replace("\x00", "") if value is not None else None
+
+
+def brand_or_404(session: Session, slug: str | None) -> models.Brand:
+    """The brand with this slug (the first brand when none is named), or a 404 problem."""
+    brand = find_brand(session, no_nul(slug) if slug else None)
+    if brand is None:
+        detail = f"No brand is called {slug!r}." if slug else "There is no brand yet."
+        raise Problem(404, "Brand not found", detail)
+    return brand
+
+
+State = Annotated[AppState, Depends(app_state)]
+BrandSlug = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=64,
+        description="The brand's slug; without it, the installation's first brand.",
+    ),
+]
+
+
+def current_brand(state: State, brand: BrandSlug = None) -> models.Brand:
+    """The brand of `?brand=<slug>` (or the first brand), else 404.
+
+    Read in its own short transaction and returned detached: read its columns; to change
+    it, load it again in the route's session.
+    """
+    with transaction(state.sessions) as session:
+        return brand_or_404(session, brand)
+
+
+def brand_if_any(state: State, brand: BrandSlug = None) -> models.Brand | None:
+    """As `current_brand`, but None (not 404) for the first brand of an empty installation:
+    the start page still shows before any brand exists."""
+    if brand is not None:
+        return current_brand(state, brand)
+    with transaction(state.sessions) as session:
+        return find_brand(session)
+
+
+CurrentBrand = Annotated[models.Brand, Depends(current_brand)]
+OptionalBrand = Annotated[models.Brand | None, Depends(brand_if_any)]

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from deskhand.agent.conversations import take_turn, token_hash
 from deskhand.agent.engine import UnknownAction
 from deskhand.agent.understand.reading import read_message
-from deskhand.db import brands, models
+from deskhand.db import models
 from deskhand.db.session import transaction
-from deskhand.serving.deps import AppState
+from deskhand.serving.deps import AppState, no_nul
 from deskhand.serving.problems import Problem
 from deskhand.serving.schemas import (
     AgentMessage,
@@ -26,6 +26,9 @@ from deskhand.serving.schemas import (
     PostMessage,
     TurnResponse,
 )
+
+# The largest request body (HTTP) or frame (WebSocket) the Conversations API reads.
+MAX_BODY_BYTES = 64 * 1024
 
 
 def limit(state: AppState, bucket: str, key: str, limit: int, per: float) -> None:
@@ -46,14 +49,6 @@ def bearer_token(authorization: str | None) -> str | None:
     if scheme.lower() != "bearer":
         return None
     return token.strip() or None
-
-
-def find_brand(session: Session, slug: str | None) -> models.Brand:
-    """The brand with this slug (the first brand when none is named), or 404."""
-    brand = brands.find_brand(session, no_nul(slug) if slug else None)
-    if brand is None:
-        raise Problem(404, "Brand not found", f"No brand is called {slug!r}.")
-    return brand
 
 
 def authorized_conversation(
@@ -85,11 +80,6 @@ def is_uuid(value: str) -> bool:
         return str(uuid.UUID(value)) == value
     except ValueError:
         return False
-
-
-def no_nul(value: str | None) -> str | None:
-    """PostgreSQL text cannot hold NUL; no real slug, address or message needs one."""
-    return value.replace("\x00", "") if value is not None else None
 
 
 def conversation_state(conv: models.Conversation) -> ConversationState:

@@ -12,7 +12,7 @@ from deskhand.agent.conversations import start_conversation
 from deskhand.db import models
 from deskhand.db.session import transaction
 from deskhand.jobs.outbox import messages_to
-from deskhand.serving.deps import AppState, app_state, client_key
+from deskhand.serving.deps import AppState, app_state, brand_or_404, client_key, no_nul
 from deskhand.serving.problems import Problem
 from deskhand.serving.schemas import (
     CreateConversation,
@@ -29,14 +29,11 @@ from deskhand.serving.turns import (
     authorized_conversation,
     bearer_token,
     conversation_state,
-    find_brand,
     limit,
-    no_nul,
     post_turn,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["conversations"])
-MAX_BODY_BYTES = 64 * 1024
 
 State = Annotated[AppState, Depends(app_state)]
 ClientKey = Annotated[str, Depends(client_key)]
@@ -50,7 +47,7 @@ def create_conversation(
     s = state.settings
     limit(state, "conversations", client, s.conversations_per_minute, 60)
     with transaction(state.sessions) as session:
-        brand = find_brand(session, body.brand)
+        brand = brand_or_404(session, body.brand)
         if body.locale is not None and body.locale.split("-")[0].lower() not in brand.languages:
             raise Problem(
                 422, "Unsupported locale", f"This brand speaks {', '.join(brand.languages)}."

@@ -14,6 +14,7 @@ from deskhand.hub import routes as hub_routes
 from deskhand.serving import problems
 from deskhand.serving.deps import AppState
 from deskhand.serving.ratelimit import RateLimiter
+from deskhand.serving.turns import MAX_BODY_BYTES
 from deskhand.web import api, messaging, pages
 from deskhand.web.limits import BodyLimit
 
@@ -34,7 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.deskhand = state
     problems.install(app)
-    app.add_middleware(BodyLimit, max_bytes=api.MAX_BODY_BYTES)
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(PublicApiCors)  # the widget calls the API from the shop's own domain
     app.add_middleware(BodyLimit, max_bytes=messaging.TWILIO_MAX_BODY, prefix="/webhooks/twilio/")
     app.add_middleware(BodyLimit, max_bytes=settings.email_max_bytes, prefix="/webhooks/email/")

@@ -1,6 +1,9 @@
 """Webhook routes of the messaging channels: Twilio (SMS, WhatsApp) and inbound email.
 
-Thin: verify the request, keep the message, let the channel pipeline answer it.
+Thin: verify the request, keep the message, let the channel pipeline answer it. Each check
+is a dependency, listed before the brand's (`CurrentBrand`, `?brand=<slug>`): FastAPI
+resolves them in that order, so a request is verified before anything about a brand is
+looked up or revealed.
 """
 
 from __future__ import annotations
@@ -14,19 +17,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from deskhand.channels.email import inbound as email_inbound
-from deskhand.channels.inbound import Received, process_inbound, record_inbound
+from deskhand.channels.inbound import process_inbound, record_inbound
+from deskhand.channels.received import Received
 from deskhand.channels.twilio import webhooks as twilio
 from deskhand.channels.twilio.adapter import webhook_base
 from deskhand.channels.twilio.client import twilio_unavailable
-from deskhand.db.brands import find_brand
 from deskhand.db.models import WebhookNonce
 from deskhand.db.session import transaction
-from deskhand.serving.deps import AppState, app_state
+from deskhand.serving.deps import AppState, CurrentBrand, app_state
 from deskhand.serving.problems import Problem
 
 log = logging.getLogger("deskhand.webhooks")
@@ -36,15 +38,8 @@ TWILIO_MAX_BODY = 64 * 1024
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
-def _brand_id(session: Session, slug: str | None) -> int:
-    brand = find_brand(session, slug)
-    if brand is None:
-        raise Problem(404, "Brand not found", "No brand matches this webhook.")
-    return brand.id
-
-
 def _keep_and_answer(
-    state: AppState, slug: str | None, received: Received, nonce: tuple[str, str] | None = None
+    state: AppState, brand_id: int, received: Received, nonce: tuple[str, str] | None = None
 ) -> str:
     """Keep the message (once) and answer it; returns "received" or "duplicate"."""
     now = datetime.now(UTC)
@@ -59,9 +54,7 @@ def _keep_and_answer(
                 ):
                     return "duplicate"
                 session.add(WebhookNonce(provider=provider, nonce=token, seen_at=now))
-            row = record_inbound(
-                session, brand_id=_brand_id(session, slug), received=received, now=now
-            )
+            row = record_inbound(session, brand_id=brand_id, received=received, now=now)
             if row is None:
                 return "duplicate"
             inbound_id = row.id
@@ -71,12 +64,13 @@ def _keep_and_answer(
     return "received"
 
 
-def _twilio_request(state: AppState, request: Request, body: bytes) -> dict[str, str]:
+async def twilio_params(request: Request, state: State) -> dict[str, str]:
+    """The form Twilio signed, once X-Twilio-Signature checks out (403 otherwise)."""
     reason = twilio_unavailable(state.settings)
     if reason:
         raise Problem(503, "SMS and WhatsApp are off", reason)
     try:
-        pairs = twilio.parse_form(body)
+        pairs = twilio.parse_form(await request.body())
     except twilio.MalformedRequest as exc:
         raise Problem(400, "Malformed form body", str(exc)) from None
     url = webhook_base(state.settings) + request.url.path
@@ -89,22 +83,29 @@ def _twilio_request(state: AppState, request: Request, body: bytes) -> dict[str,
     return dict(pairs)
 
 
-@router.post("/twilio/messages", response_class=Response)
-async def twilio_message(request: Request, state: State, brand: str | None = None) -> Response:
-    """Twilio's incoming-message webhook (SMS and WhatsApp); replies go out via the API."""
-    params = _twilio_request(state, request, await request.body())
+TwilioParams = Annotated[dict[str, str], Depends(twilio_params)]
+
+
+def twilio_received(params: TwilioParams, state: State) -> Received:
+    """The shopper's message in a verified incoming-message webhook (400 when malformed)."""
     try:
-        received = twilio.received_message(params, state.settings.max_message_chars)
+        return twilio.received_message(params, state.settings.max_message_chars)
     except twilio.MalformedRequest as exc:
         raise Problem(400, "Malformed message", str(exc)) from None
-    await run_in_threadpool(_keep_and_answer, state, brand, received)
+
+
+@router.post("/twilio/messages", response_class=Response)
+async def twilio_message(
+    received: Annotated[Received, Depends(twilio_received)], state: State, brand: CurrentBrand
+) -> Response:
+    """Twilio's incoming-message webhook (SMS and WhatsApp); replies go out via the API."""
+    await run_in_threadpool(_keep_and_answer, state, brand.id, received)
     return Response(EMPTY_TWIML, media_type="text/xml")
 
 
 @router.post("/twilio/status", response_class=Response)
-async def twilio_status(request: Request, state: State) -> Response:
+async def twilio_status(params: TwilioParams, state: State) -> Response:
     """Twilio's status callback for a message we sent."""
-    params = _twilio_request(state, request, await request.body())
 
     def keep() -> None:
         with transaction(state.sessions) as session:
@@ -148,9 +149,9 @@ def _email_received(state: AppState, parsed: email_inbound.ParsedEmail) -> Recei
         raise Problem(406, "Unusable email", str(exc)) from None
 
 
-@router.post("/email/mailgun")
-async def mailgun_inbound(request: Request, state: State, brand: str | None = None) -> JSONResponse:
-    """Mailgun Routes forward(): signed form fields (or raw MIME in `body-mime`)."""
+async def mailgun_email(request: Request, state: State) -> tuple[Received, str]:
+    """A verified Mailgun forward (signed form fields, or raw MIME in `body-mime`) and its
+    signature token (each is accepted once)."""
     key = state.settings.mailgun_signing_key
     if not key:
         raise Problem(503, "Inbound email is off", "Set DESKHAND_MAILGUN_SIGNING_KEY.")
@@ -160,24 +161,38 @@ async def mailgun_inbound(request: Request, state: State, brand: str | None = No
     except email_inbound.SignatureRejected as exc:
         log.warning("mailgun.bad_signature", extra={"reason": str(exc)})
         raise Problem(403, "Invalid signature", str(exc)) from None
-    received = _email_received(state, email_inbound.from_mailgun(fields, files))
-    status = await run_in_threadpool(
-        _keep_and_answer, state, brand, received, ("mailgun", token[:128])
-    )
-    return JSONResponse({"status": status})
+    return _email_received(state, email_inbound.from_mailgun(fields, files)), token
 
 
-@router.post("/email/sendgrid/{secret}")
-async def sendgrid_inbound(
-    secret: str, request: Request, state: State, brand: str | None = None
-) -> JSONResponse:
-    """SendGrid Inbound Parse (unsigned: the secret path segment authenticates it)."""
+async def sendgrid_email(secret: str, request: Request, state: State) -> Received:
+    """A SendGrid Inbound Parse post (unsigned: the secret path segment authenticates it)."""
     expected = state.settings.sendgrid_inbound_secret
     if not expected:
         raise Problem(503, "Inbound email is off", "Set DESKHAND_SENDGRID_INBOUND_SECRET.")
     if not hmac.compare_digest(secret.encode(), expected.encode()):
         raise Problem(403, "Invalid secret", "This is not the configured Inbound Parse URL.")
     fields, files = await _email_form(request, state)
-    received = _email_received(state, email_inbound.from_sendgrid(fields, files))
-    status = await run_in_threadpool(_keep_and_answer, state, brand, received)
+    return _email_received(state, email_inbound.from_sendgrid(fields, files))
+
+
+@router.post("/email/mailgun")
+async def mailgun_inbound(
+    verified: Annotated[tuple[Received, str], Depends(mailgun_email)],
+    state: State,
+    brand: CurrentBrand,
+) -> JSONResponse:
+    """Mailgun Routes forward(): signed form fields (or raw MIME in `body-mime`)."""
+    received, token = verified
+    status = await run_in_threadpool(
+        _keep_and_answer, state, brand.id, received, ("mailgun", token[:128])
+    )
+    return JSONResponse({"status": status})
+
+
+@router.post("/email/sendgrid/{secret}")
+async def sendgrid_inbound(
+    received: Annotated[Received, Depends(sendgrid_email)], state: State, brand: CurrentBrand
+) -> JSONResponse:
+    """SendGrid Inbound Parse (unsigned: the secret path segment authenticates it)."""
+    status = await run_in_threadpool(_keep_and_answer, state, brand.id, received)
     return JSONResponse({"status": status})

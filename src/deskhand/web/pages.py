@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 from typing import Annotated
@@ -10,50 +9,37 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import select
 
 from deskhand.commerce.demo import CUSTOMERS
 from deskhand.db import models
-from deskhand.db.brands import find_brand
 from deskhand.db.session import transaction
 from deskhand.knowledge.articles import article_by_slug
-from deskhand.serving.deps import AppState, app_state
+from deskhand.serving.deps import AppState, CurrentBrand, OptionalBrand, app_state
 from deskhand.serving.problems import Problem
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 State = Annotated[AppState, Depends(app_state)]
+# CommonMark with raw HTML off: an article's text is shown, never run as markup.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+_HEADINGS = ("heading_open", "heading_close")
 
 
 def markdown_to_html(body: str) -> Markup:
-    """Headings and paragraphs of our article Markdown; everything else is escaped text."""
-    out: list[str] = []
-    paragraph: list[str] = []
-
-    def flush() -> None:
-        if paragraph:
-            out.append(f"<p>{html.escape(' '.join(paragraph))}</p>")
-            paragraph.clear()
-
-    for line in body.splitlines():
-        heading = re.match(r"^(#{1,3})\s+(.*)$", line)
-        if heading:
-            flush()
-            level = len(heading.group(1)) + 1  # the page title is the only <h1>
-            out.append(f"<h{level}>{html.escape(heading.group(2))}</h{level}>")
-        elif line.strip():
-            paragraph.append(line.strip())
-        else:
-            flush()
-    flush()
-    return Markup("\n".join(out))
+    """An article's Markdown as HTML; headings one level down (the title is the only <h1>)."""
+    tokens = _MARKDOWN.parse(body)
+    for token in tokens:
+        if token.type in _HEADINGS:
+            token.tag = f"h{min(int(token.tag[1:]) + 1, 6)}"
+    return Markup(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request, state: State) -> HTMLResponse:
+def index(request: Request, state: State, brand: OptionalBrand) -> HTMLResponse:
     with transaction(state.sessions) as session:
-        brand = find_brand(session)
         articles = list(
             session.scalars(
                 select(models.Article)
@@ -75,10 +61,9 @@ def index(request: Request, state: State) -> HTMLResponse:
 
 
 @router.get("/help/{slug}", response_class=HTMLResponse)
-def help_article(slug: str, request: Request, state: State) -> HTMLResponse:
+def help_article(slug: str, request: Request, state: State, brand: CurrentBrand) -> HTMLResponse:
     with transaction(state.sessions) as session:
-        brand_id = state.demo_brand_id(session)
-        article = article_by_slug(session, brand_id, slug)
+        article = article_by_slug(session, brand.id, slug)
         if article is None:
             raise Problem(404, "Article not found", "No help article has this address.")
         body = re.sub(r"^# .*\n", "", article.body, count=1)

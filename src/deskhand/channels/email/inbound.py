@@ -24,7 +24,7 @@ from typing import Any
 from deskhand.channels.email.htmltext import html_to_text
 from deskhand.channels.email.quotes import strip_reply
 from deskhand.channels.email.threading import message_ids
-from deskhand.channels.inbound import Received
+from deskhand.channels.received import Received
 from deskhand.config import Settings
 
 SIGNATURE_WINDOW_SECONDS = 300

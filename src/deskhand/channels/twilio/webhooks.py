@@ -12,12 +12,14 @@ import base64
 import hashlib
 import hmac
 from datetime import datetime
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
+from python_multipart import QuerystringParser
+from python_multipart.exceptions import QuerystringParseError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskhand.channels.inbound import Received
+from deskhand.channels.received import Received
 from deskhand.channels.twilio.client import OPTED_OUT_CODE
 from deskhand.db import models
 from deskhand.db.models import ChannelOptOut, DeliveryEvent
@@ -46,13 +48,42 @@ class MalformedRequest(ValueError):
 
 
 def parse_form(body: bytes) -> list[tuple[str, str]]:
+    """Every (name, value) of the urlencoded body in order, repeats kept: exactly what Twilio
+    signed. python-multipart splits the fields; each must be UTF-8, as Twilio sends it."""
+    fields: list[tuple[str, str]] = []
+    name, value = bytearray(), bytearray()
+
+    def start() -> None:
+        name.clear()
+        value.clear()
+
+    def end() -> None:
+        if len(fields) >= MAX_FIELDS:
+            raise MalformedRequest(f"not a form-encoded body: more than {MAX_FIELDS} fields")
+        try:
+            fields.append((_field(name), _field(value)))
+        except UnicodeDecodeError as exc:
+            raise MalformedRequest(f"not a form-encoded body: {exc}") from None
+
+    parser = QuerystringParser(
+        {
+            "on_field_start": start,
+            "on_field_name": lambda data, at, to: name.extend(data[at:to]),
+            "on_field_data": lambda data, at, to: value.extend(data[at:to]),
+            "on_field_end": end,
+        },
+        strict_parsing=True,
+    )
     try:
-        text = body.decode("utf-8")
-        return parse_qsl(
-            text, keep_blank_values=True, strict_parsing=bool(text), max_num_fields=MAX_FIELDS
-        )
-    except (UnicodeDecodeError, ValueError) as exc:
+        parser.write(body)
+        parser.finalize()
+    except QuerystringParseError as exc:
         raise MalformedRequest(f"not a form-encoded body: {exc}") from None
+    return fields
+
+
+def _field(raw: bytearray) -> str:
+    return unquote_plus(raw.decode("utf-8"))
 
 
 def compute_signature(token: str, url: str, params: list[tuple[str, str]]) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 from babel.numbers import format_currency
-from fastapi import APIRouter, Depends, Query, Request, Response, WebSocket
+from fastapi import APIRouter, Depends, Request, Response, WebSocket
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -16,9 +16,8 @@ from deskhand.channels.webchat.appearance import WidgetConfig, widget_config
 from deskhand.channels.webchat.socket import serve_conversation
 from deskhand.commerce.demo import DEMO_SLUG
 from deskhand.db.session import transaction
-from deskhand.serving.deps import AppState, app_state
+from deskhand.serving.deps import AppState, CurrentBrand, app_state
 from deskhand.serving.problems import Problem
-from deskhand.serving.turns import find_brand
 
 router = APIRouter()
 HERE = Path(__file__).parent
@@ -49,18 +48,10 @@ def widget_script(request: Request) -> Response:
 
 
 @router.get("/api/v1/widget/config", response_model=WidgetConfig, tags=["web chat"])
-def get_widget_config(
-    state: State,
-    response: Response,
-    brand: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-) -> WidgetConfig:
+def get_widget_config(state: State, brand: CurrentBrand, response: Response) -> WidgetConfig:
     """Public: the brand's name, colours, greetings, languages and the widget's own words."""
     with transaction(state.sessions) as session:
-        config = widget_config(
-            session,
-            find_brand(session, brand),
-            max_message_chars=state.settings.max_message_chars,
-        )
+        config = widget_config(session, brand, max_message_chars=state.settings.max_message_chars)
     response.headers["Cache-Control"] = CONFIG_CACHE
     return config
 

@@ -26,8 +26,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from deskhand.serving.deps import AppState
 from deskhand.serving.problems import Problem, describe_errors, problem_body
 from deskhand.serving.schemas import PostMessage
-from deskhand.serving.turns import check_conversation, message_text, post_turn
-from deskhand.web.api import MAX_BODY_BYTES
+from deskhand.serving.turns import MAX_BODY_BYTES, check_conversation, message_text, post_turn
 
 log = logging.getLogger("deskhand.webchat")
 

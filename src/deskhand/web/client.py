@@ -1,4 +1,5 @@
-"""An in-process client of the Conversations API (terminal chat, benchmarks)."""
+"""An in-process client of the Conversations API: the app without a socket (`deskhand chat`,
+the benchmarks)."""
 
 from __future__ import annotations
 

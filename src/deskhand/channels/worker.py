@@ -1,0 +1,57 @@
+"""The outbox worker as the product runs it: every channel's transport, and the inbound
+messages whose first answer failed retried each round (`deskhand worker`, demo, serve)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from deskhand.agent.engine import Agent
+from deskhand.channels.inbound import retry_inbound
+from deskhand.channels.transports import transports_for
+from deskhand.config import Settings
+from deskhand.jobs import worker
+from deskhand.jobs.worker import Chore
+
+
+def chores(sessions: sessionmaker[Session], agent: Agent, settings: Settings) -> list[Chore]:
+    """What the worker does besides the outbox: answer kept inbound messages again."""
+
+    def retry(now: datetime) -> int:
+        return retry_inbound(sessions, agent, settings, now)
+
+    return [retry]
+
+
+def _agent(settings: Settings, agent: Agent | None) -> Agent:
+    return agent if agent is not None else Agent(settings, settings.resolved_secret_key())
+
+
+def run_worker(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    stop: threading.Event,
+    agent: Agent | None = None,
+) -> None:
+    """Deliver the outbox and retry inbound messages until `stop` is set."""
+    worker.run_worker(
+        settings,
+        sessions,
+        stop,
+        transports_for(settings),
+        chores(sessions, _agent(settings, agent), settings),
+    )
+
+
+def start_worker_thread(
+    settings: Settings, sessions: sessionmaker[Session], agent: Agent | None = None
+) -> tuple[threading.Thread, threading.Event]:
+    """The worker in a daemon thread (inside `deskhand demo` / `serve`)."""
+    return worker.start_worker_thread(
+        settings,
+        sessions,
+        transports_for(settings),
+        chores(sessions, _agent(settings, agent), settings),
+    )
