@@ -143,8 +143,8 @@ def bitext_section(folder: Path, figures: dict[str, float]) -> list[str]:
         bitext_supervised_strict=sup_strict,
         bitext_supervised_lenient=sup_lenient,
     )
-    per_intent = Counter()
-    per_intent_ok = Counter()
+    per_intent: Counter[str] = Counter()
+    per_intent_ok: Counter[str] = Counter()
     for r in mapped:
         per_intent[r.bitext_intent] += 1
         per_intent_ok[r.bitext_intent] += by_text[r.text] == r.label

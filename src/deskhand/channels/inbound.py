@@ -36,6 +36,8 @@ from deskhand.db.models import InboundMessage
 from deskhand.db.session import transaction
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
+from deskhand.domain.vocabulary import Intent, Outcome, Skill
+from deskhand.nlp.language import native_name
 
 log = logging.getLogger("deskhand.channels")
 
@@ -97,7 +99,7 @@ def process_inbound(
                     last_error=None,
                 )
             )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
                 return False
             row = session.get_one(InboundMessage, inbound_id)
             session.refresh(row)
@@ -247,7 +249,9 @@ def answer_inbound(
         return
     if not text:
         key = "mail.empty" if channel == "email" else "sms.media_only"
-        settle(Reply("other", "fallback", "not_readable", [blocks.text(words.t(key))]))
+        settle(
+            Reply(Intent.OTHER, Skill.FALLBACK, Outcome.NOT_READABLE, [blocks.text(words.t(key))])
+        )
         return
     foreign = unsupported_language(text, brand.languages)
     if foreign is not None:
@@ -289,14 +293,14 @@ def _unsupported_language_reply(
     conv: models.Conversation, words: Wording, brand: models.Brand
 ) -> Reply:
     """Say which languages the agent writes, and offer a person (they may read it)."""
-    names = ", ".join(_LANGUAGE_NAMES.get(code, code) for code in brand.languages)
+    names = ", ".join(native_name(code) for code in brand.languages)
     state = DialogueState.from_json(conv.state)
     state.offered_actions = [YES, NO] + [a for a in state.offered_actions if a not in (YES, NO)]
     conv.state = state.to_json()
     return Reply(
-        "other",
-        "fallback",
-        "unsupported_language",
+        Intent.OTHER,
+        Skill.FALLBACK,
+        Outcome.UNSUPPORTED_LANGUAGE,
         [
             blocks.text(words.t("sms.unsupported_language", languages=names)),
             blocks.handoff_prompt(
@@ -306,13 +310,3 @@ def _unsupported_language_reply(
             ),
         ],
     )
-
-
-_LANGUAGE_NAMES = {
-    "en": "English",
-    "de": "Deutsch",
-    "nl": "Nederlands",
-    "sv": "Svenska",
-    "fr": "Français",
-    "es": "Español",
-}

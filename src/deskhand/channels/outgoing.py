@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +25,7 @@ def send_reply(
     brand: models.Brand,
     conv: models.Conversation,
     address: ConversationAddress,
-    blocks: list[dict[str, Any]],
+    blocks: Sequence[Mapping[str, Any]],
     words: Wording,
     key: str,
     inbound: dict[str, Any] | None,

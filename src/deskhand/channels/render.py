@@ -7,6 +7,7 @@ the shopper answers with the number (`options` maps each number back to its acti
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ class Rendered:
     options: list[str] = field(default_factory=list)  # option n -> options[n - 1]
 
 
-def _summary(block: dict[str, Any], words: Wording) -> str:
+def _summary(block: Mapping[str, Any], words: Wording) -> str:
     order = block["order"]
     status = order.get("status", "")
     try:
@@ -35,7 +36,7 @@ def _summary(block: dict[str, Any], words: Wording) -> str:
     return f"{line} ({shown})" if shown else line
 
 
-def render(blocks: list[dict[str, Any]], words: Wording, *, reply_hint: str) -> Rendered:
+def render(blocks: Sequence[Mapping[str, Any]], words: Wording, *, reply_hint: str) -> Rendered:
     """Text and HTML for one agent message; `reply_hint` is the wording key above options."""
     text: list[str] = []
     markup: list[str] = []
@@ -77,7 +78,7 @@ def render(blocks: list[dict[str, Any]], words: Wording, *, reply_hint: str) -> 
                     link_line(action["label"], action["url"])
             pressable = [a for a in b.get("actions", []) if a.get("action")]
             if pressable:
-                numbered(pressable)  # type: ignore[arg-type]
+                numbered(pressable)
         elif kind == "buttons":
             numbered(b["buttons"])
         elif kind == "handoff_prompt":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from deskhand.commerce.store import StoreRefused
@@ -126,7 +126,7 @@ class EmbeddedStore:
         )
         return _customer(row) if row else None
 
-    def _orders(self):  # type: ignore[no-untyped-def]
+    def _orders(self) -> Select[models.Order]:
         return (
             select(models.Order)
             .where(models.Order.brand_id == self._brand_id)
@@ -203,7 +203,7 @@ class EmbeddedStore:
             .values(stock=VariantRow.stock - quantity)
             .execution_options(synchronize_session=False)
         )
-        if taken.rowcount != 1:  # type: ignore[attr-defined]
+        if taken.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
             raise StoreRefused("out_of_stock")
 
     def _put_back_stock(self, variant_id: int | None, quantity: int) -> None:

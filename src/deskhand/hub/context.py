@@ -28,7 +28,8 @@ from deskhand.domain.orders import Customer, Order
 from deskhand.domain.policy import PolicyRules
 from deskhand.hub import sessions
 from deskhand.hub.forms import PostedForm
-from deskhand.hub.i18n import LANG_COOKIE, HubWords, choose_language, language_name
+from deskhand.hub.i18n import LANG_COOKIE, HubWords, choose_language
+from deskhand.nlp.language import native_name
 from deskhand.serving.deps import AppState, client_key
 from deskhand.verification.handoff import TOKEN_PARAM, redeem_handoff
 
@@ -216,7 +217,7 @@ class HubRequest:
             "here": _here(self.request),
             "rules": self.rules,
             "now": self.now,
-            "languages": [(code, language_name(code)) for code in self.brand.languages],
+            "languages": [(code, native_name(code)) for code in self.brand.languages],
         }
         response = TEMPLATES.TemplateResponse(
             self.request, template, {**base, **context}, status_code=status

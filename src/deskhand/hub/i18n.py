@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import cache
-
-from babel import Locale, UnknownLocaleError
 
 from deskhand.agent.replies.wording import Wording
 from deskhand.domain.orders import LineItem
@@ -40,16 +37,6 @@ def choose_language(
         if candidate and candidate.lower() in offered:
             return candidate.lower()
     return from_accept_language(accept, offered) or default
-
-
-@cache
-def language_name(code: str) -> str:
-    """The language's name in itself, as a menu item shows it ("Deutsch", "Svenska")."""
-    try:
-        name = Locale.parse(code).get_display_name(code)
-    except (ValueError, UnknownLocaleError):
-        return code
-    return name[:1].upper() + name[1:] if name else code
 
 
 class HubWords(Wording):

@@ -211,7 +211,7 @@ def check_consistency(session: Session, brand: models.Brand, now: datetime) -> l
         .where(KnowledgeChunk.brand_id == brand.id)
         .order_by(KnowledgeChunk.article_id, KnowledgeChunk.position)
     ).all()
-    findings = find_inconsistencies(rules, brand.currency, [tuple(r) for r in rows])  # type: ignore[misc]
+    findings = find_inconsistencies(rules, brand.currency, [(r[0], r[1], r[2]) for r in rows])
     session.execute(delete(KnowledgeFinding).where(KnowledgeFinding.brand_id == brand.id))
     for f in findings:
         session.add(

@@ -78,11 +78,11 @@ def _robots(fetcher: Fetcher, url: str) -> RobotFileParser:
     except FetchError:
         got = None
     if got is not None and got.status in (401, 403):
-        robots.disallow_all = True
+        robots.parse(["User-agent: *", "Disallow: /"])  # refused robots.txt: stay out
     elif got is not None and got.ok:
         robots.parse(got.text().splitlines())
     else:
-        robots.allow_all = True
+        robots.parse([])  # no robots.txt: everything allowed
     return robots
 
 
@@ -100,7 +100,7 @@ def crawl_delay(robots: RobotFileParser) -> float:
 def _sitemap_urls(fetcher: Fetcher, sitemaps: list[str]) -> list[str]:
     """Page URLs from sitemaps (and sitemap indexes), in order, without repeats."""
     pages: dict[str, None] = {}
-    queue, seen = deque(sitemaps), set()
+    queue, seen = deque(sitemaps), set[str]()
     while queue and len(seen) < MAX_SITEMAPS:
         sitemap = queue.popleft()
         if sitemap in seen:

@@ -69,7 +69,7 @@ class KnowledgeIndex:
     texts: list[str]
     languages: list[str]
     vectors: np.ndarray  # (rows, DIM) float32, L2-normalised
-    bm25: object | None
+    bm25: bm25s.BM25 | None
     vocab: dict[str, int]
     _language_masks: dict[str, np.ndarray] = field(default_factory=dict)
     _written_in: frozenset[str] | None = None
@@ -96,7 +96,7 @@ class KnowledgeIndex:
         ids = [self.vocab[t] for t in terms if t in self.vocab]
         if self.bm25 is None or not ids:
             return np.zeros(len(self), dtype=np.float32)
-        return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)  # type: ignore[attr-defined]
+        return np.asarray(self.bm25.get_scores_from_ids(ids), dtype=np.float32)
 
 
 def build_index(
@@ -174,7 +174,7 @@ def load_index(session: Session, brand_id: int) -> KnowledgeIndex:
         for a in session.scalars(select(models.Article).where(models.Article.brand_id == brand_id))
     }
     rows = [
-        tuple(r)
+        (r[0], r[1], r[2], r[3], r[4], r[5], r[6])
         for r in session.execute(
             select(
                 KnowledgeChunk.id,
@@ -189,12 +189,12 @@ def load_index(session: Session, brand_id: int) -> KnowledgeIndex:
             .order_by(KnowledgeChunk.article_id, KnowledgeChunk.position)
         )
     ]
-    return build_index(token, rows, articles)  # type: ignore[arg-type]
+    return build_index(token, rows, articles)
 
 
 def index_for(session: Session, brand_id: int) -> KnowledgeIndex:
     """The brand's current index: cached in the process, rebuilt when its token changed."""
-    key = (session.get_bind().url.render_as_string(hide_password=True), brand_id)
+    key = (session.get_bind().engine.url.render_as_string(hide_password=True), brand_id)
     token = version_token(session, brand_id)
     found = _indexes.get(key)
     if found is not None and found.token == token:

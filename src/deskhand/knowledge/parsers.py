@@ -245,7 +245,7 @@ def parse_pdf(name: str, data: bytes) -> ParsedDocument:
         if len(reader.pages) > MAX_PDF_PAGES:
             raise IngestError(f"{name}: the PDF has more than {MAX_PDF_PAGES} pages")
         pages = [page.extract_text() or "" for page in reader.pages]
-        meta_title = ((reader.metadata or {}).get("/Title") or "").strip()
+        meta_title = str((reader.metadata.get("/Title") if reader.metadata else None) or "").strip()
     except IngestError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:

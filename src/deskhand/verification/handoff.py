@@ -58,6 +58,6 @@ def redeem_handoff(session: Session, *, brand_id: int, token: str, now: datetime
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if won.rowcount != 1:  # type: ignore[attr-defined]
+    if won.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE returns a CursorResult
         return None
     return row.customer_id

@@ -92,7 +92,7 @@ def get_transcript(
                 id=m.id,
                 created_at=m.created_at,
                 role=m.role,
-                channel=m.channel,  # type: ignore[arg-type]
+                channel=m.channel,
                 language=m.language,
                 text=m.text,
                 action=m.action,

@@ -53,10 +53,11 @@ class Head:
 def fit_head(texts: list[str], vectors: np.ndarray, y: np.ndarray, c: float, scale: float) -> Head:
     """Multinomial logistic regression over [TF-IDF terms, scale * embedding]."""
     # scikit-learn (and scipy, joblib with it) is the optional `bench` extra, needed only to
-    # train: imported here so answering shoppers never loads it. It ships no type information.
-    from scipy import sparse  # type: ignore[import-untyped]
-    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+    # train: imported here so answering shoppers never loads it. It ships no type information
+    # (pyproject's mypy section says so).
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
     vectorizer = TfidfVectorizer(analyzer=lexical_terms, sublinear_tf=True)
     terms = vectorizer.fit_transform(texts)
@@ -79,7 +80,7 @@ def fit_head(texts: list[str], vectors: np.ndarray, y: np.ndarray, c: float, sca
 def folds_of(y: np.ndarray, langs: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
     """Stratified by language and intent, so every fold is a small copy of the corpus."""
     # Optional `bench` extra, untyped: see fit_head.
-    from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
+    from sklearn.model_selection import StratifiedKFold
 
     strata = np.array([f"{lang}:{label}" for lang, label in zip(langs, y, strict=True)])
     splitter = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
@@ -96,7 +97,7 @@ def out_of_fold_logits(
 ) -> np.ndarray:
     """Every training example scored by a head that never saw it."""
     # Optional `bench` extra (comes with scikit-learn), untyped: see fit_head.
-    from joblib import Parallel, delayed  # type: ignore[import-untyped]
+    from joblib import Parallel, delayed
 
     def one(train_idx: np.ndarray, test_idx: np.ndarray) -> np.ndarray:
         head = fit_head([texts[i] for i in train_idx], vectors[train_idx], y[train_idx], c, scale)

@@ -22,6 +22,7 @@ from deskhand.db import models
 from deskhand.db.models import ChannelOptOut
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
+from deskhand.domain.vocabulary import Intent, Outcome, Skill
 
 
 class Keyword(StrEnum):
@@ -105,8 +106,12 @@ def answer_keyword(
         return None
     key = {Keyword.STOP: "sms.stopped", Keyword.START: "sms.started", Keyword.HELP: "sms.help"}
     return Reply(
-        intent=f"keyword_{keyword.value}",
-        skill="fallback",
-        outcome={"stop": "opted_out", "start": "opted_in", "help": "answered"}[keyword.value],
+        intent=Intent(f"keyword_{keyword.value}"),
+        skill=Skill.FALLBACK,
+        outcome={
+            Keyword.STOP: Outcome.OPTED_OUT,
+            Keyword.START: Outcome.OPTED_IN,
+            Keyword.HELP: Outcome.ANSWERED,
+        }[keyword],
         blocks=[blocks.text(words.t(key[keyword], brand=brand.name))],
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -99,7 +100,7 @@ async def _token_frame(websocket: WebSocket) -> str:
     return token
 
 
-def _json_frame(message: dict[str, Any]) -> Any:
+def _json_frame(message: Mapping[str, Any]) -> Any:
     text = message.get("text")
     if text is None:
         raise Problem(400, "Text frames only", "Send each message as a JSON text frame.")
