@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from tests.hub.shopping import Shopper, csrf_in
 
 from deskhand.hub.forms import MAX_FIELDS, MAX_FORM_BYTES
-from deskhand.hub.i18n import language_name
+from deskhand.nlp.language import native_name as language_name
 
 EDIT = "/hub/orders/1001/edit"
 
