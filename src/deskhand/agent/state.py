@@ -29,8 +29,6 @@ class DialogueState:
     pending_text: str | None = None  # the message that made the parked request
     focus_order: str | None = None  # the order this conversation is about
     focus_intent: Intent | None = None  # what the shopper last wanted with it
-    failures: int = 0  # wrong codes in a row
-    locked_until: str | None = None  # ISO time; verification paused until then
     also_intent: Intent | None = None  # the second request of a two-part message, still to answer
     clarify_order: str | None = None  # the order named in a message the agent asked about
     clarify_latest: bool = False

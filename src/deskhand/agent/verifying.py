@@ -14,12 +14,14 @@ from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.skills.registry import needs_shopper, route_of
 from deskhand.agent.state import Awaiting
 from deskhand.agent.understand.reading import Reading
-from deskhand.agent.verification import CodeCheck, CodeRequest, Verifier
+from deskhand.agent.verification import Verifier
 from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
 from deskhand.domain.vocabulary import SMALLTALK, Intent, Outcome, Skill
+from deskhand.verification.codes import Checked
+from deskhand.verification.sending import Requested
 
 RESEND, OTHER_EMAIL = "verify:resend", "verify:other_email"
 
@@ -99,7 +101,7 @@ class VerificationDialogue:
         ctx = self.ctx
         if (
             self.verifier.request_code(self.conversation, email, self.client_key, ctx.words)
-            == CodeRequest.LIMITED
+            is Requested.LIMITED
         ):
             return self._reply("verify.rate_limited", Outcome.RATE_LIMITED)
         ctx.state.awaiting, ctx.state.code_address = Awaiting.CODE, email
@@ -120,8 +122,9 @@ class VerificationDialogue:
 
     def check_code(self, code: str) -> Reply | Verified:
         ctx, st, conv = self.ctx, self.ctx.state, self.conversation
-        result, customer_id = self.verifier.check_code(conv, st, code)
-        if result == CodeCheck.OK and customer_id is not None:
+        checked = self.verifier.check_code(conv, code)
+        result, customer_id = checked.result, checked.customer_id
+        if result is Checked.OK and customer_id is not None:
             conv.customer_id, conv.verified_at, ctx.customer_id = customer_id, ctx.now, customer_id
             st.awaiting = None
             customer = ctx.store.customer(customer_id)
@@ -129,14 +132,14 @@ class VerificationDialogue:
             asked = st.pending_text or ""
             intent, number, latest = st.unpark()
             return Verified(greeting, intent, number, latest, asked)
-        if result == CodeCheck.WRONG:
-            left = self.settings.code_max_failures - st.failures
-            return self._reply("verify.wrong_code", Outcome.CODE_WRONG, left=left)
-        if result == CodeCheck.EXPIRED:
+        if result is Checked.WRONG:
+            return self._reply("verify.wrong_code", Outcome.CODE_WRONG, left=checked.tries_left)
+        if result is Checked.EXPIRED:
             reply = self._reply("verify.expired", Outcome.CODE_EXPIRED)
             reply.blocks.append(blocks.buttons(blocks.button(ctx.words.t("verify.resend"), RESEND)))
             return reply
-        if result == CodeCheck.LOCKED:
+        if result is Checked.LOCKED:
+            st.awaiting = None
             locked = self._locked()
             assert locked is not None, "the verifier reports a lockout it has recorded"
             return locked
@@ -154,7 +157,7 @@ class VerificationDialogue:
         )
 
     def _locked(self) -> Reply | None:
-        left = self.verifier.locked_for(self.ctx.state)
+        left = self.verifier.paused_for(self.conversation)
         if left is None:
             return None
         minutes = max(1, int(left.total_seconds() // 60) + 1)
