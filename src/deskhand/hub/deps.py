@@ -25,9 +25,7 @@ from deskhand.db.session import transaction
 from deskhand.domain.orders import Order
 from deskhand.hub.context import Answer, HubRequest, SignedIn, open_hub
 from deskhand.hub.forms import PostedForm, read_form
-from deskhand.serving.deps import AppState, app_state
-
-State = Annotated[AppState, Depends(app_state)]
+from deskhand.serving.deps import State
 
 
 class HubRoute(APIRoute):
