@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     database_url: str = ""  # empty: SQLite file in data_dir
     demo: bool = False  # enables the dev outbox and demo seeding
     secret_key: str = Field(default="", repr=False)
+    # Earlier secret keys, comma-separated: sealed credentials still open with them until
+    # they are sealed again under the current key (key rotation, `db/sealed.py`).
+    previous_secret_keys: str = Field(default="", repr=False)
     base_url: str = "http://127.0.0.1:8000"
     code_ttl_minutes: int = 10
     code_max_failures: int = 5

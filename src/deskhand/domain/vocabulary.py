@@ -73,6 +73,18 @@ class Skill(StrEnum):
     FALLBACK = "fallback"
 
 
+class IntegrationKind(StrEnum):
+    """A system outside Deskhand a brand connects (one `integrations` row per brand and kind)."""
+
+    SHOPIFY = "shopify"
+    ZENDESK = "zendesk"
+    GORGIAS = "gorgias"
+    TWILIO = "twilio"
+    EMAIL = "email"
+    LOOP = "loop"
+    AFTERSHIP = "aftership"
+
+
 class Outcome(StrEnum):
     """What the answer did for the shopper."""
 

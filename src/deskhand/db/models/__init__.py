@@ -23,6 +23,7 @@ from deskhand.db.models.conversations import (
     Message,
 )
 from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMessage, WebhookNonce
+from deskhand.db.models.integrations import Integration
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
 from deskhand.db.models.verification import HubHandoff, HubSession, VerificationCode
 
@@ -40,6 +41,7 @@ __all__ = [
     "HubHandoff",
     "HubSession",
     "InboundMessage",
+    "Integration",
     "KnowledgeChunk",
     "KnowledgeFinding",
     "KnowledgeVersion",

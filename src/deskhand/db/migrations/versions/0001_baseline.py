@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 18:56:41.531253
+Create Date: 2026-12-04 21:09:32.495384
 """
 
 from collections.abc import Sequence
@@ -133,6 +133,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_customers_brand_id"), ["brand_id"], unique=False)
+
+    op.create_table(
+        "integrations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("config", sa.JSON(), nullable=False),
+        sa.Column("sealed_secrets", sa.Text(), nullable=False),
+        sa.Column("connected_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_synced_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=False),
+        sa.Column("last_error_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("brand_id", "kind"),
+    )
+    with op.batch_alter_table("integrations", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_integrations_brand_id"), ["brand_id"], unique=False)
 
     op.create_table(
         "kb_versions",
@@ -800,6 +821,10 @@ def downgrade() -> None:
 
     op.drop_table("products")
     op.drop_table("kb_versions")
+    with op.batch_alter_table("integrations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_integrations_brand_id"))
+
+    op.drop_table("integrations")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customers_brand_id"))
 
