@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: float = 5.0  # first retry delay; doubles, capped at one hour
     worker_poll_seconds: float = 1.0
+    # Deliver the outbox from a thread inside each app process; false when separate
+    # `deskhand worker` processes do it (several app processes, Kubernetes).
+    inline_worker: bool = True
 
     def resolved_database_url(self) -> str:
         if self.database_url:

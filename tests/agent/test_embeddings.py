@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -79,3 +80,44 @@ def test_numpy_blas_runs_on_the_calling_thread() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert done.stdout.strip() == "1"
+
+
+def test_concurrent_calls_use_one_instance_per_core_and_agree(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two shoppers at once embed on two instances; the numbers match the serial ones."""
+    monkeypatch.setattr(embeddings, "_cores", lambda: 2)
+    monkeypatch.delenv("DESKHAND_EMBED_MODELS", raising=False)
+    pool = embeddings._Pool()
+    monkeypatch.setattr(embeddings, "_pool", pool)
+    texts = [f"where is order {n}? it was going to {c}" for n, c in enumerate("ABCDEFGH" * 3)]
+    serial = {t: embeddings.embed_queries([t]) for t in texts}
+    most_busy = 0
+    results: dict[str, np.ndarray] = {}
+    start = threading.Barrier(4)
+
+    def shopper(part: list[str]) -> None:
+        nonlocal most_busy
+        start.wait()
+        for text in part:
+            results[text] = embeddings.embed_queries([text])
+            most_busy = max(most_busy, pool.busy)
+
+    threads = [threading.Thread(target=shopper, args=(texts[k::4],)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert pool.created == 2  # never more instances than cores, however many callers
+    assert pool.busy == 0
+    assert all(np.array_equal(results[t], serial[t]) for t in texts)
+
+
+def test_the_setting_caps_the_instances(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embeddings, "_cores", lambda: 4)
+    monkeypatch.setenv("DESKHAND_EMBED_MODELS", "1")
+    assert embeddings.pool_size() == 1
+    monkeypatch.setenv("DESKHAND_EMBED_MODELS", "16")
+    assert embeddings.pool_size() == 4
+    monkeypatch.delenv("DESKHAND_EMBED_MODELS")
+    assert embeddings.pool_size() == 4

@@ -113,14 +113,15 @@ def test_a_policy_turn_embeds_the_question_once(
     from deskhand.nlp import embeddings
 
     embedded: list[list[str]] = []
-    real = embeddings.ready
+    real = embeddings._new_model()
 
     class Counting:
         def query(self, texts: list[str]):  # type: ignore[no-untyped-def]
             embedded.append(list(texts))
-            return real().query(texts)
+            return real.query(texts)
 
-    monkeypatch.setattr(embeddings, "ready", Counting)
+    monkeypatch.setattr(embeddings, "_pool", embeddings._Pool())
+    monkeypatch.setattr(embeddings, "_new_model", Counting)
     chat = Chat(client, locale="en")
     reply = chat.send(text="Which payment methods do you accept?")
     assert reply["meta"]["outcome"] == "answered"

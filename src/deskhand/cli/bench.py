@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 
 from deskhand.bench import kb as bench_kb
+from deskhand.bench import load as bench_load
 from deskhand.bench import turns as bench_turns
 from deskhand.bench import understanding as bench_understanding
 from deskhand.cli.common import needs_bench_extra
@@ -13,6 +14,7 @@ from deskhand.cli.common import needs_bench_extra
 SCENARIOS: dict[str, Callable[[argparse.Namespace], int]] = {
     "turns": bench_turns.main,
     "kb": bench_kb.main,
+    "load": bench_load.main,
     "understanding": bench_understanding.main,
 }
 
@@ -34,4 +36,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--bitext", default=None, help="Bitext data folder (default ../shared/external/bitext/)"
     )
+    p.add_argument("--workers", type=int, default=1, help="load: app processes to start")
+    p.add_argument("--clients", type=int, default=200, help="load: the large closed loop")
+    p.add_argument("--ws-clients", type=int, default=50, help="load: WebSocket shoppers")
     p.set_defaults(run=bench)

@@ -1,18 +1,31 @@
-"""Engines and sessions; SQLite gets WAL and foreign keys switched on."""
+"""Engines and sessions; SQLite gets WAL and foreign keys switched on.
+
+SQLite has one writer at a time, and every transaction here takes the write lock up front
+(BEGIN IMMEDIATE). Threads of one process queue for it on a Python lock instead of SQLite's
+busy handler, which sleeps and retries and, with dozens of threads waiting, lets some lose
+for seconds until they fail with "database is locked". Other processes (a `deskhand worker`,
+the command line) still meet at SQLite's lock, with a generous busy timeout.
+"""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+# One writer lock per SQLite engine (see the module's docstring).
+_writers: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
+        _writers[engine] = threading.RLock()
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -20,7 +33,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA busy_timeout=5000")
+            cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
             # Let SQLAlchemy, not the driver, open transactions (see _begin_immediate).
             dbapi_conn.isolation_level = None
@@ -42,12 +55,19 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 @contextmanager
 def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back everything on any error."""
-    session = factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
+    with _writer_of(factory):
+        session = factory()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+def _writer_of(factory: sessionmaker[Session]) -> AbstractContextManager[Any]:
+    bind = factory.kw.get("bind")
+    lock = _writers.get(bind) if isinstance(bind, Engine) else None
+    return lock if lock is not None else nullcontext()

@@ -14,6 +14,7 @@ from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.db.brands import find_brand
 from deskhand.db.session import transaction
+from deskhand.serving.bus import Bus, LocalBus
 from deskhand.serving.problems import Problem
 from deskhand.serving.ratelimit import RateLimiter
 
@@ -24,6 +25,7 @@ class AppState:
     sessions: sessionmaker[Session]
     agent: Agent
     limiter: RateLimiter = field(default_factory=RateLimiter)
+    bus: Bus = field(default_factory=LocalBus)
 
     def demo_brand_id(self, session: Session) -> int:
         brand = find_brand(session)

@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from deskhand.serving.metrics import ERRORS
+
 log = logging.getLogger("deskhand.web")
 
 TITLES = {
@@ -44,6 +46,8 @@ def problem_body(
     status: int, title: str, detail: str = "", instance: str = "", **extra: Any
 ) -> dict[str, Any]:
     """The problem+json document (HTTP responses and web-chat error frames share it)."""
+    if status >= 500:
+        ERRORS.labels(status=str(status)).inc()
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail

@@ -7,6 +7,7 @@ public API and the widget's socket cannot drift apart. Errors are raised as `Pro
 from __future__ import annotations
 
 import hmac
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -18,6 +19,7 @@ from deskhand.agent.understand.reading import read_message
 from deskhand.db import models
 from deskhand.db.session import transaction
 from deskhand.serving.deps import AppState, no_nul
+from deskhand.serving.metrics import TURN_SECONDS, count_outcome
 from deskhand.serving.problems import Problem
 from deskhand.serving.schemas import (
     AgentMessage,
@@ -126,11 +128,30 @@ def post_turn(
     client: str,
     *,
     channel: str | None = None,
+    origin: str | None = None,
 ) -> TurnResponse:
-    """Validate the message, take the agent's turn in one transaction, return its replies.
+    """Validate the message, take the agent's turn in one transaction, return its replies,
+    and publish them to the conversation's other sockets (`origin`: the socket asking).
 
     Blocking (database and the embedding model): async callers run it in a thread.
     """
+    started = time.perf_counter()
+    response = _turn(state, conversation_id, token, body, client, channel)
+    TURN_SECONDS.labels(channel=channel or "webchat").observe(time.perf_counter() - started)
+    count_outcome(response.messages[-1].meta.outcome)
+    frame = {"type": "messages", **response.model_dump(mode="json"), "pushed": True}
+    state.bus.publish(conversation_id, {**frame, "origin": origin})
+    return response
+
+
+def _turn(
+    state: AppState,
+    conversation_id: str,
+    token: str | None,
+    body: PostMessage,
+    client: str,
+    channel: str | None,
+) -> TurnResponse:
     s = state.settings
     text = message_text(body, s.max_message_chars)
     context = body.context.model_dump(exclude_none=True) if body.context else None

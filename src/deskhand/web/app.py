@@ -8,14 +8,17 @@ from deskhand import __version__
 from deskhand.agent.engine import Agent
 from deskhand.channels.webchat import routes as webchat_routes
 from deskhand.channels.webchat.cors import PublicApiCors
+from deskhand.channels.worker import start_worker_thread
 from deskhand.config import Settings
 from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.hub import routes as hub_routes
+from deskhand.nlp.embeddings import warm_up
 from deskhand.serving import problems
+from deskhand.serving.bus import make_bus
 from deskhand.serving.deps import AppState
 from deskhand.serving.ratelimit import RateLimiter
 from deskhand.serving.turns import MAX_BODY_BYTES
-from deskhand.web import api, messaging, pages
+from deskhand.web import api, health, messaging, pages
 from deskhand.web.limits import BodyLimit
 
 
@@ -27,6 +30,7 @@ def create_app(settings: Settings) -> FastAPI:
         sessions=make_sessionmaker(engine),
         agent=Agent(settings, settings.resolved_secret_key()),
         limiter=RateLimiter(settings.redis_url or None),
+        bus=make_bus(settings.redis_url or None),
     )
     app = FastAPI(
         title="Deskhand",
@@ -39,9 +43,25 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(PublicApiCors)  # the widget calls the API from the shop's own domain
     app.add_middleware(BodyLimit, max_bytes=messaging.TWILIO_MAX_BODY, prefix="/webhooks/twilio/")
     app.add_middleware(BodyLimit, max_bytes=settings.email_max_bytes, prefix="/webhooks/email/")
+    app.include_router(health.router)
     app.include_router(api.router)
     app.include_router(messaging.router)
     app.include_router(pages.router)
     app.include_router(hub_routes.router)
     app.include_router(webchat_routes.router)
     return app
+
+
+def serving_app(settings: Settings) -> FastAPI:
+    """The app as `deskhand serve` runs it: the model loaded, and the outbox worker in a
+    thread unless separate `deskhand worker` processes deliver it (DESKHAND_INLINE_WORKER)."""
+    warm_up()
+    app = create_app(settings)
+    if settings.inline_worker:
+        start_worker_thread(settings, app.state.deskhand.sessions, app.state.deskhand.agent)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for each process of `deskhand serve --workers N` (settings from DESKHAND_*)."""
+    return serving_app(Settings())

@@ -7,6 +7,9 @@ Frames out: {"type": "ready", "conversation": {...}} once the token is accepted;
             message {"type": "typing"} then {"type": "messages", "messages": [...],
             "conversation": {...}} (the HTTP API's TurnResponse), or
             {"type": "error", "problem": {...}} (the HTTP API's problem+json body).
+            Replies this socket did not ask for (the same conversation answered over HTTP or
+            on another socket, on this process or another) arrive as a "messages" frame
+            with "pushed": true (serving/bus.py).
 A problem before "ready" closes the socket with code 4000 + its HTTP status (4401 bad token,
 4404 unknown conversation, 4400 malformed first frame, 4408 no token in time); after "ready"
 a bad frame gets an error frame and the socket stays open.
@@ -17,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Mapping
+import uuid
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -52,32 +56,63 @@ async def serve_conversation(
             await _send_problem(websocket, problem)
             await websocket.close(code=4000 + problem.status, reason=problem.title)
             return
-        await websocket.send_json(
-            {"type": "ready", "conversation": conversation.model_dump(mode="json")}
-        )
-        while True:
-            message = await websocket.receive()
-            if message["type"] == "websocket.disconnect":
-                return
+        async with state.bus.subscribe(conversation_id) as pushed:
+            await websocket.send_json(
+                {"type": "ready", "conversation": conversation.model_dump(mode="json")}
+            )
+            origin = uuid.uuid4().hex
+            forward = asyncio.create_task(_forward(websocket, pushed, origin))
             try:
-                body = _message(_json_frame(message))
-                message_text(body, state.settings.max_message_chars)  # refuse before "typing"
-                await websocket.send_json({"type": "typing"})
-                turn = await run_in_threadpool(
-                    post_turn, state, conversation_id, token, body, client
-                )
-            except Problem as problem:
-                await _send_problem(websocket, problem)
-                continue
-            except Exception:  # never let one bad turn end the shopper's connection
-                log.exception("webchat.turn_failed", extra={"conversation": conversation_id})
-                await _send_problem(
-                    websocket, Problem(500, "Internal server error", "Something went wrong.")
-                )
-                continue
-            await websocket.send_json({"type": "messages", **turn.model_dump(mode="json")})
+                await _answer(websocket, state, conversation_id, token, client, origin)
+            finally:
+                forward.cancel()
     except (WebSocketDisconnect, OSError):
         return  # the shopper left (closed the tab, lost the network)
+
+
+async def _answer(
+    websocket: WebSocket,
+    state: AppState,
+    conversation_id: str,
+    token: str,
+    client: str,
+    origin: str,
+) -> None:
+    """Answer the shopper's frames one after another until the socket closes."""
+    while True:
+        message = await websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return
+        try:
+            body = _message(_json_frame(message))
+            message_text(body, state.settings.max_message_chars)  # refuse before "typing"
+            await websocket.send_json({"type": "typing"})
+            turn = await run_in_threadpool(
+                post_turn, state, conversation_id, token, body, client, origin=origin
+            )
+        except Problem as problem:
+            await _send_problem(websocket, problem)
+            continue
+        except Exception:  # never let one bad turn end the shopper's connection
+            log.exception("webchat.turn_failed", extra={"conversation": conversation_id})
+            await _send_problem(
+                websocket, Problem(500, "Internal server error", "Something went wrong.")
+            )
+            continue
+        await websocket.send_json({"type": "messages", **turn.model_dump(mode="json")})
+
+
+async def _forward(
+    websocket: WebSocket, pushed: AsyncIterator[dict[str, Any]], origin: str
+) -> None:
+    """Send what others said in this conversation; this socket's own replies it sent itself."""
+    try:
+        async for frame in pushed:
+            if frame.get("origin") == origin:
+                continue
+            await websocket.send_json({k: v for k, v in frame.items() if k != "origin"})
+    except (WebSocketDisconnect, OSError, RuntimeError):
+        return  # the socket closed under us; the receiving side ends the connection
 
 
 async def _token_frame(websocket: WebSocket) -> str:

@@ -878,7 +878,11 @@ ul { margin: 0; padding: 0; list-style: none; }
     /** Show the agent's replies (from the socket or HTTP) and follow its language. */
     receive(turn) {
       if (turn.conversation) this.setLanguage(turn.conversation.language);
+      const shown = new Set(
+        [...this.log.querySelectorAll(".agent[data-id]")].map((n) => n.getAttribute("data-id")),
+      );
       for (const message of turn.messages || []) {
+        if (shown.has(message.id)) continue; // also heard over the socket: show it once
         this.renderAgent(message);
         if (!this.isOpen) this.unread += 1;
       }
@@ -1044,6 +1048,8 @@ ul { margin: 0; padding: 0; list-style: none; }
           }
         } else if (frame.type === "typing") {
           this.typing.hidden = false;
+        } else if (frame.type === "messages" && frame.pushed) {
+          this.receive(frame); // said in this conversation elsewhere (another tab, the team)
         } else if (frame.type === "messages") {
           this.settleSocketFrame();
           this.receive(frame);
