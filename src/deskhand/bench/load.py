@@ -147,7 +147,7 @@ def plot(results: dict[str, dict[str, float]], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # the bench extra, after choosing the file backend
 
     names = list(results)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
