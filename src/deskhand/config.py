@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: float = 5.0  # first retry delay; doubles, capped at one hour
     worker_poll_seconds: float = 1.0
+    # A claimed outbox row belongs to its worker this long; a worker that dies leaves it to
+    # be claimed again when the lease runs out.
+    outbox_lease_seconds: float = 300.0
     # Deliver the outbox from a thread inside each app process; false when separate
     # `deskhand worker` processes do it (several app processes, Kubernetes).
     inline_worker: bool = True

@@ -84,7 +84,9 @@ def _due(now: datetime) -> ColumnElement[bool]:
     return and_(ready, previous_settled)
 
 
-def claim(session: Session, now: datetime, limit: int = BATCH) -> list[int]:
+def claim(
+    session: Session, now: datetime, limit: int = BATCH, lease: timedelta = LEASE
+) -> list[int]:
     """Claim up to `limit` due rows for this worker; call inside a transaction."""
     row = models.OutboxMessage
     query = select(row.id).where(_due(now)).order_by(row.id).limit(limit)
@@ -94,7 +96,7 @@ def claim(session: Session, now: datetime, limit: int = BATCH) -> list[int]:
             session.execute(
                 update(row)
                 .where(row.id.in_(ids))
-                .values(status="sending", locked_until=now + LEASE, attempts=row.attempts + 1)
+                .values(status="sending", locked_until=now + lease, attempts=row.attempts + 1)
             )
         return ids
     claimed = []
@@ -104,7 +106,7 @@ def claim(session: Session, now: datetime, limit: int = BATCH) -> list[int]:
             session.execute(
                 update(row)
                 .where(row.id == candidate, _due(now))
-                .values(status="sending", locked_until=now + LEASE, attempts=row.attempts + 1)
+                .values(status="sending", locked_until=now + lease, attempts=row.attempts + 1)
             ),
         )
         if result.rowcount == 1:
@@ -197,7 +199,7 @@ def deliver_due(
     done: dict[int, str] = {}
     while True:
         with transaction(sessions) as session:
-            ids = claim(session, now())
+            ids = claim(session, now(), lease=timedelta(seconds=settings.outbox_lease_seconds))
         if not ids:
             return done
         for outbox_id in ids:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 import ssl
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, parseaddr
 
 from deskhand.config import Settings
 from deskhand.jobs.transport import Outgoing, Sent, TransportError
@@ -24,6 +25,13 @@ def smtp_unavailable(settings: Settings) -> str | None:
     return None
 
 
+def outbox_message_id(item: Outgoing, sender: str) -> str:
+    """The same Message-ID on every try of one outbox row, so a message sent again after a
+    crash between sending and recording it is recognisably the same message."""
+    digest = hashlib.sha256(f"{item.id}:{item.idempotency_key}".encode()).hexdigest()[:24]
+    return f"<outbox.{item.id}.{digest}@{sender.rsplit('@')[-1]}>"
+
+
 def build_message(item: Outgoing, settings: Settings) -> EmailMessage:
     payload = item.payload or {}
     name, address = parseaddr(settings.smtp_from)
@@ -33,7 +41,7 @@ def build_message(item: Outgoing, settings: Settings) -> EmailMessage:
     msg["To"] = item.recipient
     msg["Subject"] = item.subject
     msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = payload.get("message_id") or make_msgid(domain=address.rsplit("@")[-1])
+    msg["Message-ID"] = payload.get("message_id") or outbox_message_id(item, address)
     if payload.get("in_reply_to"):
         msg["In-Reply-To"] = payload["in_reply_to"]
     if payload.get("references"):
