@@ -147,7 +147,7 @@ def _statuses(database_url: str) -> Counter[str]:
             select(models.OutboxMessage.status, func.count()).group_by(models.OutboxMessage.status)
         ).all()
     engine.dispose()
-    return Counter({status: count for status, count in rows})
+    return Counter(dict(rows))
 
 
 def test_two_app_processes_and_three_workers(
