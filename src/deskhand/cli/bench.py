@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from deskhand.bench import kb as bench_kb
 from deskhand.bench import load as bench_load
+from deskhand.bench import scale as bench_scale
 from deskhand.bench import turns as bench_turns
 from deskhand.bench import understanding as bench_understanding
 from deskhand.cli.common import needs_bench_extra
@@ -15,6 +16,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], int]] = {
     "turns": bench_turns.main,
     "kb": bench_kb.main,
     "load": bench_load.main,
+    "scale": bench_scale.main,
     "understanding": bench_understanding.main,
 }
 
@@ -39,4 +41,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--workers", type=int, default=1, help="load: app processes to start")
     p.add_argument("--clients", type=int, default=200, help="load: the large closed loop")
     p.add_argument("--ws-clients", type=int, default=50, help="load: WebSocket shoppers")
+    p.add_argument("--jobs", type=int, default=2000, help="scale: outbox emails per run")
+    p.add_argument(
+        "--database-url", default=None, help="scale: a PostgreSQL database (others are made beside)"
+    )
     p.set_defaults(run=bench)

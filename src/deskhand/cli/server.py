@@ -66,7 +66,7 @@ def worker(args: argparse.Namespace) -> int:
     settings = settings_from(args, demo=args.demo)
     prepare_database(settings)
     sessions = make_sessionmaker(make_engine(settings.resolved_database_url()))
-    print("Deskhand worker delivering the outbox (Ctrl+C stops)")
+    print("Deskhand worker delivering the outbox (Ctrl+C stops)", flush=True)
     try:
         run_worker(settings, sessions, threading.Event())
     except KeyboardInterrupt:
