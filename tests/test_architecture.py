@@ -119,7 +119,7 @@ ROOT = SRC.parents[1]
 DOC = ROOT / "docs" / "architecture.md"
 # A backticked path with a folder in it: under src/deskhand/, or from the repository's root.
 _DOC_PATH = re.compile(r"`((?:[\w.-]+/)+[\w.-]*)`")
-_ROOT_PREFIXES = ("src/", "tests/", "docs/", "scripts/")
+_ROOT_PREFIXES = ("src/", "tests/", "docs/", "scripts/", "deploy/")
 
 
 def _layers() -> list[str]:
