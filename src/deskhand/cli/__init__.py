@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from deskhand.cli import bench, chat, kb, server, train
+from deskhand.cli import bench, chat, kb, server, tasks, train
 
-COMMANDS = [server, chat, kb, train, bench]
+COMMANDS = [server, chat, kb, tasks, train, bench]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,6 +14,7 @@ from deskhand.cli.common import server_flags, settings_from
 from deskhand.config import Settings
 from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.demo import prepare_database
+from deskhand.tasks.queue import TaskQueue
 from deskhand.web.app import serving_app
 
 # Keep idle connections open longer than clients and proxies keep theirs (browsers about
@@ -66,11 +67,23 @@ def worker(args: argparse.Namespace) -> int:
     settings = settings_from(args, demo=args.demo)
     prepare_database(settings)
     sessions = make_sessionmaker(make_engine(settings.resolved_database_url()))
-    print("Deskhand worker delivering the outbox (Ctrl+C stops)", flush=True)
+    # With Redis, the same process runs the background tasks (help-centre crawls).
+    tasks = TaskQueue(settings).worker() if settings.redis_url else None
+    if tasks is not None:
+        tasks.start()
+    print(
+        "Deskhand worker delivering the outbox"
+        + (" and running background tasks" if tasks else "")
+        + " (Ctrl+C stops)",
+        flush=True,
+    )
     try:
         run_worker(settings, sessions, threading.Event())
     except KeyboardInterrupt:
         pass
+    finally:
+        if tasks is not None:
+            tasks.stop()
     return 0
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 21:09:32.495384
+Create Date: 2026-12-04 21:40:02.246039
 """
 
 from collections.abc import Sequence
@@ -94,6 +94,28 @@ def upgrade() -> None:
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_articles_brand_id"), ["brand_id"], unique=False)
         batch_op.create_index("ix_articles_brand_source", ["brand_id", "source"], unique=False)
+
+    op.create_table(
+        "background_tasks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("result", sa.Text(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("background_tasks", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_background_tasks_brand_id"), ["brand_id"], unique=False
+        )
 
     op.create_table(
         "channel_opt_outs",
@@ -833,6 +855,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_channel_opt_outs_brand_id"))
 
     op.drop_table("channel_opt_outs")
+    with op.batch_alter_table("background_tasks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_background_tasks_brand_id"))
+
+    op.drop_table("background_tasks")
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.drop_index("ix_articles_brand_source")
         batch_op.drop_index(batch_op.f("ix_articles_brand_id"))

@@ -1,0 +1,161 @@
+"""Heavy work off the request path, on Dramatiq with its Redis broker.
+
+`TaskQueue(settings).submit(kind, brand_id, **params)` records a `background_tasks` row and
+sends its id to the queue; `deskhand worker` runs Dramatiq's worker threads beside the outbox
+and each task once: the row goes queued -> running -> done (with a summary) or failed (with
+the reason). A task that fails for a reason that will not change (a page that cannot be
+read) fails at once; an unexpected error is retried by Dramatiq with backoff.
+
+The queue needs Redis (`DESKHAND_REDIS_URL`): the embedded single-process mode runs the same
+work in the foreground (`deskhand kb add <url>`), never in the app process, where a crawl
+would hold SQLite's one write lock for its whole length.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+from sqlalchemy.orm import Session, sessionmaker
+
+from deskhand.config import Settings
+from deskhand.db import models
+from deskhand.db.session import make_engine, make_sessionmaker, transaction
+from deskhand.knowledge.crawl import crawl_site
+from deskhand.knowledge.parsers import IngestError
+
+log = logging.getLogger("deskhand.tasks")
+QUEUE = "deskhand"
+NAMESPACE = "deskhand-tasks"
+MAX_RETRIES = 3
+
+
+class TaskKind(StrEnum):
+    CRAWL_HELP_CENTRE = "crawl_help_centre"
+
+
+class TaskStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class TaskQueueUnavailable(RuntimeError):
+    """No Redis configured: background tasks cannot be queued."""
+
+
+class Permanent(Exception):
+    """The task cannot succeed by trying again; it fails with this message."""
+
+
+Handler = Callable[[Session, Settings, models.Brand, dict[str, Any]], str]
+
+
+def crawl_help_centre(
+    session: Session, settings: Settings, brand: models.Brand, params: dict[str, Any]
+) -> str:
+    try:
+        report = crawl_site(
+            session,
+            brand,
+            str(params["url"]),
+            now=datetime.now(UTC),
+            allow_private=settings.allow_private_urls,
+            max_pages=int(params.get("max_pages") or 200),
+            language=params.get("language"),
+        )
+    except IngestError as exc:
+        raise Permanent(str(exc)) from exc
+    imported = sum(1 for page in report.pages if page.status != "unchanged")
+    return (
+        f"{len(report.pages)} pages read ({imported} new or changed), "
+        f"{len(report.skipped)} skipped, {len(report.removed)} removed"
+    )
+
+
+HANDLERS: dict[TaskKind, Handler] = {TaskKind.CRAWL_HELP_CENTRE: crawl_help_centre}
+
+
+class TaskQueue:
+    def __init__(self, settings: Settings, *, namespace: str = NAMESPACE) -> None:
+        if not settings.redis_url:
+            raise TaskQueueUnavailable(
+                "background tasks need Redis: set DESKHAND_REDIS_URL (or run the command "
+                "in the foreground)"
+            )
+        self.settings = settings
+        self.broker = RedisBroker(url=settings.redis_url, namespace=namespace)
+        self._sessions: sessionmaker[Session] | None = None
+        self.actor: dramatiq.Actor[[int], None] = dramatiq.Actor(
+            self.run,
+            broker=self.broker,
+            actor_name="deskhand_task",
+            queue_name=QUEUE,
+            priority=0,
+            options={"max_retries": MAX_RETRIES, "min_backoff": 2_000, "max_backoff": 60_000},
+        )
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        if self._sessions is None:
+            self._sessions = make_sessionmaker(make_engine(self.settings.resolved_database_url()))
+        return self._sessions
+
+    def submit(self, kind: TaskKind, brand_id: int, **params: Any) -> int:
+        """Record the task and queue it (after the row is committed); its id."""
+        with transaction(self.sessions) as session:
+            row = models.BackgroundTask(
+                brand_id=brand_id,
+                kind=kind.value,
+                params=params,
+                status=TaskStatus.QUEUED.value,
+                result="",
+                attempts=0,
+                created_at=datetime.now(UTC),
+            )
+            session.add(row)
+            session.flush()
+            task_id = row.id
+        self.actor.send(task_id)
+        return task_id
+
+    def run(self, task_id: int) -> None:
+        """Run one task (called by a Dramatiq worker thread)."""
+        with transaction(self.sessions) as session:
+            row = session.get(models.BackgroundTask, task_id)
+            if row is None or row.status in (TaskStatus.DONE, TaskStatus.FAILED):
+                return  # unknown, or already settled: a redelivered message does nothing
+            row.status, row.attempts = TaskStatus.RUNNING.value, row.attempts + 1
+            kind, brand_id, params = TaskKind(row.kind), row.brand_id, dict(row.params)
+            last_try = row.attempts > MAX_RETRIES
+        try:
+            with transaction(self.sessions) as session:
+                brand = session.get_one(models.Brand, brand_id)
+                summary = HANDLERS[kind](session, self.settings, brand, params)
+            self._settle(task_id, TaskStatus.DONE, summary)
+        except Permanent as exc:
+            self._settle(task_id, TaskStatus.FAILED, str(exc))
+        except Exception as exc:
+            log.exception("task.failed", extra={"task": task_id})
+            if last_try:
+                self._settle(task_id, TaskStatus.FAILED, f"{type(exc).__name__}: {exc}")
+                return
+            self._settle(task_id, TaskStatus.QUEUED, f"retrying after {type(exc).__name__}")
+            raise  # Dramatiq retries with backoff
+
+    def _settle(self, task_id: int, status: TaskStatus, result: str) -> None:
+        with transaction(self.sessions) as session:
+            row = session.get_one(models.BackgroundTask, task_id)
+            row.status, row.result = status.value, result[:2000]
+            if status in (TaskStatus.DONE, TaskStatus.FAILED):
+                row.finished_at = datetime.now(UTC)
+
+    def worker(self, threads: int = 2) -> dramatiq.Worker:
+        """Dramatiq's worker for this queue (call .start() and .stop())."""
+        return dramatiq.Worker(self.broker, queues={QUEUE}, worker_threads=threads)
