@@ -8,12 +8,12 @@ import uuid
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
+from tests.knowledge.conftest import Site
+from tests.knowledge.test_kb_crawl import build
 
 from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.tasks.queue import TaskKind, TaskQueue, TaskQueueUnavailable
-from tests.knowledge.conftest import Site
-from tests.knowledge.test_kb_crawl import build
 
 
 def _wait(session: Session, task_id: int, seconds: float = 60) -> models.BackgroundTask:

@@ -3,6 +3,8 @@ request is about (`CurrentBrand`, the one way routes resolve it)."""
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -26,10 +28,21 @@ class AppState:
     agent: Agent
     limiter: RateLimiter = field(default_factory=RateLimiter)
     bus: Bus = field(default_factory=LocalBus)
+    # Turns answered at once; more wait their turn outside, rather than dozens of threads
+    # fighting over the interpreter's lock and SQLite's while each one gets slower.
+    turn_slots: threading.BoundedSemaphore = field(default_factory=lambda: turn_slots())
 
     def demo_brand_id(self, session: Session) -> int:
         brand = find_brand(session)
         return brand.id if brand else 0
+
+
+def turn_slots() -> threading.BoundedSemaphore:
+    """DESKHAND_TURN_CONCURRENCY, else two per core: one embedding and one Python part each."""
+    raw = os.environ.get("DESKHAND_TURN_CONCURRENCY", "").strip()
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    slots = int(raw) if raw.isdigit() and int(raw) > 0 else 2 * (cores or 1)
+    return threading.BoundedSemaphore(slots)
 
 
 def app_state(request: Request) -> AppState:

@@ -136,7 +136,8 @@ def post_turn(
     Blocking (database and the embedding model): async callers run it in a thread.
     """
     started = time.perf_counter()
-    response = _turn(state, conversation_id, token, body, client, channel)
+    with state.turn_slots:
+        response = _turn(state, conversation_id, token, body, client, channel)
     TURN_SECONDS.labels(channel=channel or "webchat").observe(time.perf_counter() - started)
     count_outcome(response.messages[-1].meta.outcome)
     frame = {"type": "messages", **response.model_dump(mode="json"), "pushed": True}
