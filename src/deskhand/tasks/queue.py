@@ -91,7 +91,11 @@ class TaskQueue:
             )
         self.settings = settings
         self.broker = RedisBroker(url=settings.redis_url, namespace=namespace)
-        self._sessions: sessionmaker[Session] | None = None
+        # One engine for every worker thread (made now, not lazily by racing threads): on
+        # SQLite its writers queue on one lock.
+        self.sessions: sessionmaker[Session] = make_sessionmaker(
+            make_engine(settings.resolved_database_url())
+        )
         self.actor: dramatiq.Actor[[int], None] = dramatiq.Actor(
             self.run,
             broker=self.broker,
@@ -100,12 +104,6 @@ class TaskQueue:
             priority=0,
             options={"max_retries": MAX_RETRIES, "min_backoff": 2_000, "max_backoff": 60_000},
         )
-
-    @property
-    def sessions(self) -> sessionmaker[Session]:
-        if self._sessions is None:
-            self._sessions = make_sessionmaker(make_engine(self.settings.resolved_database_url()))
-        return self._sessions
 
     def submit(self, kind: TaskKind, brand_id: int, **params: Any) -> int:
         """Record the task and queue it (after the row is committed); its id."""
