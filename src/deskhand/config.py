@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -78,8 +79,15 @@ class Settings(BaseSettings):
         key_file = self.data_dir / "secret.key"
         if not key_file.exists():
             key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_urlsafe(48))
+            write_private(key_file, secrets.token_urlsafe(48))
         return key_file.read_text().strip()
+
+
+def write_private(path: Path, text: str) -> None:
+    """Create a file only its owner can read (0600), whatever the umask: it holds a secret."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
 
 
 @lru_cache

