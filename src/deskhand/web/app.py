@@ -13,6 +13,7 @@ from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.hub import routes as hub_routes
 from deskhand.serving import problems
 from deskhand.serving.deps import AppState
+from deskhand.serving.openapi import publish_problems
 from deskhand.serving.ratelimit import RateLimiter
 from deskhand.serving.turns import MAX_BODY_BYTES
 from deskhand.web import api, messaging, pages
@@ -35,6 +36,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.deskhand = state
     problems.install(app)
+    publish_problems(app)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(PublicApiCors)  # the widget calls the API from the shop's own domain
     app.add_middleware(BodyLimit, max_bytes=messaging.TWILIO_MAX_BODY, prefix="/webhooks/twilio/")
