@@ -17,6 +17,7 @@ from deskhand.serving.openapi import publish_problems
 from deskhand.serving.ratelimit import RateLimiter
 from deskhand.serving.turns import MAX_BODY_BYTES
 from deskhand.web import api, messaging, pages
+from deskhand.web.headers import SecurityHeaders
 from deskhand.web.limits import BodyLimit
 
 
@@ -41,6 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(PublicApiCors)  # the widget calls the API from the shop's own domain
     app.add_middleware(BodyLimit, max_bytes=messaging.TWILIO_MAX_BODY, prefix="/webhooks/twilio/")
     app.add_middleware(BodyLimit, max_bytes=settings.email_max_bytes, prefix="/webhooks/email/")
+    app.add_middleware(SecurityHeaders, base_url=settings.base_url)  # outermost: every answer
     app.include_router(api.router)
     app.include_router(messaging.router)
     app.include_router(pages.router)
