@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     smtp_security: str = "starttls"  # "starttls" | "ssl" | "none"
     email_max_bytes: int = 30 * 1024 * 1024  # largest inbound webhook body accepted
     conversation_resume_hours: int = 24  # continue a shopper's open conversation this long
+    # Redact transcripts untouched this many days (the worker's chore); 0 keeps them.
+    transcript_retention_days: int = 0
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: float = 5.0  # first retry delay; doubles, capped at one hour
     worker_poll_seconds: float = 1.0

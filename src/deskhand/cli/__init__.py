@@ -1,4 +1,5 @@
-"""`deskhand demo | serve | worker | migrate | chat | kb | train-intents | bench | secrets`.
+"""`deskhand demo | serve | worker | migrate | chat | kb | train-intents | bench | secrets |
+privacy | backup | restore`.
 
 One module per command group; each has `register(sub)`, which adds its parsers and sets
 `run` on them. A new command is a module and one line in COMMANDS.
@@ -8,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 
-from deskhand.cli import bench, chat, kb, secrets, server, train
+from deskhand.cli import backup, bench, chat, kb, privacy, secrets, server, train
 
-COMMANDS = [server, chat, kb, train, bench, secrets]
+COMMANDS = [server, chat, kb, train, bench, secrets, privacy, backup]
 
 
 def build_parser() -> argparse.ArgumentParser:
