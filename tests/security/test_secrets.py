@@ -14,7 +14,7 @@ from deskhand.db.sealed import SealBroken, seal, unseal
 from deskhand.domain.vocabulary import IntegrationKind
 from deskhand.web.app import create_app
 from tests.hub.shopping import Shopper
-from tests.security.routes import GUARDS
+from tests.security.routes import GUARDS, PATH_VALUES
 
 KEY_A, KEY_B, KEY_C = "a" * 40, "b" * 40, "c" * 40
 SHOPIFY = {"access_token": "shpat_very_secret"}
@@ -102,11 +102,16 @@ def test_settings_never_show_their_secrets(settings: Settings) -> None:
 
 # -- headers ---------------------------------------------------------------------------------
 
-DOCUMENT_ROUTES = [
-    path.replace("{number}", "1001")
-    for (method, path) in GUARDS
-    if method == "GET" and "{" not in path.replace("{number}", "")
-]
+
+def document_routes() -> list[str]:
+    """Every GET route of the table, its parameters filled in."""
+    paths = []
+    for method, path in GUARDS:
+        if method == "GET":
+            for name, value in PATH_VALUES.items():
+                path = path.replace(f"{{{name}:path}}", value).replace(f"{{{name}}}", value)
+            paths.append(path)
+    return paths
 
 
 def https_app(settings: Settings, demo_db: Engine) -> TestClient:
@@ -114,23 +119,23 @@ def https_app(settings: Settings, demo_db: Engine) -> TestClient:
     return TestClient(create_app(secure), base_url="https://help.fjordfinch.example")
 
 
-@pytest.mark.parametrize("path", DOCUMENT_ROUTES)
-def test_every_page_carries_the_security_headers(client: TestClient, path: str) -> None:
-    r = client.get(path, follow_redirects=False)
-    assert r.headers["x-content-type-options"] == "nosniff"
-    assert "referrer-policy" in r.headers
-    if path.startswith(("/widget.js", "/api/v1/widget/")):
-        # the widget is fetched by shops' pages from their own domains
-        assert "x-frame-options" not in r.headers
-        return
-    policy = r.headers["content-security-policy"]
-    assert "default-src 'none'" in policy
-    if path.startswith("/demo/shop"):
-        assert r.headers["x-frame-options"] == "SAMEORIGIN"
-    else:
-        assert r.headers["x-frame-options"] == "DENY"
-        assert "frame-ancestors 'none'" in policy
-    assert "strict-transport-security" not in r.headers  # plain http: no HSTS
+def test_every_page_carries_the_security_headers(client: TestClient) -> None:
+    for path in document_routes():
+        r = client.get(path, follow_redirects=False)
+        assert r.headers["x-content-type-options"] == "nosniff", path
+        assert "referrer-policy" in r.headers, path
+        assert "strict-transport-security" not in r.headers, path  # plain http: no HSTS
+        if path.startswith(("/widget.js", "/api/v1/widget/", "/api/v1/conversations")):
+            # the widget's script and API are fetched by shops' pages from their own domains
+            assert "x-frame-options" not in r.headers, path
+            continue
+        policy = r.headers["content-security-policy"]
+        assert "default-src 'none'" in policy, path
+        if path.startswith("/demo/shop"):
+            assert r.headers["x-frame-options"] == "SAMEORIGIN", path
+        else:
+            assert r.headers["x-frame-options"] == "DENY", path
+            assert "frame-ancestors 'none'" in policy, path
 
 
 def test_the_widgets_page_allows_its_script_and_socket(client: TestClient) -> None:
