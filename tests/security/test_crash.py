@@ -31,7 +31,10 @@ import httpx
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from tests.conftest import free_port
+from deskhand.channels.email.smtp import build_message
+from deskhand.config import Settings
+from deskhand.jobs.transport import Outgoing
+from tests.conftest import SECRET, free_port
 from tests.fakes.fake_mail import RecordingHandler, SmtpServer
 
 CODE = re.compile(r"\b\d{6}\b")
@@ -214,3 +217,35 @@ def test_kill_mid_conversation_and_mid_delivery_loses_and_doubles_nothing(
     again = [code for code, n in delivered.items() if n > queued[code]]
     assert len(again) <= 1  # only the one on the wire at the kill may arrive twice
     assert all(delivered[code] == 1 for code in queued if code not in again)
+    for code in again:  # the repeat carries the same Message-ID: mail systems show one
+        ids = {
+            str(m.message["Message-ID"])
+            for m in smtp.messages
+            if CODE.search(str(m.message["Subject"])).group(0) == code  # type: ignore[union-attr]
+        }
+        assert len(ids) == 1
+
+
+def test_a_resent_email_keeps_its_message_id() -> None:
+    """Sent again after a crash, an email is the same message to mail systems."""
+    settings = Settings(
+        secret_key=SECRET, smtp_host="127.0.0.1", smtp_from="Shop <help@shop.example>"
+    )
+
+    def attempt(key: str, n: int) -> str:
+        item = Outgoing(1, 1, "email", "ava@example.com", "Your code", "123456", key, {}, n)
+        return str(build_message(item, settings)["Message-ID"])
+
+    first, again = attempt("code:1", 1), attempt("code:1", 2)
+    assert first == again
+    assert first.endswith("@shop.example>")
+    assert attempt("code:2", 1) != first
+    other = settings.model_copy(update={"secret_key": "x" * 40})
+    assert (
+        str(
+            build_message(
+                Outgoing(1, 1, "email", "ava@example.com", "s", "b", "code:1", {}, 1), other
+            )["Message-ID"]
+        )
+        != first
+    )  # another installation, another id

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import smtplib
 import ssl
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, parseaddr
 
 from deskhand.config import Settings
 from deskhand.jobs.transport import Outgoing, Sent, TransportError
@@ -24,6 +26,15 @@ def smtp_unavailable(settings: Settings) -> str | None:
     return None
 
 
+def stable_message_id(item: Outgoing, settings: Settings, sender: str) -> str:
+    """The same Message-ID on every attempt of one outbox row: should a crash make the worker
+    send it twice (at-least-once), mail systems see one message. Keyed with the installation's
+    secret, so it neither repeats across installations nor gives the row away."""
+    mac = hmac.new(settings.resolved_secret_key().encode(), b"message-id:", hashlib.sha256)
+    mac.update(item.idempotency_key.encode())
+    return f"<{mac.hexdigest()[:32]}@{sender.rsplit('@')[-1]}>"
+
+
 def build_message(item: Outgoing, settings: Settings) -> EmailMessage:
     payload = item.payload or {}
     name, address = parseaddr(settings.smtp_from)
@@ -33,7 +44,7 @@ def build_message(item: Outgoing, settings: Settings) -> EmailMessage:
     msg["To"] = item.recipient
     msg["Subject"] = item.subject
     msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = payload.get("message_id") or make_msgid(domain=address.rsplit("@")[-1])
+    msg["Message-ID"] = payload.get("message_id") or stable_message_id(item, settings, address)
     if payload.get("in_reply_to"):
         msg["In-Reply-To"] = payload["in_reply_to"]
     if payload.get("references"):
