@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +59,8 @@ class Settings(BaseSettings):
     smtp_security: str = "starttls"  # "starttls" | "ssl" | "none"
     email_max_bytes: int = 30 * 1024 * 1024  # largest inbound webhook body accepted
     conversation_resume_hours: int = 24  # continue a shopper's open conversation this long
+    # Redact transcripts untouched this many days (the worker's chore); 0 keeps them.
+    transcript_retention_days: int = 0
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: float = 5.0  # first retry delay; doubles, capped at one hour
     worker_poll_seconds: float = 1.0
@@ -84,8 +87,15 @@ class Settings(BaseSettings):
         key_file = self.data_dir / "secret.key"
         if not key_file.exists():
             key_file.parent.mkdir(parents=True, exist_ok=True)
-            key_file.write_text(secrets.token_urlsafe(48))
+            write_private(key_file, secrets.token_urlsafe(48))
         return key_file.read_text().strip()
+
+
+def write_private(path: Path, text: str) -> None:
+    """Create a file only its owner can read (0600), whatever the umask: it holds a secret."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(text)
 
 
 @lru_cache

@@ -21,7 +21,8 @@ from deskhand.agent.engine import Agent
 from deskhand.agent.understand.reading import Reading
 from deskhand.analytics.events import record
 from deskhand.db import models
-from deskhand.domain.blocks import Reply
+from deskhand.domain.blocks import Block, Reply
+from deskhand.verification.handoff import without_tokens
 
 
 def token_hash(token: str) -> str:
@@ -60,8 +61,12 @@ def start_conversation(
 
 @dataclass(frozen=True)
 class StoredReply:
-    message: models.Message  # the agent's message as stored
-    reply: Reply
+    message: models.Message  # the agent's message as stored (Hub links without tokens)
+    reply: Reply  # the reply as the shopper gets it (Hub links that sign in)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return self.reply.blocks
 
 
 def take_turn(
@@ -179,7 +184,7 @@ def _store_reply(
         language=conv.language,
         text=None,
         action=None,
-        blocks=reply.blocks,
+        blocks=without_tokens(reply.blocks),  # the one-time sign-in tokens stay out
         meta=meta,
         created_at=now,
     )

@@ -281,7 +281,7 @@ def answer_inbound(
         brand=brand,
         conv=conv,
         address=addr,
-        blocks=stored.message.blocks,
+        blocks=[*notes, *stored.blocks],  # as the shopper gets them: links that sign in
         words=Wording(conv.language, brand.timezone, brand.currency),
         key=f"reply:{stored.message.id}",
         inbound=payload,

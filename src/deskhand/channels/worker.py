@@ -14,15 +14,17 @@ from deskhand.channels.transports import transports_for
 from deskhand.config import Settings
 from deskhand.jobs import worker
 from deskhand.jobs.worker import Chore
+from deskhand.privacy.retention import retention_chore
 
 
 def chores(sessions: sessionmaker[Session], agent: Agent, settings: Settings) -> list[Chore]:
-    """What the worker does besides the outbox: answer kept inbound messages again."""
+    """What the worker does besides the outbox: answer kept inbound messages again, and
+    purge transcripts past their retention."""
 
     def retry(now: datetime) -> int:
         return retry_inbound(sessions, agent, settings, now)
 
-    return [retry]
+    return [retry, retention_chore(sessions, settings)]
 
 
 def _agent(settings: Settings, agent: Agent | None) -> Agent:

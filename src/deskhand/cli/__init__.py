@@ -1,4 +1,5 @@
-"""`deskhand demo | serve | worker | migrate | chat | kb | train-intents | bench`.
+"""`deskhand demo | serve | worker | migrate | chat | kb | train-intents | bench | secrets |
+privacy | backup | restore`.
 
 One module per command group; each has `register(sub)`, which adds its parsers and sets
 `run` on them. A new command is a module and one line in COMMANDS.
@@ -8,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 
-from deskhand.cli import bench, chat, kb, server, tasks, train
+from deskhand.cli import backup, bench, chat, kb, privacy, secrets, server, tasks, train
 
-COMMANDS = [server, chat, kb, tasks, train, bench]
+COMMANDS = [server, chat, kb, tasks, train, bench, secrets, privacy, backup]
 
 
 def build_parser() -> argparse.ArgumentParser:

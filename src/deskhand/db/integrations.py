@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from deskhand.config import Settings
 from deskhand.db import models
-from deskhand.db.sealed import seal, unseal
+from deskhand.db.sealed import reseal, seal, unseal
 from deskhand.domain.vocabulary import IntegrationKind
 
 
@@ -72,3 +72,18 @@ def disconnect(session: Session, brand_id: int, kind: IntegrationKind) -> bool:
     session.delete(row)
     session.flush()
     return True
+
+
+def reseal_all(session: Session, settings: Settings) -> int:
+    """Seal every brand's credentials again under the current key (after a key rotation).
+
+    All or nothing: a row that opens with none of the configured keys raises `SealBroken`
+    before anything is written, so a half-rotated database cannot happen. Returns how many
+    rows were resealed.
+    """
+    rows = list(session.scalars(select(models.Integration).order_by(models.Integration.id)))
+    fresh = [reseal(settings, row.sealed_secrets) for row in rows]
+    for row, token in zip(rows, fresh, strict=True):
+        row.sealed_secrets = token
+    session.flush()
+    return len(rows)

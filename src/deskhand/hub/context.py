@@ -31,7 +31,7 @@ from deskhand.hub.forms import PostedForm
 from deskhand.hub.i18n import LANG_COOKIE, HubWords, choose_language
 from deskhand.nlp.language import native_name
 from deskhand.serving.deps import AppState, client_key
-from deskhand.verification.handoff import TOKEN_PARAM, redeem_handoff
+from deskhand.verification.handoff import TOKEN_PARAM, customer_of_handoff, redeem_handoff
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parents[1] / "web" / "templates")
 SECURITY_HEADERS = {
@@ -145,6 +145,8 @@ class HubRequest:
         if not self.rules.hub_enabled:
             raise Answer(self.hub_off())
         handoff = self.request.query_params.get(TOKEN_PARAM)
+        if handoff is not None and self.login is not None:
+            self._handoff_while_signed_in(handoff)
         if handoff is not None:
             customer_id = redeem_handoff(
                 self.db, brand_id=self.brand.id, token=handoff, now=self.now
@@ -157,6 +159,22 @@ class HubRequest:
             raise Answer(self.redirect(self.request.url.path))
         if signed_in and self.login is None:
             raise Answer(self.redirect(self.sign_in_url(self.request.url.path)))
+
+    def _handoff_while_signed_in(self, token: str) -> None:
+        """A hand-off link opened in a browser that is already signed in.
+
+        A link never replaces a session on its own (login CSRF: someone else's link would
+        switch this shopper to that account): the same customer's link is used up and the
+        page shown; another customer's link asks first, and only a press switches.
+        """
+        assert self.login is not None
+        path = self.request.url.path
+        wanted = customer_of_handoff(self.db, brand_id=self.brand.id, token=token, now=self.now)
+        if wanted is None or wanted == self.login.customer_id:
+            if wanted is not None:
+                redeem_handoff(self.db, brand_id=self.brand.id, token=token, now=self.now)
+            raise Answer(self.redirect(path))
+        raise Answer(self.render("hub/switch.html", status=200, token=token, next_path=path))
 
     def check_post(self, form: PostedForm) -> None:
         """Refuse an oversized body, then a missing or wrong CSRF token."""

@@ -148,11 +148,16 @@ def _set_threads_for_call() -> None:
         set_threads(last_threads)
 
 
+def _utf8(texts: list[str]) -> list[str]:
+    """The texts as valid UTF-8: a lone surrogate (which no UTF-8 can hold) becomes "?"."""
+    return [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
+
+
 def embed_queries(texts: list[str]) -> np.ndarray:
     """L2-normalised embeddings, one row per text, with e5's 'query:' prefix."""
     with _pool.borrow() as model:
         _set_threads_for_call()
-        out = model.query(texts)
+        out = model.query(_utf8(texts))
     return np.atleast_2d(np.asarray(out, dtype=np.float32))
 
 
@@ -160,7 +165,7 @@ def embed_passages(texts: list[str]) -> np.ndarray:
     """L2-normalised embeddings, one row per text, with e5's 'passage:' prefix."""
     with _pool.borrow() as model:
         _set_threads_for_call()
-        out = model.passage(texts)
+        out = model.passage(_utf8(texts))
     return np.atleast_2d(np.asarray(out, dtype=np.float32))
 
 

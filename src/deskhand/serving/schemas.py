@@ -11,13 +11,27 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from deskhand.domain.blocks import Block
 from deskhand.domain.vocabulary import Intent, Outcome, Skill
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _HTTP_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 
 Channel = Literal["webchat", "sms", "whatsapp", "email", "api"]
 
 
 class Strict(BaseModel):
+    """A request body: no unknown fields, and every string valid Unicode.
+
+    JSON may spell a lone UTF-16 surrogate ("\\ud800"), which no UTF-8 text can hold: it
+    would fail later, in the embedding or the database, so it is refused here with a 422.
+    """
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _valid_unicode(cls, value: object) -> object:
+        if isinstance(value, str) and _SURROGATE.search(value):
+            raise ValueError("the text holds a lone surrogate: it is not valid Unicode")
+        return value
 
 
 class CreateConversation(Strict):

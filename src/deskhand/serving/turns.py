@@ -18,6 +18,7 @@ from deskhand.agent.engine import UnknownAction
 from deskhand.agent.understand.reading import read_message
 from deskhand.db import models
 from deskhand.db.session import transaction
+from deskhand.domain.blocks import Block
 from deskhand.serving.deps import AppState, no_nul
 from deskhand.serving.metrics import TURN_SECONDS, count_outcome
 from deskhand.serving.problems import Problem
@@ -90,12 +91,13 @@ def conversation_state(conv: models.Conversation) -> ConversationState:
     )
 
 
-def agent_message(row: models.Message) -> AgentMessage:
+def agent_message(row: models.Message, blocks: list[Block] | None = None) -> AgentMessage:
+    """The stored message; `blocks` as the shopper gets them live (with sign-in links)."""
     return AgentMessage(
         id=row.id,
         created_at=row.created_at,
         language=row.language,
-        blocks=row.blocks,
+        blocks=row.blocks if blocks is None else blocks,
         meta=Meta(**row.meta),
     )
 
@@ -182,5 +184,6 @@ def _turn(
                 f"{exc.args[0]!r} is not an action offered in this conversation.",
             ) from None
         return TurnResponse(
-            messages=[agent_message(stored.message)], conversation=conversation_state(conv)
+            messages=[agent_message(stored.message, stored.blocks)],
+            conversation=conversation_state(conv),
         )

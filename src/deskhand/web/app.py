@@ -16,9 +16,11 @@ from deskhand.nlp.embeddings import warm_up
 from deskhand.serving import problems
 from deskhand.serving.bus import make_bus
 from deskhand.serving.deps import AppState
+from deskhand.serving.openapi import publish_problems
 from deskhand.serving.ratelimit import RateLimiter
 from deskhand.serving.turns import MAX_BODY_BYTES
 from deskhand.web import api, health, messaging, pages
+from deskhand.web.headers import SecurityHeaders
 from deskhand.web.limits import BodyLimit
 
 
@@ -39,11 +41,13 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.deskhand = state
     problems.install(app)
+    publish_problems(app)
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(PublicApiCors)  # the widget calls the API from the shop's own domain
     app.add_middleware(BodyLimit, max_bytes=messaging.TWILIO_MAX_BODY, prefix="/webhooks/twilio/")
     app.add_middleware(BodyLimit, max_bytes=settings.email_max_bytes, prefix="/webhooks/email/")
     app.include_router(health.router)
+    app.add_middleware(SecurityHeaders, base_url=settings.base_url)  # outermost: every answer
     app.include_router(api.router)
     app.include_router(messaging.router)
     app.include_router(pages.router)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import smtplib
 import ssl
 from datetime import UTC, datetime
@@ -25,11 +26,13 @@ def smtp_unavailable(settings: Settings) -> str | None:
     return None
 
 
-def outbox_message_id(item: Outgoing, sender: str) -> str:
-    """The same Message-ID on every try of one outbox row, so a message sent again after a
-    crash between sending and recording it is recognisably the same message."""
-    digest = hashlib.sha256(f"{item.id}:{item.idempotency_key}".encode()).hexdigest()[:24]
-    return f"<outbox.{item.id}.{digest}@{sender.rsplit('@')[-1]}>"
+def stable_message_id(item: Outgoing, settings: Settings, sender: str) -> str:
+    """The same Message-ID on every attempt of one outbox row: should a crash make the worker
+    send it twice (at-least-once), mail systems see one message. Keyed with the installation's
+    secret, so it neither repeats across installations nor gives the row away."""
+    mac = hmac.new(settings.resolved_secret_key().encode(), b"message-id:", hashlib.sha256)
+    mac.update(item.idempotency_key.encode())
+    return f"<{mac.hexdigest()[:32]}@{sender.rsplit('@')[-1]}>"
 
 
 def build_message(item: Outgoing, settings: Settings) -> EmailMessage:
@@ -41,7 +44,7 @@ def build_message(item: Outgoing, settings: Settings) -> EmailMessage:
     msg["To"] = item.recipient
     msg["Subject"] = item.subject
     msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = payload.get("message_id") or outbox_message_id(item, address)
+    msg["Message-ID"] = payload.get("message_id") or stable_message_id(item, settings, address)
     if payload.get("in_reply_to"):
         msg["In-Reply-To"] = payload["in_reply_to"]
     if payload.get("references"):

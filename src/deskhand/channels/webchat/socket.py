@@ -145,6 +145,8 @@ def _json_frame(message: Mapping[str, Any]) -> Any:
         return json.loads(text)
     except ValueError:
         raise Problem(400, "Malformed JSON", "The frame is not valid JSON.") from None
+    except RecursionError:  # "[[[[…" thousands deep: Python's parser gives up
+        raise Problem(400, "Malformed JSON", "The frame is nested too deeply.") from None
 
 
 def _message(data: Any) -> PostMessage:

@@ -25,6 +25,7 @@ from deskhand.db.models.conversations import (
 from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMessage, WebhookNonce
 from deskhand.db.models.integrations import Integration
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
+from deskhand.db.models.privacy import Redaction
 from deskhand.db.models.tasks import BackgroundTask
 from deskhand.db.models.verification import HubHandoff, HubSession, VerificationCode
 
@@ -53,6 +54,7 @@ __all__ = [
     "OrderHistory",
     "OutboxMessage",
     "Product",
+    "Redaction",
     "Shipment",
     "UTCDateTime",
     "Variant",

@@ -12,6 +12,7 @@ from deskhand.hub import signin, views
 from deskhand.hub.context import Answer, HubRequest
 from deskhand.hub.deps import HubPage, PageForm, Visitor, VisitorForm, hub_router
 from deskhand.hub.sessions import SIGNIN_COOKIE
+from deskhand.verification.handoff import redeem_handoff
 
 router = hub_router()
 SIGN_IN_ATTEMPTS_PER_MINUTE = 20
@@ -169,6 +170,19 @@ def magic_link_submit(hub: Visitor, form: VisitorForm) -> Response:
         return _link_invalid(hub)
     hub.sign_in_as(outcome.customer_id, "link")
     return hub.redirect(outcome.next_path)
+
+
+@router.post("/sign-in/switch")
+def switch_submit(hub: Visitor, form: VisitorForm) -> Response:
+    """The shopper chose to switch to the account of a hand-off link opened while signed in."""
+    _limit(hub, Tries.LINK)
+    customer_id = redeem_handoff(
+        hub.db, brand_id=hub.brand.id, token=form.get("token", TOKEN_LIMIT), now=hub.now
+    )
+    if customer_id is None:
+        return _link_invalid(hub)
+    hub.sign_in_as(customer_id, "handoff")
+    return hub.redirect(signin.safe_next(form.get("next")))
 
 
 @router.post("/sign-out")

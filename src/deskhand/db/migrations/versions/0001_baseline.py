@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 21:40:02.246039
+Create Date: 2026-12-04 22:30:57.666194
 """
 
 from collections.abc import Sequence
@@ -570,6 +570,25 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "redactions",
+        sa.Column("conversation_id", sa.String(length=36), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=16), nullable=False),
+        sa.Column("redacted_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"],
+            ["conversations.id"],
+        ),
+        sa.PrimaryKeyConstraint("conversation_id"),
+    )
+    with op.batch_alter_table("redactions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_redactions_brand_id"), ["brand_id"], unique=False)
+
+    op.create_table(
         "shipments",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("brand_id", sa.Integer(), nullable=False),
@@ -775,6 +794,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_shipments_brand_id"))
 
     op.drop_table("shipments")
+    with op.batch_alter_table("redactions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_redactions_brand_id"))
+
+    op.drop_table("redactions")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_status_next_attempt")
         batch_op.drop_index(batch_op.f("ix_outbox_recipient"))

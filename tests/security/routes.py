@@ -1,0 +1,180 @@
+"""The app's route table, and how each route is guarded: the isolation suite's input.
+
+Every (method, path) the app serves must have an entry in `GUARDS`; `test_isolation.py`
+fails for a route without one (and for an entry whose route is gone), so a new route cannot
+ship without saying who may use it. Each guard lists the attacks tried on its routes; a
+new kind of caller (team roles when the admin console lands) is a new attack added to the
+guards of the routes it may not use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from fastapi import FastAPI
+
+WEBSOCKET = "WS"
+
+
+class Guard(StrEnum):
+    """Who may use a route."""
+
+    OPEN = "open"  # anyone; shows no shopper's data
+    DOCS = "docs"  # the API's schema and its viewers
+    BEARER = "bearer"  # a conversation's bearer token
+    SOCKET = "socket"  # the same token, over the web chat's WebSocket
+    DEV = "dev"  # demo mode only
+    SIGNED = "signed"  # a vendor's signed webhook
+    VISITOR_PAGE = "visitor_page"  # Hub sign-in pages: anyone, no data
+    VISITOR_FORM = "visitor_form"  # Hub sign-in forms: a CSRF token bound to this browser
+    PAGE_FORM = "page_form"  # sign-out: a CSRF token
+    HUB_HOME = "hub_home"  # the signed-in shopper's own orders list
+    HUB_ORDER = "hub_order"  # a page about one of the signed-in shopper's orders
+    HUB_ORDER_FORM = "hub_order_form"  # a form changing one of the signed-in shopper's orders
+    HUB_FALLBACK = "hub_fallback"  # any other /hub address: the one "not found" page
+
+
+class Attack(StrEnum):
+    NO_DATA = "anyone"  # a stranger with no credentials at all
+    NO_TOKEN = "no_token"
+    WRONG_SHOPPER = "wrong_shopper"  # another shopper's valid credentials
+    WRONG_BRAND = "wrong_brand"  # a valid token of another brand's conversation
+    UNKNOWN = "unknown_id"
+    OUTSIDE_DEMO = "outside_demo"
+    UNSIGNED = "unsigned"
+    SIGNED_OUT = "signed_out"
+    EXPIRED = "expired_session"
+    REUSED = "reused_handoff_token"
+    NO_CSRF = "no_csrf"
+    # Team roles (owner, agent, viewer) arrive with the admin console: each becomes an
+    # attack here, tried on every shopper route (a team member is not the shopper) and on
+    # the console routes a role may not use.
+
+
+@dataclass(frozen=True)
+class Expect:
+    statuses: tuple[int, ...]
+    to: str | None = None  # a redirect's target must start with this
+    # False only where the request carries the victim's own cookies (a forged form post):
+    # the forger never reads the answer, and what counts is the refusal.
+    checks_body: bool = True
+
+
+SIGN_IN = Expect((303,), "/hub/sign-in?")
+HIDDEN = Expect((404,))
+
+ATTACKS: dict[Guard, dict[Attack, Expect]] = {
+    Guard.OPEN: {Attack.NO_DATA: Expect((200, 201, 304, 404))},
+    Guard.DOCS: {Attack.NO_DATA: Expect((200,))},
+    Guard.BEARER: {
+        Attack.NO_TOKEN: Expect((401,)),
+        Attack.WRONG_SHOPPER: Expect((401,)),
+        Attack.WRONG_BRAND: Expect((401,)),
+        Attack.UNKNOWN: HIDDEN,
+    },
+    Guard.SOCKET: {
+        Attack.NO_TOKEN: Expect((4401,)),
+        Attack.WRONG_SHOPPER: Expect((4401,)),
+        Attack.WRONG_BRAND: Expect((4401,)),
+        Attack.UNKNOWN: Expect((4404,)),
+    },
+    Guard.DEV: {Attack.OUTSIDE_DEMO: HIDDEN},
+    Guard.SIGNED: {Attack.UNSIGNED: Expect((403,))},
+    Guard.VISITOR_PAGE: {Attack.NO_DATA: Expect((200, 303, 410))},
+    Guard.VISITOR_FORM: {Attack.NO_CSRF: Expect((403,))},
+    Guard.PAGE_FORM: {Attack.NO_CSRF: Expect((403,))},
+    Guard.HUB_HOME: {
+        Attack.SIGNED_OUT: SIGN_IN,
+        Attack.WRONG_SHOPPER: Expect((200,)),  # Ben's own list: none of Ava's data
+        Attack.EXPIRED: SIGN_IN,
+        Attack.REUSED: SIGN_IN,
+    },
+    Guard.HUB_ORDER: {
+        Attack.SIGNED_OUT: SIGN_IN,
+        Attack.WRONG_SHOPPER: HIDDEN,
+        Attack.EXPIRED: SIGN_IN,
+        Attack.REUSED: SIGN_IN,
+    },
+    Guard.HUB_ORDER_FORM: {
+        Attack.SIGNED_OUT: SIGN_IN,
+        Attack.WRONG_SHOPPER: HIDDEN,
+        Attack.EXPIRED: SIGN_IN,
+        Attack.NO_CSRF: Expect((403,), checks_body=False),
+    },
+    Guard.HUB_FALLBACK: {Attack.SIGNED_OUT: HIDDEN, Attack.WRONG_SHOPPER: HIDDEN},
+}
+
+GUARDS: dict[tuple[str, str], Guard] = {
+    ("GET", "/openapi.json"): Guard.DOCS,
+    ("GET", "/docs"): Guard.DOCS,
+    ("GET", "/docs/oauth2-redirect"): Guard.DOCS,
+    ("GET", "/redoc"): Guard.DOCS,
+    ("POST", "/api/v1/conversations"): Guard.OPEN,
+    ("POST", "/api/v1/conversations/{conversation_id}/messages"): Guard.BEARER,
+    ("GET", "/api/v1/conversations/{conversation_id}"): Guard.BEARER,
+    (WEBSOCKET, "/api/v1/conversations/{conversation_id}/ws"): Guard.SOCKET,
+    ("GET", "/api/v1/dev/outbox"): Guard.DEV,
+    ("GET", "/api/v1/widget/config"): Guard.OPEN,
+    ("GET", "/widget.js"): Guard.OPEN,
+    ("GET", "/demo/shop"): Guard.OPEN,
+    ("GET", "/demo/shop/products/{handle}"): Guard.OPEN,
+    ("GET", "/"): Guard.OPEN,
+    ("GET", "/healthz"): Guard.OPEN,
+    ("GET", "/readyz"): Guard.OPEN,
+    ("GET", "/metrics"): Guard.OPEN,  # counts and latencies only, never a shopper's data
+    ("GET", "/help/{slug}"): Guard.OPEN,
+    ("POST", "/webhooks/twilio/messages"): Guard.SIGNED,
+    ("POST", "/webhooks/twilio/status"): Guard.SIGNED,
+    ("POST", "/webhooks/email/mailgun"): Guard.SIGNED,
+    ("POST", "/webhooks/email/sendgrid/{secret}"): Guard.SIGNED,
+    ("GET", "/hub/sign-in"): Guard.VISITOR_PAGE,
+    ("GET", "/hub/sign-in/code"): Guard.VISITOR_PAGE,
+    ("GET", "/hub/sign-in/link"): Guard.VISITOR_PAGE,
+    ("POST", "/hub/sign-in"): Guard.VISITOR_FORM,
+    ("POST", "/hub/sign-in/code"): Guard.VISITOR_FORM,
+    ("POST", "/hub/sign-in/link"): Guard.VISITOR_FORM,
+    ("POST", "/hub/sign-in/switch"): Guard.VISITOR_FORM,
+    ("POST", "/hub/sign-out"): Guard.PAGE_FORM,
+    ("GET", "/hub"): Guard.HUB_HOME,
+    ("GET", "/hub/orders/{number}"): Guard.HUB_ORDER,
+    ("GET", "/hub/orders/{number}/track"): Guard.HUB_ORDER,
+    ("GET", "/hub/orders/{number}/track/{position}"): Guard.HUB_ORDER,
+    ("GET", "/hub/orders/{number}/edit"): Guard.HUB_ORDER,
+    ("GET", "/hub/orders/{number}/cancel"): Guard.HUB_ORDER,
+    ("GET", "/hub/orders/{number}/return"): Guard.HUB_ORDER,
+    ("POST", "/hub/orders/{number}/edit/variant"): Guard.HUB_ORDER_FORM,
+    ("POST", "/hub/orders/{number}/edit/quantity"): Guard.HUB_ORDER_FORM,
+    ("POST", "/hub/orders/{number}/edit/address"): Guard.HUB_ORDER_FORM,
+    ("POST", "/hub/orders/{number}/cancel"): Guard.HUB_ORDER_FORM,
+    ("GET", "/hub/{rest:path}"): Guard.HUB_FALLBACK,
+    ("POST", "/hub/{rest:path}"): Guard.HUB_FALLBACK,
+}
+
+# What each path parameter is filled with: the victim's (Ava's) things.
+PATH_VALUES = {
+    "number": "1001",
+    "position": "1",
+    "rest": "orders/1001/secret",
+    "slug": "returns-and-refunds",
+    "handle": "canvas-tote",
+    "secret": "not-the-secret",
+}
+
+
+def served_routes(app: FastAPI) -> Iterator[tuple[str, str]]:
+    """Every (method, path) the app answers, read from its route table (HEAD left out)."""
+    for route in app.routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        for r in contexts() if contexts else [route]:
+            path = getattr(r, "path", "") or getattr(getattr(r, "original_route", None), "path", "")
+            methods = getattr(r, "methods", None)
+            for method in sorted(methods - {"HEAD"}) if methods else [WEBSOCKET]:
+                yield method, path
+
+
+def cases() -> Iterator[tuple[str, str, Attack]]:
+    for (method, path), guard in GUARDS.items():
+        for attack in ATTACKS[guard]:
+            yield method, path, attack
