@@ -25,6 +25,7 @@ from deskhand.db.models.conversations import (
 from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMessage, WebhookNonce
 from deskhand.db.models.integrations import Integration
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
+from deskhand.db.models.returns import ReturnEvent, ReturnLine, ReturnRequest
 from deskhand.db.models.verification import HubHandoff, HubSession, VerificationCode
 
 __all__ = [
@@ -51,6 +52,9 @@ __all__ = [
     "OrderHistory",
     "OutboxMessage",
     "Product",
+    "ReturnEvent",
+    "ReturnLine",
+    "ReturnRequest",
     "Shipment",
     "UTCDateTime",
     "Variant",
