@@ -30,6 +30,7 @@ class SkillContext:
     customer_id: int | None
     state: DialogueState
     text: str = ""  # the shopper's message this turn ("" for a button press)
+    conversation_id: str = ""  # for analytics events a skill records
     # Embeddings computed while reading the message (text -> vector), for reuse this turn.
     embedded: Mapping[str, np.ndarray] = field(default_factory=dict)
 
