@@ -107,9 +107,10 @@ def check_draft(
         title = line.item.title
         if quantity < 0:
             raise ReturnRefused("returns.error.too_many", item=title, max=line.returnable)
+        if line.why is Why.RETURN_WINDOW_PASSED:  # it may have closed while the page was open
+            raise ReturnRefused("returns.error.window_closed", item=title)
         if not line.ok:
-            why = (line.why or Why.NOT_DELIVERED).value
-            raise ReturnRefused("returns.error.not_returnable", item=title, why=why)
+            raise ReturnRefused("returns.error.not_returnable", item=title)
         if quantity > line.returnable:
             raise ReturnRefused("returns.error.too_many", item=title, max=line.returnable)
         new: Variant | None = None

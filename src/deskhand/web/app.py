@@ -11,6 +11,7 @@ from deskhand.channels.webchat.cors import PublicApiCors
 from deskhand.config import Settings
 from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.hub import routes as hub_routes
+from deskhand.hub import staff_returns
 from deskhand.serving import problems
 from deskhand.serving.deps import AppState
 from deskhand.serving.ratelimit import RateLimiter
@@ -42,6 +43,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(messaging.router)
     app.include_router(pages.router)
+    app.include_router(staff_returns.router)
     app.include_router(hub_routes.router)
     app.include_router(webchat_routes.router)
     return app
