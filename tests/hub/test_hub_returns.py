@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import SECRET
 from tests.hub.shopping import Shopper, csrf_in, latest_message
 
+from deskhand.cli import main
 from deskhand.db import models
 from deskhand.returns.staff import staff_token
 
@@ -212,3 +213,11 @@ def test_rejection_needs_a_reason_and_is_emailed_in_the_shoppers_language(
     assert "Getragen" in mail["body"]
     # Rejected: the tote can be returned again.
     assert "Bereits in einer Rücksendung." not in shopper.get("/hub/orders/1003/return").text
+
+
+def test_cli_prints_the_staff_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DESKHAND_SECRET_KEY", SECRET)
+    assert main(["returns", "token", "--brand", "demo"]) == 0
+    assert capsys.readouterr().out.strip() == staff_token(SECRET, "demo")
