@@ -10,16 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from deskhand.config import Settings
 from deskhand.db import models
-from deskhand.db.integrations import find_integration
+from deskhand.db.integrations import find_integration, secrets_of
 from deskhand.domain.orders import Order
 from deskhand.domain.policy import PolicyRules
 from deskhand.domain.vocabulary import IntegrationKind, ReturnsProviderKind
+from deskhand.returns import aftership, loop
+from deskhand.returns.aftership import AfterShipProvider
+from deskhand.returns.loop import LoopProvider
 
 
 class Unavailable(StrEnum):
@@ -28,19 +33,20 @@ class Unavailable(StrEnum):
     HUB_OFF = "hub_off"
     NO_PROVIDER = "no_provider"
     PROVIDER_NOT_CONNECTED = "provider_not_connected"
-    PROVIDER_NOT_SUPPORTED = "provider_not_supported"
 
 
 class ReturnsProvider(Protocol):
     @property
     def kind(self) -> ReturnsProviderKind: ...
 
-    def verdicts(self, order: Order) -> Mapping[int, bool]:
-        """The provider's own verdict per line item id, where it has one (else left out)."""
+    def verdicts(self, order: Order, now: datetime) -> Mapping[int, bool]:
+        """The provider's own verdict per line item id, where it has one (else left out);
+        raises ProviderError when the provider cannot be asked."""
         ...
 
     def portal_url(self, order: Order) -> str | None:
-        """Where the shopper starts a return with this provider; None: the Hub's portal."""
+        """Where the shopper starts a return with this provider (None: the Hub's portal);
+        raises ProviderError when the provider gives no link."""
         ...
 
 
@@ -50,7 +56,7 @@ class BuiltInProvider:
 
     kind: ReturnsProviderKind = ReturnsProviderKind.BUILTIN
 
-    def verdicts(self, order: Order) -> Mapping[int, bool]:
+    def verdicts(self, order: Order, now: datetime) -> Mapping[int, bool]:
         return {}
 
     def portal_url(self, order: Order) -> str | None:
@@ -73,8 +79,17 @@ _INTEGRATION = {
 }
 
 
-def returns_availability(session: Session, brand: models.Brand, rules: PolicyRules) -> Availability:
-    """The brand's returns provider, or why returns are unavailable (limited mode)."""
+def returns_availability(
+    session: Session,
+    brand: models.Brand,
+    rules: PolicyRules,
+    settings: Settings,
+    email: str = "",
+) -> Availability:
+    """The brand's returns provider, or why returns are unavailable (limited mode).
+
+    Loop and AfterShip need their connection (`integrations`, its key opened with `settings`);
+    `email` is the shopper's, for their deep links."""
     if not rules.hub_enabled:
         return Availability(None, Unavailable.HUB_OFF)
     kind = rules.returns_provider
@@ -82,7 +97,15 @@ def returns_availability(session: Session, brand: models.Brand, rules: PolicyRul
         return Availability(None, Unavailable.NO_PROVIDER)
     if kind is ReturnsProviderKind.BUILTIN:
         return Availability(BuiltInProvider())
-    if find_integration(session, brand.id, _INTEGRATION[kind]) is None:
+    row = find_integration(session, brand.id, _INTEGRATION[kind])
+    if row is None:
         return Availability(None, Unavailable.PROVIDER_NOT_CONNECTED)
-    # Loop and AfterShip adapters are not part of this installation yet.
-    return Availability(None, Unavailable.PROVIDER_NOT_SUPPORTED)
+    secrets = secrets_of(settings, row)
+    api_key = str(secrets.get("api_key") or "")
+    if not api_key:
+        return Availability(None, Unavailable.PROVIDER_NOT_CONNECTED)
+    base = str(row.config.get("base_url") or "")
+    timeout = float(row.config.get("timeout_seconds") or loop.TIMEOUT)
+    if kind is ReturnsProviderKind.LOOP:
+        return Availability(LoopProvider(api_key, email, base or loop.BASE_URL, timeout))
+    return Availability(AfterShipProvider(api_key, email, base or aftership.BASE_URL, timeout))

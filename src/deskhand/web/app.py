@@ -16,7 +16,7 @@ from deskhand.serving import problems
 from deskhand.serving.deps import AppState
 from deskhand.serving.ratelimit import RateLimiter
 from deskhand.serving.turns import MAX_BODY_BYTES
-from deskhand.web import api, messaging, pages
+from deskhand.web import api, messaging, pages, returns_webhooks
 from deskhand.web.limits import BodyLimit
 
 
@@ -42,6 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, max_bytes=settings.email_max_bytes, prefix="/webhooks/email/")
     app.include_router(api.router)
     app.include_router(messaging.router)
+    app.include_router(returns_webhooks.router)
     app.include_router(pages.router)
     app.include_router(staff_returns.router)
     app.include_router(hub_routes.router)

@@ -11,11 +11,13 @@ skill is unavailable: order requests get a soft handoff (`unavailable`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy.orm import Session
 
 from deskhand.agent.skills import order_editing
 from deskhand.agent.skills.context import SkillContext
-from deskhand.agent.skills.handoff import offer_handoff
+from deskhand.agent.skills.handoff import NO, YES, offer_handoff
 from deskhand.agent.skills.orders import hub_action, order_card
 from deskhand.analytics.events import record
 from deskhand.domain import blocks
@@ -24,9 +26,10 @@ from deskhand.domain.orders import Order, OrderStatus
 from deskhand.domain.policy import Why
 from deskhand.domain.returns import LineReturnability, ReturnState
 from deskhand.domain.vocabulary import Intent, Outcome, Skill
-from deskhand.returns.providers import returns_availability
+from deskhand.returns.providers import Availability, returns_availability
 from deskhand.returns.records import entered, refund_due, returns_of_order
 from deskhand.returns.starting import lines_of
+from deskhand.returns.vendors import ProviderError
 
 SKILL = Skill.RETURNS
 TROUBLE = "returns.troubleshooting"  # the analytics event the brand's console lists
@@ -44,12 +47,21 @@ def troubleshooting(ctx: SkillContext, case: str, **props: object) -> None:
     )
 
 
+def _availability(ctx: SkillContext) -> Availability:
+    email = ""
+    if ctx.customer_id is not None:
+        customer = ctx.store.customer(ctx.customer_id)
+        email = customer.email if customer else ""
+    assert ctx.settings is not None, "the engine hands every skill the settings"
+    return returns_availability(ctx.session, ctx.brand, ctx.rules, ctx.settings, email)
+
+
 def unavailable(ctx: SkillContext, intent: Intent) -> Reply | None:
     """Limited mode: no Hub or no returns provider means a soft handoff, before any sign-in.
 
     Also records a request that must wait for sign-in (the brand sees why no order was
     looked at)."""
-    availability = returns_availability(ctx.session, ctx.brand, ctx.rules)
+    availability = _availability(ctx)
     if availability.why_not is not None:
         troubleshooting(ctx, "handoff_unavailable", reason=availability.why_not.value)
         return offer_handoff(ctx, intent, SKILL, ctx.words.t("returns.unavailable"))
@@ -89,25 +101,39 @@ def _reason(ctx: SkillContext, order: Order, line: LineReturnability) -> str:
 
 def _eligibility(
     ctx: SkillContext, order: Order
-) -> tuple[list[str], list[HubLink | blocks.Button], Outcome]:
-    """(sentences, card actions, outcome): which items can go back, why the others cannot."""
+) -> tuple[list[str], list[HubLink | blocks.Button], Outcome, bool]:
+    """(sentences, card actions, outcome, link missing): which items can go back, why the
+    others cannot, and where the return starts (the Hub's portal or the provider's)."""
     w = ctx.words
     lines = lines_of(ctx.session, ctx.brand.id, order, ctx.rules, ctx.now)
-    availability = returns_availability(ctx.session, ctx.brand, ctx.rules)
-    verdicts = availability.provider.verdicts(order) if availability.provider else {}
+    provider = _availability(ctx).provider
+    verdicts: Mapping[int, bool] = {}
+    if provider is not None:
+        try:
+            verdicts = provider.verdicts(order, ctx.now)
+        except ProviderError as exc:  # decide by the rules alone, and tell the brand
+            troubleshooting(ctx, "provider_unreachable", reason=exc.reason, order=order.number)
     refused = [line for line in lines if line.ok and verdicts.get(line.item.id) is False]
     ok = [line for line in lines if line.ok and line not in refused]
     not_ok = [line for line in lines if not line.ok]
     text: list[str] = []
     actions: list[HubLink | blocks.Button] = []
     if order.status == OrderStatus.CANCELLED or not lines:
-        return [w.t("returns.cancelled", number=order.number)], [], Outcome.NOT_ELIGIBLE
+        return [w.t("returns.cancelled", number=order.number)], [], Outcome.NOT_ELIGIBLE, False
+    missing = False
     if ok:
         until = min(line.window_ends_at for line in ok if line.window_ends_at)
         names = w.items([line.item.title for line in ok])
         key = "returns.eligible" if not not_ok and not refused else "returns.mixed"
         text.append(w.t(key, number=order.number, items=names, date=w.day(until)))
-        actions.append(hub_action(ctx, order, "return"))
+        try:
+            url = provider.portal_url(order) if provider is not None else None
+        except ProviderError as exc:
+            troubleshooting(ctx, "start_link_missing", reason=exc.reason, order=order.number)
+            missing = True
+        else:
+            label = w.t("action.return")
+            actions.append(blocks.hub_link(label, url) if url else hub_action(ctx, order, "return"))
     else:
         text.append(w.t("returns.not_eligible", number=order.number))
     text.extend(_reason(ctx, order, line) for line in not_ok)
@@ -117,18 +143,33 @@ def _eligibility(
         if refused:
             reasons.add("provider")
         troubleshooting(ctx, "not_eligible", order=order.number, reasons=sorted(reasons))
-        return text, actions, Outcome.NOT_ELIGIBLE
-    return text, actions, Outcome.ROUTED_TO_RETURNS
+        return text, actions, Outcome.NOT_ELIGIBLE, False
+    if missing:
+        text.append(w.t("returns.link_missing"))
+        return text, actions, Outcome.HANDOFF_OFFERED, True
+    return text, actions, Outcome.ROUTED_TO_RETURNS, False
 
 
 def start_return(ctx: SkillContext, order: Order, intent: Intent) -> Reply:
     """Which items of this order can go back and until when; why the others cannot."""
-    text, actions, outcome = _eligibility(ctx, order)
-    return Reply(
+    text, actions, outcome, missing = _eligibility(ctx, order)
+    reply = Reply(
         intent=intent,
         skill=SKILL,
         outcome=outcome,
         blocks=[blocks.text(" ".join(text)), order_card(ctx, order, None, actions)],
+    )
+    if missing:  # eligible, but the provider gave no link: a person takes it from here
+        reply.blocks.append(_handoff_prompt(ctx))
+    return reply
+
+
+def _handoff_prompt(ctx: SkillContext) -> blocks.HandoffPromptBlock:
+    w = ctx.words
+    return blocks.handoff_prompt(
+        w.t("handoff.offer"),
+        blocks.button(w.t("handoff.yes"), YES),
+        blocks.button(w.t("handoff.no"), NO),
     )
 
 
@@ -168,7 +209,7 @@ def refund_status(ctx: SkillContext, order: Order, intent: Intent) -> Reply:
     """Where this order's return is, and when the money arrives."""
     said = _status_text(ctx, ctx.session, order)
     if said is None:  # no return yet: say so, and whether one can be started
-        text, actions, _ = _eligibility(ctx, order)
+        text, actions, _, _ = _eligibility(ctx, order)
         said = " ".join([ctx.words.t("returns.status.none", number=order.number), *text])
     else:
         actions = [

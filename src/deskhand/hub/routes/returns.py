@@ -9,17 +9,32 @@ from fastapi.responses import Response
 
 from deskhand.domain.orders import Order
 from deskhand.domain.returns import Resolution
+from deskhand.domain.vocabulary import ReturnsProviderKind
 from deskhand.hub import returning, views
 from deskhand.hub.context import HubRequest
 from deskhand.hub.deps import CurrentCustomer, OrderForm, OrderPost, OwnOrder, hub_router
 from deskhand.hub.return_emails import email_return_state
 from deskhand.hub.return_slip import return_slip
 from deskhand.hub.views import Tab
-from deskhand.returns.providers import returns_availability
+from deskhand.returns.providers import Availability, returns_availability
 from deskhand.returns.records import by_rma
 from deskhand.returns.starting import ReturnRefused, check_draft, start_return
+from deskhand.returns.vendors import ProviderError
 
 router = hub_router()
+
+
+def _availability(hub: HubRequest) -> Availability:
+    email = hub.customer.email if hub.customer else ""
+    return returns_availability(hub.db, hub.brand, hub.rules, hub.state.settings, email)
+
+
+def _builtin(hub: HubRequest) -> bool:
+    """Whether returns start here (the built-in portal), not at Loop or AfterShip."""
+    provider = _availability(hub).provider
+    return provider is not None and provider.kind is ReturnsProviderKind.BUILTIN
+
+
 SUBMIT_KEY_MAX = 64
 # Refusals because the order or the stock changed since the page was shown (409); the rest
 # are a form that does not make sense (422).
@@ -39,14 +54,22 @@ def _tab(
     chosen: dict[str, str] | None = None,
 ) -> Response:
     lines = returning.portal_lines(hub.db, hub.store, hub.brand.id, order, hub.rules, hub.now)
-    availability = returns_availability(hub.db, hub.brand, hub.rules)
+    availability = _availability(hub)
+    provider = availability.provider
+    elsewhere: str | None = None  # Loop or AfterShip: their returns page, by a deep link
+    if provider is not None and provider.kind is not ReturnsProviderKind.BUILTIN:
+        try:
+            elsewhere = provider.portal_url(order)
+        except ProviderError:
+            error = error or ReturnRefused("returns.portal.provider_down")
     return hub.render(
         "hub/returns.html",
         status=status,
         **views.tab_context(order, Tab.RETURN),
         lines=lines,
         why_not=lambda line: views.return_text(line, hub.words, hub.rules),
-        available=availability.available,
+        available=availability.available and elsewhere is None,
+        elsewhere=elsewhere,
         reasons=returning.reasons(hub.words, hub.rules),
         reason_label=lambda reason: returning.reason_label(hub.words, reason),
         resolutions=list(Resolution),
@@ -78,7 +101,7 @@ def _refused(posted: OrderPost, refusal: ReturnRefused) -> Response:
 def return_preview(posted: OrderForm) -> Response:
     """What the return gives back, before the shopper confirms it (nothing is written)."""
     hub, order = posted.hub, posted.order
-    if not returns_availability(hub.db, hub.brand, hub.rules).available:
+    if not _builtin(hub):
         return _tab(hub, order, status=409)
     try:
         draft = returning.draft_from(posted.form, order)
@@ -101,7 +124,7 @@ def return_preview(posted: OrderForm) -> Response:
 def return_submit(posted: OrderForm) -> Response:
     """Start the return, re-checked now; a second click of the same confirmation finds it."""
     hub, me, order = posted.hub, posted.me, posted.order
-    if not returns_availability(hub.db, hub.brand, hub.rules).available:
+    if not _builtin(hub):
         return _tab(hub, order, status=409)
     key = posted.form.get("submit_key")
     try:
