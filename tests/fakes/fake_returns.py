@@ -89,8 +89,8 @@ class FakeReturns:
                     self._send(401, {"message": "Unauthorized"})
                 elif method == "GET" and path == "/warehouse/return/list":
                     try:
-                        start = datetime.strptime(query["from"], "%Y-%m-%d %H:%M:%S")
-                        end = datetime.strptime(query["to"], "%Y-%m-%d %H:%M:%S")
+                        start = datetime.strptime(query["from"] + "+0000", "%Y-%m-%d %H:%M:%S%z")
+                        end = datetime.strptime(query["to"] + "+0000", "%Y-%m-%d %H:%M:%S%z")
                     except (KeyError, ValueError):
                         self._send(422, {"errors": {"from": ["invalid"]}})
                         return
