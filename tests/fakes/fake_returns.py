@@ -98,6 +98,8 @@ class FakeReturns:
                         self._send(422, {"errors": {"from": ["range over 120 days"]}})
                         return
                     self._send(200, fake.loop_returns)
+                elif method == "POST" and path.startswith("/warehouse/return/"):
+                    self._send(200, {"id": path.split("/")[3], "done": path.split("/")[4]})
                 elif method == "POST" and path == "/order/deeplink":
                     name = body.get("order_name", "")
                     self._send(200, {"url": f"https://fjord.loopreturns.com/#/{name.lstrip('#')}"})
@@ -115,6 +117,9 @@ class FakeReturns:
                         if r.get("order", {}).get("order_number") == number
                     ]
                     self._send(200, {"meta": {"code": 200}, "data": {"returns": found}})
+                elif method == "POST" and path.startswith("/returns/"):
+                    ref = path.split("/")[2]
+                    self._send(200, {"meta": {"code": 200}, "data": {"return": {"id": ref}}})
                 elif method == "POST" and path == "/returns-page/deep-links":
                     url = f"https://returns.aftership.com/fjord/{body.get('order_number')}"
                     self._send(201, {"meta": {"code": 201}, "data": {"url": url}})

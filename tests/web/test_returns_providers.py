@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,12 +16,16 @@ from sqlalchemy.orm import Session
 from tests.conftest import Chat, block, text_of
 from tests.fakes.fake_returns import AFTERSHIP_KEY, LOOP_KEY, WEBHOOK_SECRET, FakeReturns, sign
 from tests.hub.shopping import Shopper, csrf_in
+from tests.hub.test_hub_returns import STAFF
 from tests.web.test_conversations import action_urls
 
 from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.db.integrations import connect
+from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.domain.vocabulary import IntegrationKind
+from deskhand.jobs.worker import deliver_due
+from deskhand.returns import sync as returns_sync
 
 
 @pytest.fixture
@@ -248,3 +253,76 @@ def test_the_hub_sends_loop_shoppers_to_loops_portal(loop: FakeReturns, client: 
 def test_webhook_without_a_connection_is_not_found(client: TestClient) -> None:
     r = _post(client, "/webhooks/returns/aftership", {"data": {}}, "as-signature-hmac-sha256")
     assert r.status_code == 404
+
+
+def _outbox(session: Session, kind: str) -> list[models.OutboxMessage]:
+    session.expire_all()
+    rows = list(
+        session.scalars(select(models.OutboxMessage).where(models.OutboxMessage.kind == kind))
+    )
+    session.expunge_all()  # keep what was read, and end the read (SQLite would lock the app)
+    session.rollback()
+    return rows
+
+
+def test_staff_decisions_reach_aftership_through_the_outbox_with_retries(
+    client: TestClient, session: Session, settings: Settings, aftership: FakeReturns
+) -> None:
+    payload = {
+        "data": {
+            "id": "ret_02",
+            "rma_number": "AS-RMA-8",
+            "approval_status": "submitted",
+            "order": {"order_number": "1003"},
+            "customer": {"email": "ava@example.com"},
+        }
+    }
+    path = "/webhooks/returns/aftership"
+    assert _post(client, path, payload, "as-signature-hmac-sha256").json() == {"status": "created"}
+    moved = client.post(
+        "/api/v1/returns/AS-RMA-8/state",
+        json={"state": "approved", "note": "ok"},
+        headers=STAFF,
+    )
+    assert moved.status_code == 200, moved.text
+    [queued] = _outbox(session, "returns_provider")
+    assert queued.payload == {"provider": "aftership", "ref": "ret_02", "state": "approved"}
+    sessions = make_sessionmaker(make_engine(settings.resolved_database_url()))
+    transports = returns_sync.transports(settings, sessions)
+    aftership.fail_next.append(500)
+    later = datetime.now(UTC) + timedelta(hours=1)
+    assert deliver_due(sessions, transports, settings)[queued.id] == "retry"
+    assert deliver_due(sessions, transports, settings, lambda: later)[queued.id] == "sent"
+    calls = [(m, p, b) for m, p, _, b in aftership.requests if p.endswith("/approve")]
+    assert (
+        calls == [("POST", "/returns/2025-04/returns/ret_02/approve", {"merchant_note": "ok"})] * 2
+    )
+    # The same decision again changes nothing and queues nothing.
+    client.post("/api/v1/returns/AS-RMA-8/state", json={"state": "approved"}, headers=STAFF)
+    assert len(_outbox(session, "returns_provider")) == 1
+
+
+def test_a_refused_provider_call_fails_for_good(
+    client: TestClient, session: Session, settings: Settings, loop: FakeReturns
+) -> None:
+    created = {
+        "return": {
+            "id": "77",
+            "state": "open",
+            "order_name": "#1003",
+            "customer": "ava@example.com",
+        }
+    }
+    _post(client, "/webhooks/returns/loop", created, "X-Loop-Signature")
+    client.post("/api/v1/returns/LOOP-77/state", json={"state": "approved"}, headers=STAFF)
+    assert _outbox(session, "returns_provider") == []  # Loop has no "approve": nothing to send
+    client.post(
+        "/api/v1/returns/LOOP-77/state", json={"state": "rejected", "note": "worn"}, headers=STAFF
+    )
+    [queued] = _outbox(session, "returns_provider")
+    loop.fail_next.append(422)
+    sessions = make_sessionmaker(make_engine(settings.resolved_database_url()))
+    done = deliver_due(sessions, returns_sync.transports(settings, sessions), settings)
+    assert done[queued.id] == "failed"
+    [row] = _outbox(session, "returns_provider")
+    assert "422" in (row.last_error or "")

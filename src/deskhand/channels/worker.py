@@ -14,6 +14,7 @@ from deskhand.channels.transports import transports_for
 from deskhand.config import Settings
 from deskhand.jobs import worker
 from deskhand.jobs.worker import Chore
+from deskhand.returns import sync as returns_sync
 
 
 def chores(sessions: sessionmaker[Session], agent: Agent, settings: Settings) -> list[Chore]:
@@ -40,7 +41,7 @@ def run_worker(
         settings,
         sessions,
         stop,
-        transports_for(settings),
+        {**transports_for(settings), **returns_sync.transports(settings, sessions)},
         chores(sessions, _agent(settings, agent), settings),
     )
 
@@ -52,6 +53,6 @@ def start_worker_thread(
     return worker.start_worker_thread(
         settings,
         sessions,
-        transports_for(settings),
+        {**transports_for(settings), **returns_sync.transports(settings, sessions)},
         chores(sessions, _agent(settings, agent), settings),
     )

@@ -27,6 +27,13 @@ VERSION = "2025-04"
 BASE_URL = f"https://api.aftership.com/returns/{VERSION}"
 RETURNS = "/returns"
 DEEP_LINK = "/returns-page/deep-links"
+# A staff decision as AfterShip's return operations (Approve / Receive / Resolve / Reject).
+ACTIONS = {
+    ReturnState.APPROVED: "approve",
+    ReturnState.RECEIVED: "receive",
+    ReturnState.REFUNDED: "resolve",
+    ReturnState.REJECTED: "reject",
+}
 TIMEOUT = 10.0
 STATES = {
     "submitted": ReturnState.REQUESTED,
@@ -88,6 +95,13 @@ class AfterShipProvider:
         if not isinstance(url, str) or not url.startswith("https://"):
             raise ProviderError("AfterShip's deep link answer has no https URL")
         return url
+
+
+def apply_decision(provider: AfterShipProvider, ref: str, state: ReturnState, note: str) -> None:
+    """Tell AfterShip what staff decided in Deskhand (raises ProviderError, with the status)."""
+    action = ACTIONS.get(state)
+    if action is not None:
+        provider._call("POST", f"{RETURNS}/{ref}/{action}", json={"merchant_note": note})
 
 
 def read_return(data: Mapping[str, Any]) -> ProviderReturn:

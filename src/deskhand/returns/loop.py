@@ -27,6 +27,12 @@ from deskhand.returns.vendors import ProviderError, ProviderReturn, line_item_id
 BASE_URL = "https://api.loopreturns.com/api/v1"
 RETURN_LIST = "/warehouse/return/list"
 DEEP_LINK = "/order/deeplink"
+# A staff decision as Loop's return actions (Process / Cancel / Close; paths assumed).
+ACTIONS = {
+    ReturnState.RECEIVED: "process",
+    ReturnState.REFUNDED: "close",
+    ReturnState.REJECTED: "cancel",
+}
 MAX_RANGE = timedelta(days=120)
 TIMEOUT = 10.0
 STATES = {
@@ -88,6 +94,13 @@ class LoopProvider:
         if not isinstance(url, str) or not url.startswith("https://"):
             raise ProviderError("Loop's deep link answer has no https URL")
         return url
+
+
+def apply_decision(provider: LoopProvider, ref: str, state: ReturnState, note: str) -> None:
+    """Tell Loop what staff decided in Deskhand (raises ProviderError, with the status)."""
+    action = ACTIONS.get(state)
+    if action is not None:
+        provider._call("POST", f"/warehouse/return/{ref}/{action}", json={"note": note})
 
 
 def read_return(data: Mapping[str, Any]) -> ProviderReturn:

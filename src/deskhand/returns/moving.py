@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from deskhand.db.models import ReturnEvent, ReturnRequest
 from deskhand.domain.returns import ReturnState, can_move
 from deskhand.returns.starting import Notify
+from deskhand.returns.sync import queue_decision
 
 MAX_NOTE = 1000
 
@@ -53,5 +54,7 @@ def move_return(
         ReturnEvent(brand_id=ret.brand_id, state=to.value, actor=actor, note=note, created_at=now)
     )
     session.flush()
+    if actor != "provider":  # the provider's own changes come from it: nothing to send back
+        queue_decision(session, ret, note, now)
     notify(session, ret, now)
     return True
