@@ -10,13 +10,16 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 from tests.conftest import SECRET
 from tests.hub.shopping import Shopper, csrf_in, latest_message
 
 from deskhand.cli import main
+from deskhand.config import Settings
 from deskhand.db import models
+from deskhand.db.integrations import find_integration, secrets_of
+from deskhand.domain.vocabulary import IntegrationKind
 from deskhand.returns.staff import staff_token
 
 STAFF = {"Authorization": f"Bearer {staff_token(SECRET, 'demo')}"}
@@ -222,3 +225,22 @@ def test_cli_prints_the_staff_token(
     monkeypatch.setenv("DESKHAND_SECRET_KEY", SECRET)
     assert main(["returns", "token", "--brand", "demo"]) == 0
     assert capsys.readouterr().out.strip() == staff_token(SECRET, "demo")
+
+
+def test_cli_chooses_the_provider_and_seals_its_keys(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, demo_db: object
+) -> None:
+    monkeypatch.setenv("DESKHAND_SECRET_KEY", SECRET)
+    monkeypatch.setenv("DESKHAND_DATABASE_URL", settings.resolved_database_url())
+    assert main(["returns", "provider", "loop", "--brand", "demo"]) == 2  # keys missing
+    args = ["--api-key", "k-123", "--webhook-secret", "s-456"]
+    assert main(["returns", "provider", "loop", "--brand", "demo", *args]) == 0
+    engine = create_engine(settings.resolved_database_url())
+    with Session(engine) as db:
+        brand = db.scalars(select(models.Brand)).one()
+        assert brand.policy["returns_provider"] == "loop"
+        row = find_integration(db, brand.id, IntegrationKind.LOOP)
+        assert row is not None
+        assert "k-123" not in str(row.sealed_secrets)
+        assert secrets_of(settings, row) == {"api_key": "k-123", "webhook_secret": "s-456"}
+    engine.dispose()
