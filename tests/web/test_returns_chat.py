@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -10,6 +12,7 @@ from tests.conftest import Chat, block, text_of
 from tests.web.test_conversations import LANGS, action_urls, verified_chat
 
 from deskhand.db import models
+from deskhand.knowledge.consistency import check_consistency
 
 RETURN = {
     "en": "I'd like to return the tote bag from order {n}",
@@ -158,3 +161,23 @@ def test_troubleshooting_records_not_signed_in_and_not_eligible(
     assert [e.props["case"] for e in events] == ["not_signed_in", "not_eligible"]
     assert events[1].props["reasons"] == ["return_window_passed"]
     assert events[1].props["order"] == "1005"
+
+
+def test_an_answer_from_an_outdated_return_policy_is_recorded(
+    client: TestClient, session: Session
+) -> None:
+    brand = session.scalars(select(models.Brand)).one()
+    brand.policy = {**brand.policy, "return_window_days": 14}  # the article still says 30
+    check_consistency(session, brand, datetime.now(UTC))
+    session.commit()
+    chat = Chat(client, locale="en")
+    reply = chat.send(text="How long do I have to return an item?")
+    assert reply["meta"]["outcome"] == "answered"
+    assert "14" in text_of(reply)  # the rules answer; the article is outdated
+    events = session.scalars(
+        select(models.AnalyticsEvent).where(models.AnalyticsEvent.name == "returns.troubleshooting")
+    ).all()
+    assert [(e.props["case"], e.props["facets"]) for e in events] == [
+        ("outdated_policy", ["return_window"])
+    ]
+    assert events[0].props["articles"] == ["Returns and exchanges"]

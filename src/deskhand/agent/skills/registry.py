@@ -94,7 +94,7 @@ ROUTES: dict[Intent, Route] = {
     Intent.RETURN_REQUEST: _returns_route(returns.start_return, returns.has_returnable_item),
     Intent.REFUND_STATUS: _returns_route(returns.refund_status, returns.has_a_return),
     Intent.POLICY_CHANGES: _kb_route(Skill.POLICY, answer_policy),
-    Intent.POLICY_RETURNS: _kb_route(Skill.POLICY, answer_policy),
+    Intent.POLICY_RETURNS: _kb_route(Skill.POLICY, returns.policy_question),
     Intent.POLICY_SHIPPING: _kb_route(Skill.POLICY, answer_policy),
     Intent.POLICY_PAYMENT: _kb_route(Skill.POLICY, answer_policy),
     Intent.HUMAN_HANDOFF: Route(Skill.HANDOFF, answer=ask_for_human),

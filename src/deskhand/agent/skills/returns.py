@@ -19,6 +19,7 @@ from deskhand.agent.skills import order_editing
 from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.skills.handoff import NO, YES, offer_handoff
 from deskhand.agent.skills.orders import hub_action, order_card
+from deskhand.agent.skills.policy import answer_policy
 from deskhand.analytics.events import record
 from deskhand.domain import blocks
 from deskhand.domain.blocks import HubLink, Reply
@@ -26,6 +27,8 @@ from deskhand.domain.orders import Order, OrderStatus
 from deskhand.domain.policy import Why
 from deskhand.domain.returns import LineReturnability, ReturnState
 from deskhand.domain.vocabulary import Intent, Outcome, Skill
+from deskhand.knowledge.consistency import findings_for
+from deskhand.knowledge.facts import TOPIC_OF_FACET
 from deskhand.returns.providers import Availability, returns_availability
 from deskhand.returns.records import entered, refund_due, returns_of_order
 from deskhand.returns.starting import lines_of
@@ -68,6 +71,26 @@ def unavailable(ctx: SkillContext, intent: Intent) -> Reply | None:
     if ctx.customer_id is None:
         troubleshooting(ctx, "not_signed_in", intent=intent.value)
     return None
+
+
+def policy_question(ctx: SkillContext, intent: Intent) -> Reply:
+    """A return policy question, answered by the policy skill; when an article it cites
+    contradicts the brand's rules (the last consistency check says so), the brand is told
+    the answer came from an outdated policy."""
+    reply = answer_policy(ctx, intent)
+    cited = {a["title"] for b in reply.blocks if b["type"] == "sources" for a in b["articles"]}
+    outdated = sorted(
+        {
+            f.facet
+            for f in findings_for(ctx.session, ctx.brand.id)
+            if f.kind == "contradiction"
+            and TOPIC_OF_FACET.get(f.facet) == "returns"
+            and f.article_title in cited
+        }
+    )
+    if outdated:
+        troubleshooting(ctx, "outdated_policy", facets=outdated, articles=sorted(cited))
+    return reply
 
 
 def has_returnable_item(ctx: SkillContext, order: Order) -> bool:
