@@ -326,3 +326,13 @@ def test_a_refused_provider_call_fails_for_good(
     assert done[queued.id] == "failed"
     [row] = _outbox(session, "returns_provider")
     assert "422" in (row.last_error or "")
+
+
+def test_the_hub_says_so_when_loop_is_down(loop: FakeReturns, client: TestClient) -> None:
+    ava = Shopper(client)
+    ava.sign_in("ava@example.com")
+    loop.fail_next.append(503)
+    page = ava.get("/hub/orders/1003/return")
+    assert page.status_code == 200
+    assert "Our returns service is not answering right now." in page.text
+    assert "loopreturns.com" not in page.text
