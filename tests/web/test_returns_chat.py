@@ -181,3 +181,9 @@ def test_an_answer_from_an_outdated_return_policy_is_recorded(
         ("outdated_policy", ["return_window"])
     ]
     assert events[0].props["articles"] == ["Returns and exchanges"]
+
+
+def test_changing_a_returned_order_says_it_is_already_on_a_return(ava_verified: Chat) -> None:
+    reply = ava_verified.send(text="I'd like to change something in order #1011")
+    assert reply["meta"]["outcome"] == "not_eligible"
+    assert "Hiking Boots is already on a return." in text_of(reply)
