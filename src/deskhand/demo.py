@@ -11,6 +11,7 @@ from deskhand.commerce.demo import seed_demo_store
 from deskhand.config import Settings
 from deskhand.db import bootstrap, models
 from deskhand.knowledge.articles import seed_demo_articles
+from deskhand.returns.demo import seed_demo_returns
 
 
 def seed_demo(session: Session, now: datetime) -> models.Brand:
@@ -18,6 +19,7 @@ def seed_demo(session: Session, now: datetime) -> models.Brand:
     brand = seed_demo_store(session, now)
     seed_demo_articles(session, brand.id, now)
     seed_demo_widget(session, brand.id, now)
+    seed_demo_returns(session, brand, now)
     return brand
 
 

@@ -28,8 +28,13 @@ def test_order_requests_need_a_verified_shopper_and_the_hub_except_tracking() ->
         Intent.CHANGE_ADDRESS,
         Intent.CANCEL_ORDER,
         Intent.EXCHANGE,
+        Intent.RETURN_REQUEST,
+        Intent.REFUND_STATUS,
     }
-    assert {i for i in orders if not route_of(i).needs_hub} == {Intent.ORDER_STATUS}
+    # Returns decide their own availability (the Hub and a returns provider: limited mode).
+    returns = {i for i in orders if route_of(i).unavailable is not None}
+    assert returns == {Intent.EXCHANGE, Intent.RETURN_REQUEST, Intent.REFUND_STATUS}
+    assert {i for i in orders - returns if not route_of(i).needs_hub} == {Intent.ORDER_STATUS}
 
 
 def test_what_no_route_claims_falls_back() -> None:

@@ -21,7 +21,12 @@ SOURCES = Path(__file__).parents[2] / "src" / "deskhand"
 
 def test_orders_list_shows_every_order_newest_first(ava: Shopper) -> None:
     page = ava.get("/hub").text
-    assert [int(n) for n in re.findall(r'href="/hub/orders/(\d+)"', page)] == [1001, 1002, 1003]
+    assert [int(n) for n in re.findall(r'href="/hub/orders/(\d+)"', page)] == [
+        1001,
+        1002,
+        1003,
+        1011,
+    ]
     assert "€224.00" in page
     assert "Partly shipped" in page
 

@@ -80,6 +80,8 @@ class Agent:
             base_url=base_url,
             customer_id=conversation.customer_id,
             state=state,
+            conversation_id=conversation.id,
+            settings=self.settings,
         )
         verifier = Verifier(session, self.settings, self.secret, brand, now)
         dialogue = VerificationDialogue(ctx, verifier, conversation, self.settings, client_key)

@@ -27,6 +27,10 @@ def answer(
 ) -> Reply:
     """Answer one request with the skill its route names, once the route's needs are met."""
     route = route_of(intent)
+    if route.unavailable is not None:
+        limited = route.unavailable(ctx, intent)
+        if limited is not None:
+            return limited
     if route.needs_hub and not ctx.rules.hub_enabled:
         return offer_handoff(ctx, intent, route.skill, ctx.words.t("edit.hub_off"))
     if route.answer_order is not None:
@@ -43,7 +47,10 @@ def _answer_for_order(
 ) -> Reply:
     assert route.answer_order is not None
     w = ctx.words
-    choice = choose_order(ctx, number, latest, route.candidates)
+    prefer = route.prefer
+    choice = choose_order(
+        ctx, number, latest, route.candidates, (lambda o: prefer(ctx, o)) if prefer else None
+    )
     if choice.not_found:
         text = w.t("orders.not_found", number=choice.not_found)
         return Reply(intent, route.skill, Outcome.ORDER_NOT_FOUND, [blocks.text(text)])

@@ -15,6 +15,7 @@ from deskhand.config import Settings
 from deskhand.jobs import worker
 from deskhand.jobs.worker import Chore
 from deskhand.privacy.retention import retention_chore
+from deskhand.returns import sync as returns_sync
 
 
 def chores(sessions: sessionmaker[Session], agent: Agent, settings: Settings) -> list[Chore]:
@@ -42,7 +43,7 @@ def run_worker(
         settings,
         sessions,
         stop,
-        transports_for(settings),
+        {**transports_for(settings), **returns_sync.transports(settings, sessions)},
         chores(sessions, _agent(settings, agent), settings),
     )
 
@@ -54,6 +55,6 @@ def start_worker_thread(
     return worker.start_worker_thread(
         settings,
         sessions,
-        transports_for(settings),
+        {**transports_for(settings), **returns_sync.transports(settings, sessions)},
         chores(sessions, _agent(settings, agent), settings),
     )

@@ -253,6 +253,25 @@ def demo_orders(now: datetime) -> list[dict[str, Any]]:
                 },
             ],
         },
+        {  # returned 2 days ago, the refund still pending (the return: returns/demo.py)
+            "customer": "ava",
+            "number": "1011",
+            "placed_at": ago(days=23),
+            "items": [
+                _item("Hiking Boots", "EU 42 / Brown", "HB-42-BRN", 14900, "delivered", shipment=0),
+            ],
+            "shipments": [
+                {
+                    "carrier": "PostNL",
+                    "tracking_number": "3SFJF0019876543",
+                    "tracking_url": _postnl("3SFJF0019876543", "1015 CS"),
+                    "status": "delivered",
+                    "shipped_at": ago(days=22),
+                    "eta": (now - timedelta(days=20)).date(),
+                    "delivered_at": ago(days=20),
+                },
+            ],
+        },
     ]
 
 

@@ -82,6 +82,15 @@ CATALOGUE: list[tuple[str, str, int, list[tuple[str, str | None, str | None, int
         2900,
         [("RH-YLW", None, "Yellow", 14), ("RH-NVY", None, "Navy", 6)],
     ),
+    (
+        "hiking-boots",
+        "Hiking Boots",
+        14900,
+        [
+            (f"HB-{size}-BRN", f"EU {size}", "Brown", stock)
+            for size, stock in (("40", 3), ("41", 4), ("42", 2), ("43", 5), ("44", 0))
+        ],
+    ),
 ]
 
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from deskhand.domain.orders import ItemStatus, LineItem, Money, Order, OrderStatus
+from deskhand.domain.vocabulary import ReturnsProviderKind
 
 CHANGE_TYPES = ("size", "colour", "quantity", "address")
 
@@ -36,6 +37,12 @@ class PolicyRules:
     shipping_times: tuple[ShippingTime, ...] = field(default=())
     adding_items_supported: bool = False
     hub_enabled: bool = True
+    # Returns: what a refund to the original payment deducts for return postage (0: free),
+    # the reasons the portal offers (catalogue words for known codes, else shown as written),
+    # and who runs returns (NONE: the skill is unavailable, limited mode).
+    return_shipping_fee: int = 0
+    return_reasons: tuple[str, ...] = ()
+    returns_provider: ReturnsProviderKind = ReturnsProviderKind.BUILTIN
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +61,9 @@ class PolicyRules:
             ],
             "adding_items_supported": self.adding_items_supported,
             "hub_enabled": self.hub_enabled,
+            "return_shipping_fee": self.return_shipping_fee,
+            "return_reasons": list(self.return_reasons),
+            "returns_provider": self.returns_provider.value,
         }
 
     @classmethod
@@ -69,6 +79,10 @@ class PolicyRules:
             shipping_times=tuple(ShippingTime(**s) for s in data["shipping_times"]),
             adding_items_supported=data["adding_items_supported"],
             hub_enabled=data["hub_enabled"],
+            # Policies stored before returns had settings get the defaults.
+            return_shipping_fee=data.get("return_shipping_fee", 0),
+            return_reasons=tuple(data.get("return_reasons", ())),
+            returns_provider=ReturnsProviderKind(data.get("returns_provider", "builtin")),
         )
 
 
@@ -85,6 +99,7 @@ class Why(StrEnum):
     GIFT_CARD = "gift_card"
     NOT_DELIVERED = "not_delivered"
     RETURN_WINDOW_PASSED = "return_window_passed"
+    ALREADY_RETURNED = "already_returned"
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,15 @@ class IntegrationKind(StrEnum):
     AFTERSHIP = "aftership"
 
 
+class ReturnsProviderKind(StrEnum):
+    """Who runs a brand's returns (`PolicyRules.returns_provider`); NONE is limited mode."""
+
+    BUILTIN = "builtin"  # the Customer Hub's own returns portal
+    LOOP = "loop"
+    AFTERSHIP = "aftership"
+    NONE = "none"
+
+
 class Outcome(StrEnum):
     """What the answer did for the shopper."""
 

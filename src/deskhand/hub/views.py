@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from deskhand.db.models import OrderHistory
 from deskhand.domain.orders import ItemStatus, LineItem, Money, Order, Shipment
-from deskhand.domain.policy import PolicyRules, ReturnVerdict, return_eligibility
+from deskhand.domain.policy import PolicyRules, ReturnVerdict, Why
+from deskhand.domain.returns import LineReturnability
 from deskhand.hub.editing import Change
 from deskhand.hub.i18n import HubWords
 from deskhand.hub.signin import Checked, Requested
@@ -137,16 +138,10 @@ def _history_text(row: OrderHistory, w: HubWords) -> str:
     return row.action
 
 
-def return_verdicts(order: Order, rules: PolicyRules, now: datetime) -> list[ReturnVerdict]:
-    return [
-        return_eligibility(i, order, rules, now)
-        for i in order.items
-        if i.status != ItemStatus.CANCELLED
-    ]
-
-
-def return_text(verdict: ReturnVerdict, w: HubWords, rules: PolicyRules) -> str:
+def return_text(verdict: ReturnVerdict | LineReturnability, w: HubWords, rules: PolicyRules) -> str:
     """Until when this item can go back, or why it cannot."""
+    if verdict.why == Why.ALREADY_RETURNED:
+        return w.t("returns.portal.already_returned")
     if verdict.ok and verdict.window_ends_at is not None:
         return w.t("hub.returns.until", date=w.day(verdict.window_ends_at))
     why = verdict.why.value if verdict.why else "not_delivered"

@@ -12,6 +12,7 @@ from deskhand.channels.worker import start_worker_thread
 from deskhand.config import Settings
 from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.hub import routes as hub_routes
+from deskhand.hub import staff_returns
 from deskhand.nlp.embeddings import warm_up
 from deskhand.serving import problems
 from deskhand.serving.bus import make_bus
@@ -19,7 +20,7 @@ from deskhand.serving.deps import AppState
 from deskhand.serving.openapi import publish_problems
 from deskhand.serving.ratelimit import RateLimiter
 from deskhand.serving.turns import MAX_BODY_BYTES
-from deskhand.web import api, health, messaging, pages
+from deskhand.web import api, health, messaging, pages, returns_webhooks
 from deskhand.web.headers import SecurityHeaders
 from deskhand.web.limits import BodyLimit
 
@@ -50,7 +51,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(SecurityHeaders, base_url=settings.base_url)  # outermost: every answer
     app.include_router(api.router)
     app.include_router(messaging.router)
+    app.include_router(returns_webhooks.router)
     app.include_router(pages.router)
+    app.include_router(staff_returns.router)
     app.include_router(hub_routes.router)
     app.include_router(webchat_routes.router)
     return app

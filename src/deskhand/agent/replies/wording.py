@@ -23,11 +23,17 @@ LANGUAGES = ("en", "de", "nl", "sv", "fr", "es")
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    """Message id -> translated text; empty translations are left out (English wins)."""
-    path = LOCALES / lang / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as fh:
-        cat = read_po(fh, locale=lang)
-    return {str(m.id): str(m.string) for m in cat if m.id and m.string}
+    """Message id -> translated text; empty translations are left out (English wins).
+
+    Each language's folder holds `messages.po` and one more catalogue per feature that has
+    many strings of its own (`returns.po`); they are read together, keys never overlap.
+    """
+    found: dict[str, str] = {}
+    for path in sorted((LOCALES / lang / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as fh:
+            cat = read_po(fh, locale=lang)
+        found.update({str(m.id): str(m.string) for m in cat if m.id and m.string})
+    return found
 
 
 class Wording:

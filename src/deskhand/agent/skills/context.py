@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from deskhand.agent.replies.wording import Wording
 from deskhand.agent.state import DialogueState
 from deskhand.commerce.store import Store
+from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.domain.policy import PolicyRules
 from deskhand.verification.handoff import TOKEN_PARAM, mint_handoff
@@ -30,6 +31,8 @@ class SkillContext:
     customer_id: int | None
     state: DialogueState
     text: str = ""  # the shopper's message this turn ("" for a button press)
+    conversation_id: str = ""  # for analytics events a skill records
+    settings: Settings | None = None  # to open a connected service's credentials
     # Embeddings computed while reading the message (text -> vector), for reuse this turn.
     embedded: Mapping[str, np.ndarray] = field(default_factory=dict)
 

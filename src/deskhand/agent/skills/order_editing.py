@@ -17,9 +17,9 @@ from deskhand.domain.policy import (
     Why,
     cancellation_terms,
     editability_of,
-    return_eligibility,
 )
 from deskhand.domain.vocabulary import Intent, Outcome, Skill
+from deskhand.returns.starting import lines_of
 
 SKILL = Skill.ORDER_EDITING
 CHANGE_WORDS = {
@@ -44,15 +44,17 @@ def after_shipping(ctx: SkillContext, order: Order) -> tuple[str, Outcome, list[
             Outcome.ROUTED_TO_RETURNS,
             [hub_action(ctx, order, "track"), hub_action(ctx, order, "return")],
         )
+    # Each delivered item as the returns skill sees it (quantities already on a return too).
     verdicts = [
-        return_eligibility(i, order, ctx.rules, ctx.now)
-        for i in order.items
-        if i.status.value == "delivered"
+        v
+        for v in lines_of(ctx.session, ctx.brand.id, order, ctx.rules, ctx.now)
+        if v.item.status.value == "delivered"
     ]
     ok = [v for v in verdicts if v.ok]
     excluded = [
         v.item for v in verdicts if v.why in (Why.FINAL_SALE, Why.GIFT_CARD, Why.PERSONALISED)
     ]
+    returned = [v.item for v in verdicts if v.why == Why.ALREADY_RETURNED]
     parts: list[str] = []
     if ok:
         until = max(v.window_ends_at for v in ok if v.window_ends_at)
@@ -67,6 +69,7 @@ def after_shipping(ctx: SkillContext, order: Order) -> tuple[str, Outcome, list[
             )
     if excluded:
         parts.append(w.t("returns.excluded", items=_names(ctx, excluded)))
+    parts.extend(w.t("returns.why.already_returned", item=i.title) for i in returned)
     if ok:
         return " ".join(parts), Outcome.ROUTED_TO_RETURNS, [hub_action(ctx, order, "return")]
     return " ".join(parts), Outcome.NOT_ELIGIBLE, []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from deskhand.agent.skills.context import SkillContext
@@ -14,6 +14,11 @@ from deskhand.domain.policy import Editability
 IN_PROGRESS = (OrderStatus.UNFULFILLED, OrderStatus.PARTIALLY_FULFILLED)
 ON_THE_WAY = (OrderStatus.UNFULFILLED, OrderStatus.PARTIALLY_FULFILLED, OrderStatus.FULFILLED)
 ANY_LIVE = (*ON_THE_WAY, OrderStatus.DELIVERED)
+DELIVERED_OR_SHIPPED = (
+    OrderStatus.DELIVERED,
+    OrderStatus.FULFILLED,
+    OrderStatus.PARTIALLY_FULFILLED,
+)
 _WORD = re.compile(r"[^\W\d_]+")
 
 
@@ -27,10 +32,14 @@ class OrderChoice:
 
 
 def choose_order(
-    ctx: SkillContext, number: str | None, latest: bool, wanted: tuple[OrderStatus, ...]
+    ctx: SkillContext,
+    number: str | None,
+    latest: bool,
+    wanted: tuple[OrderStatus, ...],
+    prefer: Callable[[Order], bool] | None = None,
 ) -> OrderChoice:
     """The order numbered, the latest, the one whose product is named, the one in focus, the
-    only one in progress, or ask."""
+    only one in progress (the only one `prefer`red: with a return, say), or ask."""
     assert ctx.customer_id is not None
     if number:
         order = ctx.store.order_of(ctx.customer_id, number)
@@ -48,6 +57,9 @@ def choose_order(
         focused = next((o for o in orders if o.number == ctx.state.focus_order), None)
         if focused:
             return OrderChoice(order=focused)
+    if prefer is not None:
+        preferred = tuple(o for o in relevant if prefer(o))
+        relevant = preferred or relevant
     if len(relevant) == 1:
         return OrderChoice(order=relevant[0])
     if not relevant:

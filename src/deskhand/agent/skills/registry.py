@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from deskhand.agent.skills import order_editing, returns, tracking
 from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.skills.handoff import ask_for_human
-from deskhand.agent.skills.orders import ANY_LIVE, IN_PROGRESS, ON_THE_WAY
+from deskhand.agent.skills.orders import ANY_LIVE, DELIVERED_OR_SHIPPED, IN_PROGRESS, ON_THE_WAY
 from deskhand.agent.skills.policy import answer_other, answer_policy
 from deskhand.agent.skills.smalltalk import smalltalk
 from deskhand.domain.blocks import Reply
@@ -37,6 +37,10 @@ class Route:
     hub_tab: str = ""
     needs_hub: bool = False  # the shopper finishes it in the Customer Hub
     from_kb: bool = False  # answered from the knowledge base, every question of the message
+    # Asked before anything else: a reply when the skill cannot serve this brand now.
+    unavailable: Callable[[SkillContext, Intent], Reply | None] | None = None
+    # Among candidate orders, the ones this request is most likely about.
+    prefer: Callable[[SkillContext, Order], bool] | None = None
 
     @property
     def needs_shopper(self) -> bool:
@@ -49,6 +53,17 @@ def _order_route(
 ) -> Route:
     return Route(
         skill, answer_order=answer, candidates=candidates, hub_tab=tab, needs_hub=tab != "track"
+    )
+
+
+def _returns_route(answer: AnswerForOrder, prefer: Callable[[SkillContext, Order], bool]) -> Route:
+    return Route(
+        Skill.RETURNS,
+        answer_order=answer,
+        candidates=DELIVERED_OR_SHIPPED,
+        hub_tab="return",
+        unavailable=returns.unavailable,
+        prefer=prefer,
     )
 
 
@@ -67,12 +82,19 @@ ROUTES: dict[Intent, Route] = {
     Intent.CANCEL_ORDER: _order_route(
         Skill.ORDER_EDITING, order_editing.cancel_order, IN_PROGRESS, "cancel"
     ),
-    Intent.EXCHANGE: _order_route(Skill.RETURNS, returns.exchange, ANY_LIVE, "return"),
+    Intent.EXCHANGE: Route(
+        Skill.RETURNS,
+        answer_order=returns.exchange,
+        candidates=ANY_LIVE,
+        hub_tab="return",
+        unavailable=returns.unavailable,
+        prefer=returns.has_returnable_item,
+    ),
     Intent.ADD_ITEM: Route(Skill.ORDER_EDITING, answer=order_editing.add_item),
-    Intent.RETURN_REQUEST: _kb_route(Skill.RETURNS, returns.start_return),
-    Intent.REFUND_STATUS: Route(Skill.RETURNS, answer=returns.refund_status),
+    Intent.RETURN_REQUEST: _returns_route(returns.start_return, returns.has_returnable_item),
+    Intent.REFUND_STATUS: _returns_route(returns.refund_status, returns.has_a_return),
     Intent.POLICY_CHANGES: _kb_route(Skill.POLICY, answer_policy),
-    Intent.POLICY_RETURNS: _kb_route(Skill.POLICY, answer_policy),
+    Intent.POLICY_RETURNS: _kb_route(Skill.POLICY, returns.policy_question),
     Intent.POLICY_SHIPPING: _kb_route(Skill.POLICY, answer_policy),
     Intent.POLICY_PAYMENT: _kb_route(Skill.POLICY, answer_policy),
     Intent.HUMAN_HANDOFF: Route(Skill.HANDOFF, answer=ask_for_human),

@@ -26,6 +26,7 @@ from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMess
 from deskhand.db.models.integrations import Integration
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
 from deskhand.db.models.privacy import Redaction
+from deskhand.db.models.returns import ReturnEvent, ReturnLine, ReturnRequest
 from deskhand.db.models.tasks import BackgroundTask
 from deskhand.db.models.verification import HubHandoff, HubSession, VerificationCode
 
@@ -55,6 +56,9 @@ __all__ = [
     "OutboxMessage",
     "Product",
     "Redaction",
+    "ReturnEvent",
+    "ReturnLine",
+    "ReturnRequest",
     "Shipment",
     "UTCDateTime",
     "Variant",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 22:30:57.666194
+Create Date: 2026-12-04 22:37:15.992935
 """
 
 from collections.abc import Sequence
@@ -205,6 +205,45 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_products_brand_id"), ["brand_id"], unique=False)
 
     op.create_table(
+        "returns",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("rma", sa.String(length=32), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("order_number", sa.String(length=32), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("resolution", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.String(length=100), nullable=False),
+        sa.Column("comment", sa.Text(), nullable=False),
+        sa.Column("rejection_reason", sa.Text(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("items_value", sa.Integer(), nullable=False),
+        sa.Column("return_shipping", sa.Integer(), nullable=False),
+        sa.Column("refund_amount", sa.Integer(), nullable=False),
+        sa.Column("store_credit", sa.Integer(), nullable=False),
+        sa.Column("exchange_difference", sa.Integer(), nullable=False),
+        sa.Column("provider", sa.String(length=16), nullable=False),
+        sa.Column("provider_ref", sa.String(length=100), nullable=True),
+        sa.Column("submit_key", sa.String(length=64), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("brand_id", "rma"),
+        sa.UniqueConstraint("brand_id", "submit_key"),
+    )
+    with op.batch_alter_table("returns", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_returns_brand_id"), ["brand_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_returns_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_returns_order_id"), ["order_id"], unique=False)
+
+    op.create_table(
         "widget_settings",
         sa.Column("brand_id", sa.Integer(), nullable=False),
         sa.Column("accent_colour", sa.String(length=7), nullable=False),
@@ -372,6 +411,55 @@ def upgrade() -> None:
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_orders_brand_id"), ["brand_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_orders_customer_id"), ["customer_id"], unique=False)
+
+    op.create_table(
+        "return_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("return_id", sa.Integer(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("actor", sa.String(length=16), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["return_id"],
+            ["returns.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("return_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_return_events_brand_id"), ["brand_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_return_events_return_id"), ["return_id"], unique=False)
+
+    op.create_table(
+        "return_lines",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("return_id", sa.Integer(), nullable=False),
+        sa.Column("line_item_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("variant", sa.String(length=200), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("unit_price", sa.Integer(), nullable=False),
+        sa.Column("exchange_variant_id", sa.Integer(), nullable=True),
+        sa.Column("exchange_variant", sa.String(length=200), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["return_id"],
+            ["returns.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("return_lines", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_return_lines_brand_id"), ["brand_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_return_lines_return_id"), ["return_id"], unique=False)
 
     op.create_table(
         "variants",
@@ -831,6 +919,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_variants_brand_id"))
 
     op.drop_table("variants")
+    with op.batch_alter_table("return_lines", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_return_lines_return_id"))
+        batch_op.drop_index(batch_op.f("ix_return_lines_brand_id"))
+
+    op.drop_table("return_lines")
+    with op.batch_alter_table("return_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_return_events_return_id"))
+        batch_op.drop_index(batch_op.f("ix_return_events_brand_id"))
+
+    op.drop_table("return_events")
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_orders_customer_id"))
         batch_op.drop_index(batch_op.f("ix_orders_brand_id"))
@@ -861,6 +959,12 @@ def downgrade() -> None:
 
     op.drop_table("conversations")
     op.drop_table("widget_settings")
+    with op.batch_alter_table("returns", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_returns_order_id"))
+        batch_op.drop_index(batch_op.f("ix_returns_customer_id"))
+        batch_op.drop_index(batch_op.f("ix_returns_brand_id"))
+
+    op.drop_table("returns")
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_products_brand_id"))
 
