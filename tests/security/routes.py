@@ -34,6 +34,8 @@ class Guard(StrEnum):
     HUB_ORDER = "hub_order"  # a page about one of the signed-in shopper's orders
     HUB_ORDER_FORM = "hub_order_form"  # a form changing one of the signed-in shopper's orders
     HUB_FALLBACK = "hub_fallback"  # any other /hub address: the one "not found" page
+    HUB_FILE = "hub_file"  # a file about one of the signed-in shopper's orders (a PDF)
+    STAFF = "staff"  # the brand staff's bearer token (the returns API)
 
 
 class Attack(StrEnum):
@@ -81,7 +83,8 @@ ATTACKS: dict[Guard, dict[Attack, Expect]] = {
         Attack.UNKNOWN: Expect((4404,)),
     },
     Guard.DEV: {Attack.OUTSIDE_DEMO: HIDDEN},
-    Guard.SIGNED: {Attack.UNSIGNED: Expect((403,))},
+    # 404: a returns provider this brand has not connected has no webhook to receive.
+    Guard.SIGNED: {Attack.UNSIGNED: Expect((401, 403, 404))},
     Guard.VISITOR_PAGE: {Attack.NO_DATA: Expect((200, 303, 410))},
     Guard.VISITOR_FORM: {Attack.NO_CSRF: Expect((403,))},
     Guard.PAGE_FORM: {Attack.NO_CSRF: Expect((403,))},
@@ -104,6 +107,16 @@ ATTACKS: dict[Guard, dict[Attack, Expect]] = {
         Attack.NO_CSRF: Expect((403,), checks_body=False),
     },
     Guard.HUB_FALLBACK: {Attack.SIGNED_OUT: HIDDEN, Attack.WRONG_SHOPPER: HIDDEN},
+    Guard.HUB_FILE: {
+        Attack.SIGNED_OUT: SIGN_IN,
+        Attack.WRONG_SHOPPER: HIDDEN,
+        Attack.EXPIRED: SIGN_IN,
+    },
+    Guard.STAFF: {
+        Attack.NO_TOKEN: Expect((401,)),
+        Attack.WRONG_SHOPPER: Expect((401,)),  # a shopper's conversation token
+        Attack.WRONG_BRAND: Expect((401,)),  # another brand's staff token
+    },
 }
 
 GUARDS: dict[tuple[str, str], Guard] = {
@@ -121,7 +134,6 @@ GUARDS: dict[tuple[str, str], Guard] = {
     ("GET", "/demo/shop"): Guard.OPEN,
     ("GET", "/demo/shop/products/{handle}"): Guard.OPEN,
     ("GET", "/"): Guard.OPEN,
-    ("GET", "/healthz"): Guard.OPEN,
     ("GET", "/readyz"): Guard.OPEN,
     ("GET", "/metrics"): Guard.OPEN,  # counts and latencies only, never a shopper's data
     ("GET", "/help/{slug}"): Guard.OPEN,
@@ -148,6 +160,15 @@ GUARDS: dict[tuple[str, str], Guard] = {
     ("POST", "/hub/orders/{number}/edit/quantity"): Guard.HUB_ORDER_FORM,
     ("POST", "/hub/orders/{number}/edit/address"): Guard.HUB_ORDER_FORM,
     ("POST", "/hub/orders/{number}/cancel"): Guard.HUB_ORDER_FORM,
+    ("POST", "/hub/orders/{number}/return/preview"): Guard.HUB_ORDER_FORM,
+    ("POST", "/hub/orders/{number}/return"): Guard.HUB_ORDER_FORM,
+    ("GET", "/hub/orders/{number}/return/{rma}/slip.pdf"): Guard.HUB_FILE,
+    ("GET", "/api/v1/returns"): Guard.STAFF,
+    ("GET", "/api/v1/returns/{rma}"): Guard.STAFF,
+    ("POST", "/api/v1/returns/{rma}/state"): Guard.STAFF,
+    ("POST", "/webhooks/returns/loop"): Guard.SIGNED,
+    ("POST", "/webhooks/returns/aftership"): Guard.SIGNED,
+    ("GET", "/healthz"): Guard.OPEN,
     ("GET", "/hub/{rest:path}"): Guard.HUB_FALLBACK,
     ("POST", "/hub/{rest:path}"): Guard.HUB_FALLBACK,
 }
@@ -160,6 +181,7 @@ PATH_VALUES = {
     "slug": "returns-and-refunds",
     "handle": "canvas-tote",
     "secret": "not-the-secret",
+    "rma": "RMA-1011-1",  # Ava's return of the hiking boots
 }
 
 

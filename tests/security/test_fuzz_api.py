@@ -77,6 +77,11 @@ OPERATIONS = [
     ("POST", "/webhooks/twilio/status"),
     ("POST", "/webhooks/email/mailgun"),
     ("POST", "/webhooks/email/sendgrid/{secret}"),
+    ("GET", "/api/v1/returns"),
+    ("GET", "/api/v1/returns/{rma}"),
+    ("POST", "/api/v1/returns/{rma}/state"),
+    ("POST", "/webhooks/returns/loop"),
+    ("POST", "/webhooks/returns/aftership"),
 ]
 
 

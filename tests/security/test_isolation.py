@@ -30,6 +30,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from deskhand.config import Settings
 from deskhand.db import models
+from deskhand.returns.staff import staff_token
 from deskhand.web.app import create_app
 from tests.conftest import SECRET, Chat, block
 from tests.hub.shopping import Shopper, csrf_in
@@ -95,6 +96,11 @@ class World:
     @cached_property
     def ben_chat(self) -> Chat:
         return Chat(self.client, locale="en")
+
+    def other_brand_slug(self) -> str:
+        """The second brand's slug (made with its first conversation)."""
+        assert self.other_brand_chat.id
+        return "other"
 
     @cached_property
     def other_brand_chat(self) -> Chat:
@@ -162,6 +168,8 @@ def world(settings: Settings, demo_db: Engine) -> Any:
 def concrete(path: str, world: World) -> str:
     if "{position}" in path:
         path = path.replace("{number}", "1002")  # Ava's order with a shipment
+    if "{rma}" in path:
+        path = path.replace("{number}", "1011")  # Ava's order with a return
     for name, value in PATH_VALUES.items():
         path = path.replace(f"{{{name}:path}}", value).replace(f"{{{name}}}", value)
     if "{conversation_id}" in path:
@@ -229,6 +237,15 @@ def attempt(world: World, method: str, path: str, attack: Attack) -> Seen:
     target = concrete(path, world)
     if guard in (Guard.BEARER, Guard.SOCKET):
         return bearer(world, method, target, attack)
+    if guard is Guard.STAFF:
+        token = {
+            Attack.NO_TOKEN: "",
+            Attack.WRONG_SHOPPER: world.ava_chat.token,
+            Attack.WRONG_BRAND: staff_token(world.settings.secret_key, world.other_brand_slug()),
+        }[attack]
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        body = {"json": {"state": "approved"}} if method == "POST" else {}
+        return http(world.client, method, target, headers=headers, **body)
     if guard in (Guard.DOCS, Guard.VISITOR_PAGE):
         return http(world.browser(), method, target)
     if guard in (Guard.OPEN, Guard.DEV):
@@ -276,6 +293,9 @@ def test_the_rightful_shopper_does_see_her_data(world: World) -> None:
             page = ava.client.get(concrete(path, world))
             assert page.status_code == 200, path
             assert any(marker in page.text for marker in AVA_DATA), path
+        if guard is Guard.HUB_FILE:
+            file = ava.client.get(concrete(path, world))
+            assert file.status_code == 200, path
 
 
 def test_another_brand_cannot_send_codes_for_this_brands_customer(world: World) -> None:

@@ -71,6 +71,7 @@ def test_export_holds_everything_about_the_shopper_and_no_secret(
     doc = json.loads(out.read_text())
     assert doc["customer"]["email"] == "ava@example.com"
     assert {o["number"] for o in doc["orders"]} >= {"1001", "1002", "1003"}
+    assert [r["rma"] for r in doc["returns"]] == ["RMA-1011-1"]  # the hiking boots
     assert any(o["shipping_address"]["line1"] == "Keizersgracht 12" for o in doc["orders"])
     (conversation,) = doc["conversations"]
     assert conversation["id"] == chat.id

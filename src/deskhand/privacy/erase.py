@@ -6,6 +6,7 @@
 - The customer and the orders lose name, email, phone and street address through the
   commerce layer (`commerce/privacy.py`); the orders, amounts and items stay.
 - Address changes in the order history lose the addresses they recorded.
+- Returns keep their items, amounts and states but lose the email and the shopper's comment.
 - Kept on purpose: an SMS/WhatsApp opt-out (STOP), so the number is never texted again,
   and the analytics events, which name no person.
 """
@@ -47,6 +48,7 @@ def erase_shopper(
     customer = False
     if held.customer is not None:
         _forget_order_changes(session, held)
+        _forget_returns(session, held)
         customer = forget_customer(session, brand, held.customer.id)
     session.flush()
     return Erased(len(held.conversation_ids), messages, customer)
@@ -117,5 +119,16 @@ def _forget_order_changes(session: Session, held: Held) -> None:
         update(history)
         .where(history.order_id.in_(order_ids), history.action == "change_address")
         .values(before={}, after={})
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _forget_returns(session: Session, held: Held) -> None:
+    assert held.customer is not None
+    returns = models.ReturnRequest
+    session.execute(
+        update(returns)
+        .where(returns.brand_id == held.brand.id, returns.customer_id == held.customer.id)
+        .values(email=ERASED, comment="")
         .execution_options(synchronize_session=False)
     )

@@ -44,6 +44,7 @@ def export_shopper(
         "messages_received": _received(session, held),
         "opt_outs": _opt_outs(session, held),
         "order_changes": _order_changes(session, held, [o.id for o in orders]),
+        "returns": _returns(session, held),
     }
     jsonable: dict[str, Any] = json.loads(json.dumps(doc, default=_plain))
     return jsonable
@@ -208,6 +209,36 @@ def _order_changes(session: Session, held: Held, order_ids: list[int]) -> list[d
             "before": r.before,
             "after": r.after,
             "at": r.created_at,
+        }
+        for r in rows
+    ]
+
+
+def _returns(session: Session, held: Held) -> list[dict[str, Any]]:
+    if held.customer is None:
+        return []
+    rows = session.scalars(
+        select(models.ReturnRequest)
+        .where(
+            models.ReturnRequest.brand_id == held.brand.id,
+            models.ReturnRequest.customer_id == held.customer.id,
+        )
+        .order_by(models.ReturnRequest.id)
+    )
+    return [
+        {
+            "rma": r.rma,
+            "order": r.order_number,
+            "state": r.state,
+            "resolution": r.resolution,
+            "reason": r.reason,
+            "comment": r.comment,
+            "email": r.email,
+            "refund_amount": r.refund_amount,
+            "currency": r.currency,
+            "created_at": r.created_at,
+            "items": [{"title": line.title, "quantity": line.quantity} for line in r.lines],
+            "history": [{"state": e.state, "at": e.created_at} for e in r.events],
         }
         for r in rows
     ]
