@@ -32,7 +32,7 @@ def worker(args: argparse.Namespace) -> int:
     """Deliver the outbox (SMS, WhatsApp, email) in the foreground until Ctrl+C."""
     settings = settings_from(args, demo=args.demo)
     prepare_database(settings)
-    sessions = make_sessionmaker(make_engine(settings.resolved_database_url()))
+    sessions = make_sessionmaker(make_engine(settings.resolved_database_url()), settings)
     print("Deskhand worker delivering the outbox (Ctrl+C stops)")
     try:
         run_worker(settings, sessions, threading.Event())

@@ -24,7 +24,7 @@ def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.resolved_database_url())
     state = AppState(
         settings=settings,
-        sessions=make_sessionmaker(engine),
+        sessions=make_sessionmaker(engine, settings),
         agent=Agent(settings, settings.resolved_secret_key()),
         limiter=RateLimiter(settings.redis_url or None),
     )

@@ -25,6 +25,7 @@ from deskhand.db.models.conversations import (
 from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMessage, WebhookNonce
 from deskhand.db.models.integrations import Integration
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
+from deskhand.db.models.sync import ExternalLink, SyncRun, WebhookReceipt
 from deskhand.db.models.verification import HubHandoff, HubSession, VerificationCode
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Customer",
     "DeliveryEvent",
     "EmailMessageId",
+    "ExternalLink",
     "HubHandoff",
     "HubSession",
     "InboundMessage",
@@ -52,9 +54,11 @@ __all__ = [
     "OutboxMessage",
     "Product",
     "Shipment",
+    "SyncRun",
     "UTCDateTime",
     "Variant",
     "VerificationCode",
     "WebhookNonce",
+    "WebhookReceipt",
     "WidgetSettings",
 ]
