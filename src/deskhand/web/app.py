@@ -15,7 +15,7 @@ from deskhand.serving import problems
 from deskhand.serving.deps import AppState
 from deskhand.serving.ratelimit import RateLimiter
 from deskhand.serving.turns import MAX_BODY_BYTES
-from deskhand.web import api, messaging, pages
+from deskhand.web import api, messaging, pages, stores
 from deskhand.web.limits import BodyLimit
 
 
@@ -39,8 +39,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(PublicApiCors)  # the widget calls the API from the shop's own domain
     app.add_middleware(BodyLimit, max_bytes=messaging.TWILIO_MAX_BODY, prefix="/webhooks/twilio/")
     app.add_middleware(BodyLimit, max_bytes=settings.email_max_bytes, prefix="/webhooks/email/")
+    app.add_middleware(BodyLimit, max_bytes=stores.SHOPIFY_MAX_BODY, prefix="/webhooks/shopify")
     app.include_router(api.router)
     app.include_router(messaging.router)
+    app.include_router(stores.router)
     app.include_router(pages.router)
     app.include_router(hub_routes.router)
     app.include_router(webchat_routes.router)

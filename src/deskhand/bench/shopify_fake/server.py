@@ -117,6 +117,10 @@ class FakeShopify:
     def fail_next(self, count: int = 1, status: int = 503) -> None:
         self._failures.extend([status] * count)
 
+    def heal(self) -> None:
+        """Forget the failures still scripted."""
+        self._failures.clear()
+
     def webhook(
         self, topic: str, payload: Mapping[str, Any], **kw: Any
     ) -> tuple[dict[str, str], bytes]:
@@ -227,6 +231,8 @@ class FakeShopify:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as Shopify
+            disable_nagle_algorithm = True  # no 40 ms wait between headers and body
             def log_message(self, *args: Any) -> None:
                 pass
 

@@ -1,0 +1,31 @@
+"""Fixtures for the Shopify store: the fake Shopify with the demo's data, and the demo brand
+synced from it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from deskhand.bench.shopify_fake import FakeShopify
+from deskhand.config import Settings
+from tests.shopify_store import demo_on_fake_shopify, move_demo_to_shopify
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeShopify]:
+    with demo_on_fake_shopify() as server:
+        yield server
+
+
+@pytest.fixture
+def on_shopify(settings: Settings, demo_db: Engine, fake: FakeShopify) -> int:
+    """The demo brand, now on the fake Shopify (synced); answers its id."""
+    return move_demo_to_shopify(settings, fake)
+
+
+@pytest.fixture
+def shop_client(on_shopify: int, client: TestClient) -> TestClient:
+    return client
