@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session
 
 from deskhand.bench.shopify_fake import FakeShopify
 from deskhand.config import Settings
@@ -29,3 +30,12 @@ def on_shopify(settings: Settings, demo_db: Engine, fake: FakeShopify) -> int:
 @pytest.fixture
 def shop_client(on_shopify: int, client: TestClient) -> TestClient:
     return client
+
+
+@pytest.fixture
+def db(client: TestClient, settings: Settings) -> Iterator[Session]:
+    """A session to look at what the app wrote (a plain engine, as in tests/hub)."""
+    engine = create_engine(settings.resolved_database_url())
+    with Session(engine) as session:
+        yield session
+    engine.dispose()

@@ -274,6 +274,15 @@ def _upsert_shipments(
     return shipped
 
 
+def _restock(links: Links, variant_id: int | None, quantity: Any) -> None:
+    """Shopify's stock of a variant, as the order's answer tells it."""
+    if variant_id is None or quantity is None:
+        return
+    row = links.session.get(models.Variant, variant_id)
+    if row is not None:
+        row.stock = max(int(quantity), 0)
+
+
 def _upsert_items(
     links: Links,
     order: models.Order,
@@ -286,6 +295,9 @@ def _upsert_items(
     positions = [i.position for i in order.items] if order.items else []
     next_position = max(positions, default=-1) + 1
     for item in items:
+        variant = item.get("variant") or {}
+        variant_id = links.local("variant", variant.get("id"))
+        _restock(links, variant_id, variant.get("inventoryQuantity"))
         row_id = links.local("line_item", item["id"])
         current = int(item.get("currentQuantity", item.get("quantity") or 0) or 0)
         if row_id is None and current == 0:
@@ -310,6 +322,6 @@ def _upsert_items(
         for name, value in _flags(item).items():
             setattr(row, name, value)
         row.shipment_id = shipment_id
-        row.variant_id = links.local("variant", (item.get("variant") or {}).get("id"))
+        row.variant_id = variant_id
         session.flush()
         links.put("line_item", item["id"], row.id)

@@ -39,7 +39,7 @@ fragment OrderFields on Order {
       id title variantTitle sku quantity currentQuantity isGiftCard
       customAttributes { key value }
       originalUnitPriceSet { shopMoney { amount } }
-      variant { id }
+      variant { id inventoryQuantity }
       product { tags }
     }
   }
