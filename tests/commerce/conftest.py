@@ -1,5 +1,5 @@
-"""Fixtures for the Shopify store: the fake Shopify with the demo's data, and the demo brand
-synced from it."""
+"""Fixtures for the Shopify store: a fake Shopify holding the demo's store, and the demo
+brand synced from it."""
 
 from __future__ import annotations
 
@@ -12,17 +12,17 @@ from sqlalchemy.orm import Session
 
 from deskhand.bench.shopify_fake import FakeShopify
 from deskhand.config import Settings
-from tests.shopify_store import demo_on_fake_shopify, move_demo_to_shopify
+from tests.shopify_store import demo_as_fake_shopify, move_demo_to_shopify
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeShopify]:
-    with demo_on_fake_shopify() as server:
+def fake(settings: Settings, demo_db: Engine) -> Iterator[FakeShopify]:
+    with demo_as_fake_shopify(settings) as server:
         yield server
 
 
 @pytest.fixture
-def on_shopify(settings: Settings, demo_db: Engine, fake: FakeShopify) -> int:
+def on_shopify(settings: Settings, fake: FakeShopify) -> int:
     """The demo brand, now on the fake Shopify (synced); answers its id."""
     return move_demo_to_shopify(settings, fake)
 

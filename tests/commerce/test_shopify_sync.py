@@ -69,7 +69,9 @@ def same(a: Any, b: Any, path: str = "") -> list[str]:
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         if len(a) != len(b):
             return [f"{path}: {len(a)} vs {len(b)}"]
-        return [d for i, (x, y) in enumerate(zip(a, b)) for d in same(x, y, f"{path}[{i}]")]
+        return [
+            d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in same(x, y, f"{path}[{i}]")
+        ]
     return [] if _times_close(a, b) else [f"{path}: {a!r} != {b!r}"]
 
 
@@ -83,13 +85,15 @@ def test_the_synced_copy_reads_exactly_like_the_embedded_store(
     move_demo_to_shopify(settings, fake)
     session.expire_all()
     brand = find_brand(session)
-    assert brand is not None and brand.store_kind == "shopify"
+    assert brand is not None
+    assert brand.store_kind == "shopify"
     store = store_for(session, brand)
     assert isinstance(store, ShopifyStore)
     synced = view(store)
     assert same(embedded, synced) == []
     status = sync_status(session, brand.id)
-    assert status is not None and status.status == "done"
+    assert status is not None
+    assert status.status == "done"
     assert status.counts == {
         "products": 9,
         "customers": 4,
@@ -131,7 +135,8 @@ def test_an_interrupted_sync_resumes_where_it_stopped(
         assert s.scalar(select(func.count()).select_from(models.Order)) == 3
         cursor = s.scalar(select(models.SyncRun.cursor))
         integration = s.scalar(select(models.Integration))
-        assert integration is not None and "503" in integration.last_error
+        assert integration is not None
+        assert "503" in integration.last_error
     fake.heal()
     fake.requests.clear()
     initial_sync(sessions, brand_id, quick_client(fake))
@@ -140,7 +145,8 @@ def test_an_interrupted_sync_resumes_where_it_stopped(
     assert not any("query Products" in r["query"] for r in fake.requests)
     with sessions() as s:
         status = sync_status(s, brand_id)
-        assert status is not None and status.status == "done"
+        assert status is not None
+        assert status.status == "done"
         assert status.counts["orders"] == 10
         numbers = s.scalars(select(models.Order.number).order_by(models.Order.number)).all()
         assert numbers == [str(n) for n in range(1001, 1011)]
@@ -169,15 +175,19 @@ def test_reconciliation_catches_changes_whose_webhooks_never_came(
     fake.requests.clear()
     reconcile(sessions, brand_id, quick_client(fake))
     asked = [r["variables"]["query"] for r in fake.requests if "query Orders" in r["query"]]
-    assert asked and asked[0].startswith("updated_at:>")  # only what changed
+    assert asked
+    assert asked[0].startswith("updated_at:>")  # only what changed
     session.expire_all()
     store = store_for(session, find_brand(session))  # type: ignore[arg-type]
     ava = store.customer_by_email("ava@example.com")
     assert ava is not None
     copied = store.order_of(ava.id, "1001")
-    assert copied is not None and copied.status == "fulfilled"
+    assert copied is not None
+    assert copied.status == "fulfilled"
     assert copied.shipments[0].tracking_number == "JJD0001"
     ben = store.customer_by_email("ben@example.com")
-    assert ben is not None and ben.first_name == "Benjamin"
+    assert ben is not None
+    assert ben.first_name == "Benjamin"
     status = sync_status(session, brand_id)
-    assert status is not None and (status.mode, status.status) == ("reconcile", "done")
+    assert status is not None
+    assert (status.mode, status.status) == ("reconcile", "done")

@@ -9,7 +9,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.hub.shopping import order_row
 
 from deskhand.bench.shopify_fake import (
     FakeShopify,
@@ -21,6 +20,7 @@ from deskhand.bench.shopify_fake import (
 from deskhand.bench.shopify_fake.shop import FakeFulfillment, FakeOrder
 from deskhand.commerce.shopify.webhooks import signature_valid
 from deskhand.db.models import Customer, WebhookReceipt
+from tests.hub.shopping import order_row
 
 HOOK = "/webhooks/shopify"
 

@@ -6,7 +6,6 @@ sync against it; the tests import it from here.
 
 from deskhand.bench.shopify_fake.seed import (
     customer_payload,
-    demo_shop,
     fulfillment_payload,
     generated_shop,
     order_payload,
@@ -26,7 +25,6 @@ __all__ = [
     "FakeShop",
     "FakeShopify",
     "customer_payload",
-    "demo_shop",
     "fulfillment_payload",
     "generated_shop",
     "order_payload",

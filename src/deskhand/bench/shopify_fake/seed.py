@@ -1,5 +1,5 @@
-"""What the fake shop holds: the demo store as Shopify would hold it, or N generated orders;
-and the REST-style webhook payloads Shopify sends for them."""
+"""What the fake shop holds (the demo catalogue and N generated orders), and the REST-style
+webhook payloads Shopify sends."""
 
 from __future__ import annotations
 
@@ -18,10 +18,8 @@ from deskhand.bench.shopify_fake.shop import (
     gid,
     iso,
 )
-from deskhand.commerce.demo import ADDRESSES, CUSTOMERS, demo_orders
+from deskhand.commerce.demo import ADDRESSES
 from deskhand.commerce.demo_catalogue import CATALOGUE
-
-_FLAGS = {"personalised": "personalised", "preorder": "preorder", "final_sale": "final-sale"}
 
 
 def _catalogue(shop: FakeShop, now: datetime) -> dict[str, FakeVariant]:
@@ -57,68 +55,6 @@ def _address(raw: dict[str, str]) -> dict[str, str]:
         "zip": raw["postcode"],
         "countryCodeV2": raw["country"],
     }
-
-
-def demo_shop(now: datetime) -> FakeShop:
-    """The demo store "Fjord & Finch" (same customers, catalogue and orders) in Shopify."""
-    shop = FakeShop()
-    shop.clock = lambda: max(datetime.now(UTC), now)
-    variants = _catalogue(shop, now)
-    customers: dict[str, int] = {}
-    for key, (email, first, last, phone) in CUSTOMERS.items():
-        customer = FakeCustomer(shop.new_id(), email, phone, first, last, now, now)
-        shop.customers[customer.id] = customer
-        customers[key] = customer.id
-    for spec in demo_orders(now):
-        lines: list[FakeLine] = []
-        shipped: dict[int, list[int]] = {}
-        for item in spec["items"]:
-            variant = variants[item["sku"]]
-            status = item.get("status", "unfulfilled")
-            quantity = item.get("quantity", 1)
-            line = FakeLine(
-                shop.new_id(),
-                variant.id,
-                item["title"],
-                item["variant"],
-                item["sku"],
-                quantity,
-                0 if status == "cancelled" and not spec.get("cancelled_at") else quantity,
-                item["unit_price"],
-                gift_card=bool(item.get("gift_card")),
-                attributes={tag: "yes" for flag, tag in _FLAGS.items() if item.get(flag)},
-            )
-            lines.append(line)
-            if item.get("shipment") is not None:
-                shipped.setdefault(item["shipment"], []).append(line.id)
-        fulfillments = [
-            FakeFulfillment(
-                shop.new_id(),
-                s["shipped_at"],
-                s["carrier"],
-                s["tracking_number"],
-                s["tracking_url"],
-                shipped.get(index, []),
-                delivered_at=s.get("delivered_at"),
-                eta=datetime.combine(s["eta"], datetime.min.time(), UTC) if s.get("eta") else None,
-            )
-            for index, s in enumerate(spec["shipments"])
-        ]
-        order = FakeOrder(
-            shop.new_id(),
-            f"#{spec['number']}",
-            customers[spec["customer"]],
-            spec["placed_at"],
-            spec["placed_at"],
-            "EUR",
-            lines,
-            _address(ADDRESSES[spec["customer"]]),
-            list(spec.get("tags", [])),
-            fulfillments,
-            spec.get("cancelled_at"),
-        )
-        shop.orders[order.id] = order
-    return shop
 
 
 def generated_shop(orders: int, *, customers: int | None = None, seed: int = 7) -> FakeShop:

@@ -164,8 +164,8 @@ class FakeShopify:
                 return 200, {
                     "errors": [
                         {
-                            "message": f"Query cost is {cost}, which exceeds the single query max cost "
-                            f"limit ({bucket.max_cost}).",
+                            "message": f"Query cost is {cost}, which exceeds the single "
+                            f"query max cost limit ({bucket.max_cost}).",
                             "extensions": {
                                 "code": "MAX_COST_EXCEEDED",
                                 "cost": cost,
@@ -233,6 +233,7 @@ class FakeShopify:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as Shopify
             disable_nagle_algorithm = True  # no 40 ms wait between headers and body
+
             def log_message(self, *args: Any) -> None:
                 pass
 
