@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = 8
     outbox_backoff_seconds: float = 5.0  # first retry delay; doubles, capped at one hour
     worker_poll_seconds: float = 1.0
+    shopify_reconcile_minutes: int = 15  # re-read what changed in Shopify (missed webhooks)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

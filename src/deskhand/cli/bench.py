@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 
 from deskhand.bench import kb as bench_kb
+from deskhand.bench import shopify as bench_shopify
 from deskhand.bench import turns as bench_turns
 from deskhand.bench import understanding as bench_understanding
 from deskhand.cli.common import needs_bench_extra
@@ -14,6 +15,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], int]] = {
     "turns": bench_turns.main,
     "kb": bench_kb.main,
     "understanding": bench_understanding.main,
+    "shopify": bench_shopify.main,
 }
 
 
@@ -34,4 +36,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--bitext", default=None, help="Bitext data folder (default ../shared/external/bitext/)"
     )
+    p.add_argument("--orders", type=int, default=10_000, help="shopify: orders in the shop")
+    p.add_argument("--restore-rate", type=float, default=1000.0, help="shopify: points/s")
     p.set_defaults(run=bench)

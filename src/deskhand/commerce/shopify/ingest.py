@@ -7,11 +7,12 @@ copy never overwrites a newer one: each link keeps Shopify's `updatedAt`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from deskhand.db import models
@@ -50,20 +51,46 @@ def gid_number(gid: str) -> str:
 
 
 class Links:
-    """Shopify GID <-> our row id, per kind, for one brand."""
+    """Shopify GID <-> our row id, per kind, for one brand (looked-up links are kept)."""
 
     def __init__(self, session: Session, brand_id: int) -> None:
         self.session, self.brand_id = session, brand_id
+        self._known: dict[tuple[str, str], models.ExternalLink | None] = {}
+
+    def _query(self, kind: str) -> Select[tuple[models.ExternalLink]]:
+        return select(models.ExternalLink).where(
+            models.ExternalLink.brand_id == self.brand_id,
+            models.ExternalLink.source == SOURCE,
+            models.ExternalLink.kind == kind,
+        )
+
+    def prefetch(self, kind: str, gids: Iterable[str]) -> None:
+        """Look up many links in one query (a page's worth)."""
+        wanted = sorted({g for g in gids if g and (kind, g) not in self._known})
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            with self.session.no_autoflush:
+                found = self.session.scalars(
+                    self._query(kind).where(models.ExternalLink.external_id.in_(chunk))
+                )
+                by_gid = {link.external_id: link for link in found}
+            for gid in chunk:
+                self._known[kind, gid] = by_gid.get(gid)
 
     def row(self, kind: str, gid: str) -> models.ExternalLink | None:
-        return self.session.scalar(
-            select(models.ExternalLink).where(
-                models.ExternalLink.brand_id == self.brand_id,
-                models.ExternalLink.source == SOURCE,
-                models.ExternalLink.kind == kind,
-                models.ExternalLink.external_id == gid,
-            )
-        )
+        if (kind, gid) not in self._known:
+            with self.session.no_autoflush:
+                self._known[kind, gid] = self.session.scalar(
+                    self._query(kind).where(models.ExternalLink.external_id == gid)
+                )
+        return self._known[kind, gid]
+
+    def forget(self, kind: str, gid: str) -> None:
+        """Drop a link (a swapped-out line item: its row continues under the new GID)."""
+        link = self.row(kind, gid)
+        if link is not None:
+            self.session.delete(link)
+        self._known[kind, gid] = None
 
     def local(self, kind: str, gid: str | None) -> int | None:
         if not gid:
@@ -88,6 +115,7 @@ class Links:
                 brand_id=self.brand_id, source=SOURCE, kind=kind, external_id=gid, local_id=0
             )
             self.session.add(link)
+            self._known[kind, gid] = link
         link.local_id = local_id
         if updated_at is not None:
             link.remote_updated_at = updated_at
@@ -207,6 +235,20 @@ def _flags(item: dict[str, Any]) -> dict[str, bool]:
     return flags
 
 
+def prefetch_orders(links: Links, nodes: list[dict[str, Any]]) -> None:
+    """Every link a page of orders will ask for, in one query per kind."""
+    links.prefetch("order", (n["id"] for n in nodes))
+    links.prefetch("customer", ((n.get("customer") or {}).get("id", "") for n in nodes))
+    items = [i for n in nodes for i in (n.get("lineItems") or {}).get("nodes") or []]
+    links.prefetch("line_item", (i["id"] for i in items))
+    links.prefetch("variant", ((i.get("variant") or {}).get("id", "") for i in items))
+    variant_ids = {links.local("variant", (i.get("variant") or {}).get("id")) for i in items}
+    wanted = [v for v in variant_ids if v is not None]
+    if wanted:  # into the identity map: each item's stock is set on its variant's row
+        links.session.scalars(select(models.Variant).where(models.Variant.id.in_(wanted))).all()
+    links.prefetch("shipment", (f["id"] for n in nodes for f in n.get("fulfillments") or []))
+
+
 def upsert_order(links: Links, node: dict[str, Any], *, force: bool = False) -> int | None:
     """Our copy of one order (items, shipments); None when its customer is not copied.
 
@@ -292,6 +334,7 @@ def _upsert_items(
 ) -> None:
     session = links.session
     items = (node.get("lineItems") or {}).get("nodes") or []
+    added: list[tuple[str, models.LineItem]] = []
     positions = [i.position for i in order.items] if order.items else []
     next_position = max(positions, default=-1) + 1
     for item in items:
@@ -323,5 +366,7 @@ def _upsert_items(
             setattr(row, name, value)
         row.shipment_id = shipment_id
         row.variant_id = variant_id
-        session.flush()
-        links.put("line_item", item["id"], row.id)
+        added.append((item["id"], row))
+    session.flush()  # one flush for the order's items: their ids, then their links
+    for gid, row in added:
+        links.put("line_item", gid, row.id)

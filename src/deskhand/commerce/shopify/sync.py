@@ -19,13 +19,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from deskhand.commerce.shopify import queries
 from deskhand.commerce.shopify.client import ShopifyClient, ShopifyError
+from deskhand.commerce.shopify.connection import client_of
 from deskhand.commerce.shopify.ingest import (
     SOURCE,
     Links,
+    prefetch_orders,
     upsert_customer,
     upsert_order,
     upsert_product,
 )
+from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.db.integrations import find_integration, record_error, record_sync
 from deskhand.db.session import transaction
@@ -105,6 +108,10 @@ def _open_run(session: Session, brand_id: int, mode: str, now: datetime) -> mode
 def _copy(
     links: Links, client: ShopifyClient, phase: str, nodes: list[dict[str, Any]], currency: str
 ) -> int:
+    if phase == "orders":
+        prefetch_orders(links, nodes)
+    elif phase == "customers":
+        links.prefetch("customer", (n["id"] for n in nodes))
     copied = 0
     for node in nodes:
         if phase == "products":
@@ -223,3 +230,43 @@ def reconcile(
 ) -> int:
     """Re-read what changed since the last run began: catches webhooks that never came."""
     return _run(sessions, brand_id, client, "reconcile", on_progress)
+
+
+def reconcile_due(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    now: datetime,
+    every: timedelta,
+    client_factory: Callable[[models.Integration], ShopifyClient] | None = None,
+) -> int:
+    """The worker's chore: reconcile each Shopify brand whose last finished run began more
+    than `every` ago (never one still in its initial sync); answers how many ran."""
+    with transaction(sessions) as session:
+        due: list[tuple[int, ShopifyClient]] = []
+        rows = session.scalars(
+            select(models.Integration).where(
+                models.Integration.kind == IntegrationKind.SHOPIFY.value
+            )
+        )
+        for row in rows:
+            brand = session.get(models.Brand, row.brand_id)
+            last = latest_run(session, row.brand_id)
+            if brand is None or brand.store_kind != SOURCE or last is None:
+                continue
+            if last.mode == "initial" and last.status != "done":
+                continue  # `deskhand shopify sync` resumes that one
+            if last.status == "running" and last.updated_at > now - every:
+                continue
+            if last.started_at <= now - every:
+                factory = client_factory or (lambda r: client_of(settings, r))
+                due.append((row.brand_id, factory(row)))
+    ran = 0
+    for brand_id, client in due:
+        try:
+            reconcile(sessions, brand_id, client)
+            ran += 1
+        except ShopifyError:
+            pass  # recorded on the run and the integration; tried again next time
+        finally:
+            client.close()
+    return ran

@@ -13,13 +13,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import delete
-
 from deskhand.commerce.shopify import queries
 from deskhand.commerce.shopify.client import ShopifyClient, ShopifyError
-from deskhand.commerce.shopify.ingest import SOURCE, Links, parse_time, upsert_order
+from deskhand.commerce.shopify.ingest import Links, parse_time, upsert_order
 from deskhand.commerce.store import StoreRefused
-from deskhand.db import models
 from deskhand.domain.orders import Address
 
 CANCEL_POLLS = 10  # orderCancel runs as a job: read the order again until it shows
@@ -89,14 +86,8 @@ class Writer:
             and self.links.local("line_item", n["id"]) is None
         ]
         if added:
-            self.links.session.execute(
-                delete(models.ExternalLink).where(
-                    models.ExternalLink.brand_id == self.links.brand_id,
-                    models.ExternalLink.source == SOURCE,
-                    models.ExternalLink.kind == "line_item",
-                    models.ExternalLink.external_id == item_gid,
-                )
-            )
+            self.links.forget("line_item", item_gid)
+            self.links.session.flush()
             self.links.put("line_item", added[-1]["id"], item_id)
         upsert_order(self.links, order, force=True)
 
