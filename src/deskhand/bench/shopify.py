@@ -17,8 +17,6 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from deskhand.bench.report import write_section
 from deskhand.bench.shopify_fake import SECRET, TOKEN, FakeShopify, generated_shop
 from deskhand.commerce.shopify.client import ShopifyClient
@@ -67,8 +65,8 @@ def main(args: argparse.Namespace) -> int:
             client.close()
             server_throttled, lowest = fake.bucket.throttled, fake.bucket.lowest
         with transaction(sessions) as session:
-            copied = session.scalar(select(func.count()).select_from(models.Order))
             counts = overview(session, brand_id).progress()
+        copied = counts["orders"][0]
         engine.dispose()
     meter = client.meter
     working = elapsed - meter.waiting

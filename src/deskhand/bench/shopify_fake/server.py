@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
-from graphql import execute, parse, validate
+from graphql import ExecutionResult, execute, parse, validate
 from graphql.error import GraphQLError
 
 from deskhand.bench.shopify_fake.api import Root
@@ -205,6 +205,7 @@ class FakeShopify:
             bucket.lowest = min(bucket.lowest, bucket.available)
         with self.shop.lock:
             result = execute(SCHEMA, document, root_value=self.root, variable_values=variables)
+        assert isinstance(result, ExecutionResult)  # the resolvers are synchronous
         data = result.data
         actual = min(actual_cost(data), cost)
         with bucket.lock:

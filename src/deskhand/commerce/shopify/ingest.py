@@ -57,7 +57,7 @@ class Links:
         self.session, self.brand_id = session, brand_id
         self._known: dict[tuple[str, str], models.ExternalLink | None] = {}
 
-    def _query(self, kind: str) -> Select[tuple[models.ExternalLink]]:
+    def _query(self, kind: str) -> Select[models.ExternalLink]:
         return select(models.ExternalLink).where(
             models.ExternalLink.brand_id == self.brand_id,
             models.ExternalLink.source == SOURCE,

@@ -192,19 +192,19 @@ def _run(
                 with transaction(sessions) as session:
                     copied = _copy(Links(session, brand_id), client, name, nodes, currency)
                     counts[name] = int(counts.get(name, 0)) + copied
-                    run = session.get(models.SyncRun, run_id)
-                    assert run is not None
-                    run.phase, run.cursor, run.counts = name, after or "", dict(counts)
-                    run.updated_at = datetime.now(UTC)
+                    page_run = session.get(models.SyncRun, run_id)
+                    assert page_run is not None
+                    page_run.phase, page_run.cursor = name, after or ""
+                    page_run.counts, page_run.updated_at = dict(counts), datetime.now(UTC)
                 if on_progress:
                     on_progress(name, counts[name], total)
             cursor = None
             with transaction(sessions) as session:
-                run = session.get(models.SyncRun, run_id)
-                assert run is not None
+                done_run = session.get(models.SyncRun, run_id)
+                assert done_run is not None
                 following = PHASES.index(name) + 1
-                run.phase = PHASES[following] if following < len(PHASES) else ""
-                run.cursor = ""
+                done_run.phase = PHASES[following] if following < len(PHASES) else ""
+                done_run.cursor = ""
     except ShopifyError as exc:
         _fail(sessions, brand_id, run_id, exc)
         raise
