@@ -26,7 +26,7 @@ from deskhand.bench.shopify_fake.shop import (
 )
 from deskhand.commerce.shopify.client import ShopifyClient
 from deskhand.commerce.shopify.connection import client_for, connect_shop
-from deskhand.commerce.shopify.sync import initial_sync
+from deskhand.commerce.shopify.sync import BULK_FROM, initial_sync
 from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.db.brands import find_brand
@@ -124,7 +124,7 @@ def demo_as_fake_shopify(settings: Settings) -> FakeShopify:
         engine.dispose()
 
 
-def move_demo_to_shopify(settings: Settings, fake: FakeShopify) -> int:
+def move_demo_to_shopify(settings: Settings, fake: FakeShopify, bulk_from: int = BULK_FROM) -> int:
     """Replace the demo brand's store by a copy synced from `fake`; answers the brand id.
 
     Conversations and codes that named a shopper keep their rows but lose the link (the
@@ -148,7 +148,7 @@ def move_demo_to_shopify(settings: Settings, fake: FakeShopify) -> int:
             brand_id = brand.id
         with transaction(sessions) as session:
             client = client_for(session, brand_id)
-        initial_sync(sessions, brand_id, client)
+        initial_sync(sessions, brand_id, client, bulk_from=bulk_from)
         client.close()
     finally:
         engine.dispose()

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 from deskhand.bench.shopify_fake import FakeShopify
 from deskhand.bench.shopify_fake.shop import FakeFulfillment
 from deskhand.commerce.registry import store_for
+from deskhand.commerce.shopify import sync
 from deskhand.commerce.shopify.adapter import ShopifyStore
 from deskhand.commerce.shopify.client import ShopifyUnavailable
-from deskhand.commerce.shopify.sync import initial_sync, reconcile, sync_status
+from deskhand.commerce.shopify.sync import BULK_FROM, initial_sync, reconcile, sync_status
 from deskhand.commerce.store import Store
 from deskhand.config import Settings
 from deskhand.db import models
@@ -75,14 +76,17 @@ def same(a: Any, b: Any, path: str = "") -> list[str]:
     return [] if _times_close(a, b) else [f"{path}: {a!r} != {b!r}"]
 
 
+@pytest.mark.parametrize("how", ["pages", "bulk"])
 def test_the_synced_copy_reads_exactly_like_the_embedded_store(
-    settings: Settings, session: Session, fake: FakeShopify
+    settings: Settings, session: Session, fake: FakeShopify, how: str
 ) -> None:
     brand = find_brand(session)
     assert brand is not None
     embedded = view(store_for(session, brand))
     session.rollback()
-    move_demo_to_shopify(settings, fake)
+    move_demo_to_shopify(settings, fake, bulk_from=1 if how == "bulk" else BULK_FROM)
+    bulk_runs = len(fake.shop.bulk)
+    assert bulk_runs == (1 if how == "bulk" else 0)
     session.expire_all()
     brand = find_brand(session)
     assert brand is not None
@@ -191,3 +195,38 @@ def test_reconciliation_catches_changes_whose_webhooks_never_came(
     status = sync_status(session, brand_id)
     assert status is not None
     assert (status.mode, status.status) == ("reconcile", "done")
+
+
+def test_an_interrupted_bulk_copy_resumes_without_a_second_bulk_operation(
+    settings: Settings, demo_db: Engine, fake: FakeShopify, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    brand_id = move_demo_to_shopify(settings, fake)
+    sessions = make_sessionmaker(demo_db, settings)
+    with sessions() as s:
+        for model in (models.LineItem, models.Shipment, models.Order, models.SyncRun):
+            s.execute(model.__table__.delete())
+        s.execute(
+            models.ExternalLink.__table__.delete().where(
+                models.ExternalLink.kind.in_(["order", "line_item", "shipment"])
+            )
+        )
+        s.commit()
+    monkeypatch.setattr(sync, "BULK_BATCH", 4)
+
+    def power_cut(phase: str, done: int, _total: int | None) -> None:
+        if phase == "orders" and done == 4:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        initial_sync(sessions, brand_id, quick_client(fake), power_cut, bulk_from=1)
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(models.Order)) == 4
+        assert s.scalar(select(models.SyncRun.cursor)).endswith(":4")
+    initial_sync(sessions, brand_id, quick_client(fake), bulk_from=1)
+    assert len(fake.shop.bulk) == 1  # the same operation's result, read again from order 5
+    with sessions() as s:
+        numbers = s.scalars(select(models.Order.number).order_by(models.Order.number)).all()
+        assert numbers == [str(n) for n in range(1001, 1011)]
+        status = sync_status(s, brand_id)
+        assert status is not None
+        assert (status.status, status.counts["orders"]) == ("done", 10)

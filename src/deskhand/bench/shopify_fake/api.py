@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from graphql import ExecutionResult, GraphQLError, execute, parse, validate
+
+from deskhand.bench.shopify_fake.schema import SCHEMA
 from deskhand.bench.shopify_fake.shop import (
     FakeLine,
     FakeShop,
     _Edit,
     connection,
     gid,
+    iso,
     number_of,
 )
+
+
+def _plain(node: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in node.items() if not (isinstance(v, dict) and "edges" in v)}
+
+
+def jsonl_lines(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """A bulk query's answer as Shopify's JSONL: one object per line, each nested
+    connection's nodes on lines of their own after their parent, with `__parentId`."""
+    lines: list[dict[str, Any]] = []
+
+    def emit(node: dict[str, Any], parent: str | None) -> None:
+        line = _plain(node)
+        if parent:
+            line["__parentId"] = parent
+        lines.append(line)
+        for value in node.values():
+            if isinstance(value, dict) and "edges" in value:
+                for edge in value["edges"]:
+                    emit(edge["node"], node.get("id"))
+
+    for connection_ in data.values():
+        for edge in (connection_ or {}).get("edges") or []:
+            emit(edge["node"], None)
+    return lines
 
 
 def _errors(message: str, field: str | None = None) -> list[dict[str, Any]]:
@@ -23,6 +53,7 @@ class Root:
 
     def __init__(self, shop: FakeShop) -> None:
         self.fake = shop
+        self.base_url = ""  # where the server serves bulk results (set when it starts)
 
     # -- queries ---------------------------------------------------------------------------
 
@@ -40,7 +71,9 @@ class Root:
         reverse: bool = False,
     ) -> dict[str, Any]:
         rows = self.fake.listing(self.fake.customers, query, sortKey)
-        return connection(rows[::-1] if reverse else rows, first, after, self.fake.customer_node)
+        return self.fake.page(
+            rows[::-1] if reverse else rows, first, after, self.fake.customer_node
+        )
 
     def products(
         self,
@@ -52,7 +85,7 @@ class Root:
         reverse: bool = False,
     ) -> dict[str, Any]:
         rows = self.fake.listing(self.fake.products, query, sortKey)
-        return connection(rows[::-1] if reverse else rows, first, after, self.fake.product_node)
+        return self.fake.page(rows[::-1] if reverse else rows, first, after, self.fake.product_node)
 
     def orders(
         self,
@@ -64,7 +97,7 @@ class Root:
         reverse: bool = False,
     ) -> dict[str, Any]:
         rows = self.fake.listing(self.fake.orders, query, sortKey)
-        return connection(rows[::-1] if reverse else rows, first, after, self.fake.order_node)
+        return self.fake.page(rows[::-1] if reverse else rows, first, after, self.fake.order_node)
 
     def _count(self, records: dict[int, Any], query: str | None) -> dict[str, Any]:
         return {
@@ -88,6 +121,58 @@ class Root:
     def customer(self, _info: Any, id: str) -> dict[str, Any] | None:  # noqa: A002
         found = self.fake.customers.get(number_of(id))
         return self.fake.customer_node(found) if found else None
+
+    # -- bulk operations -------------------------------------------------------------------
+
+    def node(self, _info: Any, id: str) -> dict[str, Any] | None:  # noqa: A002
+        operation = self.fake.bulk.get(number_of(id)) if "BulkOperation" in id else None
+        if operation is None:
+            return None
+        if operation["polls_left"] > 0:  # answer RUNNING once, as a real one takes a while
+            operation["polls_left"] -= 1
+            return {**operation["node"], "status": "RUNNING", "url": None}
+        return operation["node"]
+
+    def bulkOperationRunQuery(  # noqa: N802
+        self,
+        _info: Any,
+        query: str,
+        groupObjects: bool | None = None,  # noqa: N803
+    ) -> dict[str, Any]:
+        def refused(message: str) -> dict[str, Any]:
+            error = {"code": "INVALID", "field": ["query"], "message": message}
+            return {"bulkOperation": None, "userErrors": [error]}
+
+        try:
+            document = parse(query)
+        except GraphQLError as exc:
+            return refused(exc.message)
+        problems = validate(SCHEMA, document)
+        if problems:
+            return refused(problems[0].message)
+        self.fake.unbounded = True
+        try:
+            result = execute(SCHEMA, document, root_value=self)
+        finally:
+            self.fake.unbounded = False
+        assert isinstance(result, ExecutionResult)
+        lines = jsonl_lines(result.data or {})
+        number = self.fake.new_id()
+        node = {
+            "__typename": "BulkOperation",
+            "id": gid("BulkOperation", number),
+            "status": "COMPLETED",
+            "errorCode": None,
+            "objectCount": str(len(lines)),
+            "rootObjectCount": str(sum(1 for line in lines if "__parentId" not in line)),
+            "url": f"{self.base_url}/bulk/{number}.jsonl",
+            "createdAt": iso(self.fake.clock()),
+            "completedAt": iso(self.fake.clock()),
+            "query": query,
+        }
+        body = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines)
+        self.fake.bulk[number] = {"node": node, "polls_left": 1, "body": body.encode()}
+        return {"bulkOperation": {**node, "status": "CREATED", "url": None}, "userErrors": []}
 
     # -- order editing ---------------------------------------------------------------------
 

@@ -27,6 +27,19 @@ scalar DateTime
 scalar Decimal
 scalar Money
 scalar URL
+scalar UnsignedInt64
+
+interface Node { id: ID! }
+enum BulkOperationStatus { CANCELED CANCELING COMPLETED CREATED EXPIRED FAILED RUNNING }
+type BulkOperation implements Node {
+  id: ID! status: BulkOperationStatus! errorCode: String objectCount: UnsignedInt64!
+  rootObjectCount: UnsignedInt64! url: URL createdAt: DateTime! completedAt: DateTime
+  query: String!
+}
+type BulkOperationUserError { code: String field: [String!] message: String! }
+type BulkOperationRunQueryPayload {
+  bulkOperation: BulkOperation userErrors: [BulkOperationUserError!]!
+}
 
 type PageInfo {
   hasNextPage: Boolean! endCursor: String hasPreviousPage: Boolean! startCursor: String
@@ -39,19 +52,28 @@ type Customer {
   createdAt: DateTime! updatedAt: DateTime!
   orders(first: Int, after: String): OrderConnection!
 }
-type CustomerConnection { nodes: [Customer!]! pageInfo: PageInfo! }
+type CustomerConnection {
+  nodes: [Customer!]! edges: [CustomerEdge!]! pageInfo: PageInfo!
+}
+type CustomerEdge { node: Customer! cursor: String! }
 
 type SelectedOption { name: String! value: String! }
 type ProductVariant {
   id: ID! title: String! sku: String price: Money! inventoryQuantity: Int position: Int!
   selectedOptions: [SelectedOption!]!
 }
-type ProductVariantConnection { nodes: [ProductVariant!]! pageInfo: PageInfo! }
+type ProductVariantConnection {
+  nodes: [ProductVariant!]! edges: [ProductVariantEdge!]! pageInfo: PageInfo!
+}
+type ProductVariantEdge { node: ProductVariant! cursor: String! }
 type Product {
   id: ID! title: String! handle: String! tags: [String!]! updatedAt: DateTime!
   variants(first: Int, after: String): ProductVariantConnection!
 }
-type ProductConnection { nodes: [Product!]! pageInfo: PageInfo! }
+type ProductConnection {
+  nodes: [Product!]! edges: [ProductEdge!]! pageInfo: PageInfo!
+}
+type ProductEdge { node: Product! cursor: String! }
 
 type MailingAddress {
   name: String firstName: String lastName: String address1: String city: String zip: String
@@ -62,13 +84,20 @@ type MoneyBag { shopMoney: MoneyV2! }
 type Attribute { key: String! value: String }
 type LineItem {
   id: ID! title: String! variantTitle: String sku: String quantity: Int! currentQuantity: Int!
+  unfulfilledQuantity: Int!
   isGiftCard: Boolean! customAttributes: [Attribute!]! originalUnitPriceSet: MoneyBag!
   variant: ProductVariant product: Product
 }
-type LineItemConnection { nodes: [LineItem!]! pageInfo: PageInfo! }
+type LineItemConnection {
+  nodes: [LineItem!]! edges: [LineItemEdge!]! pageInfo: PageInfo!
+}
+type LineItemEdge { node: LineItem! cursor: String! }
 type TrackingInfo { company: String number: String url: URL }
 type FulfillmentLineItem { quantity: Int! lineItem: LineItem! }
-type FulfillmentLineItemConnection { nodes: [FulfillmentLineItem!]! pageInfo: PageInfo! }
+type FulfillmentLineItemConnection {
+  nodes: [FulfillmentLineItem!]! edges: [FulfillmentLineItemEdge!]! pageInfo: PageInfo!
+}
+type FulfillmentLineItemEdge { node: FulfillmentLineItem! cursor: String! }
 type Fulfillment {
   id: ID! status: String! displayStatus: String createdAt: DateTime! deliveredAt: DateTime
   estimatedDeliveryAt: DateTime
@@ -81,7 +110,10 @@ type Order {
   lineItems(first: Int, after: String): LineItemConnection!
   fulfillments(first: Int): [Fulfillment!]!
 }
-type OrderConnection { nodes: [Order!]! pageInfo: PageInfo! }
+type OrderConnection {
+  nodes: [Order!]! edges: [OrderEdge!]! pageInfo: PageInfo!
+}
+type OrderEdge { node: Order! cursor: String! }
 
 enum CustomerSortKeys { CREATED_AT ID UPDATED_AT }
 enum ProductSortKeys { CREATED_AT ID UPDATED_AT TITLE }
@@ -104,13 +136,17 @@ type Query {
   ordersCount(query: String): Count
   order(id: ID!): Order
   customer(id: ID!): Customer
+  node(id: ID!): Node
 }
 
 type UserError { field: [String!] message: String! }
 type OrderCancelUserError { code: String field: [String!] message: String! }
 type Job { id: ID! done: Boolean! }
 type CalculatedLineItem { id: ID! quantity: Int! lineItem: LineItem }
-type CalculatedLineItemConnection { nodes: [CalculatedLineItem!]! pageInfo: PageInfo! }
+type CalculatedLineItemConnection {
+  nodes: [CalculatedLineItem!]! edges: [CalculatedLineItemEdge!]! pageInfo: PageInfo!
+}
+type CalculatedLineItemEdge { node: CalculatedLineItem! cursor: String! }
 type CalculatedOrder { id: ID! lineItems(first: Int, after: String): CalculatedLineItemConnection! }
 type OrderEditBeginPayload { calculatedOrder: CalculatedOrder userErrors: [UserError!]! }
 type OrderEditSetQuantityPayload {
@@ -133,6 +169,7 @@ input OrderInput {
   shippingAddress: MailingAddressInput
 }
 type Mutation {
+  bulkOperationRunQuery(query: String!, groupObjects: Boolean): BulkOperationRunQueryPayload
   orderEditBegin(id: ID!): OrderEditBeginPayload
   orderEditSetQuantity(
     id: ID!, lineItemId: ID!, quantity: Int!, restock: Boolean

@@ -35,6 +35,7 @@ from deskhand.bench.shopify_fake.shop import FakeShop
 TOKEN = "shpat_fake_0123456789abcdef"
 SECRET = "fake-shopify-app-secret-0123456789"
 _INVALID_TOKEN = "[API] Invalid API key or access token (unrecognized login or wrong password)"
+_BULK = re.compile(r"^/bulk/(\d+)\.jsonl$")
 _PATH = re.compile(r"^/admin/api/(\d{4}-\d{2}|unstable)/graphql\.json$")
 
 
@@ -238,6 +239,16 @@ class FakeShopify:
             def log_message(self, *args: Any) -> None:
                 pass
 
+            def do_GET(self) -> None:  # noqa: N802 - a bulk operation's JSONL (signed URL)
+                found = _BULK.match(self.path)
+                operation = fake.shop.bulk.get(int(found.group(1))) if found else None
+                raw = operation["body"] if operation else b"Not Found"
+                self.send_response(200 if operation else 404)
+                self.send_header("Content-Type", "application/jsonl")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
@@ -256,6 +267,7 @@ class FakeShopify:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self.root.base_url = self.url
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 

@@ -136,8 +136,10 @@ def connection(
     size = min(first or 50, 250)
     page = items[start : start + size]
     end = start + len(page)
+    nodes = [render(i) for i in page]
     return {
-        "nodes": [render(i) for i in page],
+        "nodes": nodes,
+        "edges": [{"node": n, "cursor": _cursor(start + k + 1)} for k, n in enumerate(nodes)],
         "pageInfo": {
             "hasNextPage": end < len(items),
             "endCursor": _cursor(end) if page else after,
@@ -159,8 +161,18 @@ class FakeShop:
         self.edits: dict[int, _Edit] = {}
         self.lock = threading.RLock()
         self.refuse_writes: str | None = None  # a userErrors message for every mutation
+        self.unbounded = False  # a bulk operation runs: connections are not paged
+        self.bulk: dict[int, dict[str, Any]] = {}  # bulk operations: id -> state and result
         self.clock = lambda: datetime.now(UTC)
         self._ids = itertools.count(1000)
+
+    def page(self, items: list[Any], first: int | None, after: str | None, render: Any) -> Any:
+        """One page of a connection (every item while a bulk operation runs)."""
+        if self.unbounded:
+            nodes = [render(i) for i in items]
+            edges = [{"node": n, "cursor": _cursor(k + 1)} for k, n in enumerate(nodes)]
+            return {"nodes": nodes, "edges": edges, "pageInfo": {"hasNextPage": False}}
+        return connection(items, first, after, render)
 
     def new_id(self) -> int:
         return next(self._ids)
@@ -180,7 +192,7 @@ class FakeShop:
             "lastName": c.last_name,
             "createdAt": iso(c.created_at),
             "updatedAt": iso(c.updated_at),
-            "orders": lambda _info, first=None, after=None: connection(
+            "orders": lambda _info, first=None, after=None: self.page(
                 sorted(
                     (o for o in self.orders.values() if o.customer_id == c.id),
                     key=lambda o: o.id,
@@ -212,7 +224,7 @@ class FakeShop:
             "handle": p.handle,
             "tags": p.tags,
             "updatedAt": iso(p.updated_at),
-            "variants": lambda _info, first=None, after=None: connection(
+            "variants": lambda _info, first=None, after=None: self.page(
                 variants, first, after, self.variant_node
             ),
         }
@@ -227,6 +239,9 @@ class FakeShop:
             "sku": line.sku,
             "quantity": line.quantity,
             "currentQuantity": line.current,
+            "unfulfilledQuantity": 0
+            if any(line.id in f.line_ids for f in order.fulfillments)
+            else line.current,
             "isGiftCard": line.gift_card,
             "customAttributes": [{"key": k, "value": v} for k, v in line.attributes.items()],
             "originalUnitPriceSet": {
@@ -248,7 +263,7 @@ class FakeShop:
             "trackingInfo": lambda _info, first=None: [
                 {"company": f.company, "number": f.number, "url": f.url}
             ][: first or 1],
-            "fulfillmentLineItems": lambda _info, first=None, after=None: connection(
+            "fulfillmentLineItems": lambda _info, first=None, after=None: self.page(
                 [lines[i] for i in f.line_ids if i in lines],
                 first,
                 after,
@@ -268,7 +283,7 @@ class FakeShop:
             "tags": o.tags,
             "customer": self.customer_node(customer) if customer else None,
             "shippingAddress": dict(o.shipping) if o.shipping else None,
-            "lineItems": lambda _info, first=None, after=None: connection(
+            "lineItems": lambda _info, first=None, after=None: self.page(
                 o.lines, first, after, lambda line: self.line_node(o, line)
             ),
             "fulfillments": lambda _info, first=None: [

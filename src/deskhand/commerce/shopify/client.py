@@ -245,6 +245,28 @@ class ShopifyClient:
             raise ShopifyUserErrors(errors)
         return dict(payload)
 
+    def download(self, url: str) -> list[str]:
+        """The lines of a bulk operation's result. The URL is signed: no token is sent."""
+        if self._connection is None:
+            self._connection = Connection(timeout=120.0)
+        for attempt in range(self._max_retries + 1):
+            started = self._clock()
+            try:
+                response = self._connection.request("GET", url)
+            except NetworkError as exc:
+                if attempt >= self._max_retries:
+                    raise ShopifyUnavailable(f"the bulk result did not download: {exc}") from None
+                self._wait(self._backoff * 2**attempt)
+                continue
+            finally:
+                self.meter.working += self._clock() - started
+            if response.status_code == 200:
+                return response.text.splitlines()
+            if response.status_code < 500 or attempt >= self._max_retries:
+                raise ShopifyError(f"the bulk result answered HTTP {response.status_code}")
+            self._wait(self._backoff * 2**attempt)
+        raise ShopifyUnavailable("the bulk result did not download")
+
     def pages(
         self, query: str, variables: dict[str, Any], key: str, *, after: str | None = None
     ) -> Iterator[tuple[list[dict[str, Any]], str | None]]:

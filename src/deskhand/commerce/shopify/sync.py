@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from deskhand.commerce.shopify import queries
+from deskhand.commerce.shopify import bulk, queries
 from deskhand.commerce.shopify.client import ShopifyClient, ShopifyError
 from deskhand.commerce.shopify.connection import client_of
 from deskhand.commerce.shopify.ingest import (
@@ -35,6 +35,8 @@ from deskhand.db.session import transaction
 from deskhand.domain.vocabulary import IntegrationKind
 
 PHASES = ("products", "customers", "orders")
+BULK_FROM = 2_500  # a shop with this many orders copies them through one bulk operation
+BULK_BATCH = 100  # orders per transaction when copying a bulk result
 OVERLAP = timedelta(minutes=5)  # reconciliation re-reads a little before the last run
 _PAGE = {
     "products": (queries.PRODUCTS, queries.PRODUCT_PAGE),
@@ -135,6 +137,74 @@ def copy_order(links: Links, client: ShopifyClient, node: dict[str, Any]) -> int
     return found
 
 
+def _bulk_orders(
+    sessions: sessionmaker[Session],
+    brand_id: int,
+    client: ShopifyClient,
+    run_id: int,
+    cursor: str | None,
+    counts: dict[str, Any],
+    on_progress: OnProgress | None,
+) -> None:
+    """Copy the orders from one bulk operation; the cursor `bulk:<id>:<done>` resumes it."""
+    if cursor and cursor.startswith("bulk:"):
+        operation, _, done_text = cursor.removeprefix("bulk:").rpartition(":")
+        done = int(done_text or 0)
+    else:
+        operation, done = bulk.start(client), 0
+        _save(sessions, run_id, "orders", f"bulk:{operation}:0", counts)
+    orders = bulk.orders_in(iter(client.download(bulk.wait(client, operation))))
+    total = counts.get("orders_total")
+    batch: list[dict[str, Any]] = []
+    for index, order in enumerate(orders):
+        if index < done:
+            continue
+        batch.append(order)
+        if len(batch) == BULK_BATCH:
+            done = _bulk_batch(sessions, brand_id, client, run_id, operation, done, batch, counts)
+            batch = []
+            if on_progress:
+                on_progress("orders", counts["orders"], total)
+    if batch:
+        _bulk_batch(sessions, brand_id, client, run_id, operation, done, batch, counts)
+        if on_progress:
+            on_progress("orders", counts["orders"], total)
+
+
+def _bulk_batch(
+    sessions: sessionmaker[Session],
+    brand_id: int,
+    client: ShopifyClient,
+    run_id: int,
+    operation: str,
+    done: int,
+    batch: list[dict[str, Any]],
+    counts: dict[str, Any],
+) -> int:
+    nodes = [bulk.completed(client, order) for order in batch]
+    with transaction(sessions) as session:
+        copied = _copy(Links(session, brand_id), client, "orders", nodes, "")
+        counts["orders"] = int(counts.get("orders", 0)) + copied
+        _save_in(session, run_id, "orders", f"bulk:{operation}:{done + len(batch)}", counts)
+    return done + len(batch)
+
+
+def _save_in(
+    session: Session, run_id: int, phase: str, cursor: str, counts: dict[str, Any]
+) -> None:
+    run = session.get(models.SyncRun, run_id)
+    assert run is not None
+    run.phase, run.cursor = phase, cursor
+    run.counts, run.updated_at = dict(counts), datetime.now(UTC)
+
+
+def _save(
+    sessions: sessionmaker[Session], run_id: int, phase: str, cursor: str, counts: dict[str, Any]
+) -> None:
+    with transaction(sessions) as session:
+        _save_in(session, run_id, phase, cursor, counts)
+
+
 def _fail(sessions: sessionmaker[Session], brand_id: int, run_id: int, exc: Exception) -> None:
     with transaction(sessions) as session:
         run = session.get(models.SyncRun, run_id)
@@ -163,6 +233,7 @@ def _run(
     client: ShopifyClient,
     mode: str,
     on_progress: OnProgress | None,
+    bulk_from: int = BULK_FROM,
 ) -> int:
     with transaction(sessions) as session:
         now = datetime.now(UTC)
@@ -187,17 +258,20 @@ def _run(
             total = counts.get(f"{name}_total")
             if on_progress:
                 on_progress(name, int(counts.get(name, 0)), total)
-            pages = client.pages(query, {"first": size, "query": filter_}, name, after=cursor)
-            for nodes, after in pages:
-                with transaction(sessions) as session:
-                    copied = _copy(Links(session, brand_id), client, name, nodes, currency)
-                    counts[name] = int(counts.get(name, 0)) + copied
-                    page_run = session.get(models.SyncRun, run_id)
-                    assert page_run is not None
-                    page_run.phase, page_run.cursor = name, after or ""
-                    page_run.counts, page_run.updated_at = dict(counts), datetime.now(UTC)
-                if on_progress:
-                    on_progress(name, counts[name], total)
+            in_bulk = (cursor or "").startswith("bulk:") or (
+                name == "orders" and mode == "initial" and not cursor and (total or 0) >= bulk_from
+            )
+            if in_bulk:
+                _bulk_orders(sessions, brand_id, client, run_id, cursor, counts, on_progress)
+            else:
+                pages = client.pages(query, {"first": size, "query": filter_}, name, after=cursor)
+                for nodes, after in pages:
+                    with transaction(sessions) as session:
+                        copied = _copy(Links(session, brand_id), client, name, nodes, currency)
+                        counts[name] = int(counts.get(name, 0)) + copied
+                        _save_in(session, run_id, name, after or "", counts)
+                    if on_progress:
+                        on_progress(name, counts[name], total)
             cursor = None
             with transaction(sessions) as session:
                 done_run = session.get(models.SyncRun, run_id)
@@ -217,9 +291,11 @@ def initial_sync(
     brand_id: int,
     client: ShopifyClient,
     on_progress: OnProgress | None = None,
+    bulk_from: int = BULK_FROM,
 ) -> int:
-    """Copy the shop, resuming an unfinished initial sync; answers the run's id."""
-    return _run(sessions, brand_id, client, "initial", on_progress)
+    """Copy the shop, resuming an unfinished initial sync; answers the run's id. From
+    `bulk_from` orders on, the orders come through one bulk operation."""
+    return _run(sessions, brand_id, client, "initial", on_progress, bulk_from)
 
 
 def reconcile(
