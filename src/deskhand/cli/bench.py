@@ -36,6 +36,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--bitext", default=None, help="Bitext data folder (default ../shared/external/bitext/)"
     )
-    p.add_argument("--orders", type=int, default=10_000, help="shopify: orders in the shop")
-    p.add_argument("--restore-rate", type=float, default=1000.0, help="shopify: points/s")
+    p.add_argument("--orders", type=int, default=10_000, help="shopify: orders (bulk sync)")
+    p.add_argument("--paged-orders", type=int, default=1_000, help="shopify: orders (pages)")
+    p.add_argument("--restore-rate", type=float, default=100.0, help="shopify: points/second")
     p.set_defaults(run=bench)

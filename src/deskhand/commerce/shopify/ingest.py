@@ -56,6 +56,7 @@ class Links:
     def __init__(self, session: Session, brand_id: int) -> None:
         self.session, self.brand_id = session, brand_id
         self._known: dict[tuple[str, str], models.ExternalLink | None] = {}
+        self.keep: list[object] = []  # rows loaded ahead for this page (kept alive)
 
     def _query(self, kind: str) -> Select[models.ExternalLink]:
         return select(models.ExternalLink).where(
@@ -245,7 +246,8 @@ def prefetch_orders(links: Links, nodes: list[dict[str, Any]]) -> None:
     variant_ids = {links.local("variant", (i.get("variant") or {}).get("id")) for i in items}
     wanted = [v for v in variant_ids if v is not None]
     if wanted:  # into the identity map: each item's stock is set on its variant's row
-        links.session.scalars(select(models.Variant).where(models.Variant.id.in_(wanted))).all()
+        found = links.session.scalars(select(models.Variant).where(models.Variant.id.in_(wanted)))
+        links.keep.extend(found)  # the identity map holds rows weakly: keep them for the page
     links.prefetch("shipment", (f["id"] for n in nodes for f in n.get("fulfillments") or []))
 
 
@@ -265,6 +267,7 @@ def upsert_order(links: Links, node: dict[str, Any], *, force: bool = False) -> 
     currency = node.get("currencyCode") or "EUR"
     row_id = links.local("order", node["id"])
     row = session.get(models.Order, row_id) if row_id else None
+    fresh = row is None
     if row is None:
         row = models.Order(brand_id=brand_id, tags=[], shipping_address={})
         session.add(row)
@@ -277,9 +280,8 @@ def upsert_order(links: Links, node: dict[str, Any], *, force: bool = False) -> 
     row.tags = sorted({str(t).strip().lower() for t in node.get("tags") or [] if str(t).strip()})
     session.flush()
     shipped = _upsert_shipments(links, row, node.get("fulfillments") or [])
-    _upsert_items(links, row, node, shipped, currency)
+    _upsert_items(links, row, node, shipped, currency, fresh)
     links.put("order", node["id"], row.id, updated_at)
-    session.flush()
     session.expire(row, ["items", "shipments"])
     return row.id
 
@@ -331,11 +333,12 @@ def _upsert_items(
     node: dict[str, Any],
     shipped: dict[str, tuple[int, str]],
     currency: str,
+    fresh: bool,
 ) -> None:
     session = links.session
     items = (node.get("lineItems") or {}).get("nodes") or []
     added: list[tuple[str, models.LineItem]] = []
-    positions = [i.position for i in order.items] if order.items else []
+    positions = [] if fresh else [i.position for i in order.items]  # a new order has none
     next_position = max(positions, default=-1) + 1
     for item in items:
         variant = item.get("variant") or {}
