@@ -122,11 +122,26 @@ def test_a_whole_cancellation_is_order_cancel_with_refund_and_restock(
     beanie_before = fake_stock(fake, "MB-CHR")
     assert confirm_cancel(ava, "1001") == 303
     assert fake_order(fake, "1001").cancelled_at is not None
+    assert fake_order(fake, "1001").refunded  # free within the window: refunded in full
+    assert "refund due 224.00 EUR" in fake_order(fake, "1001").notes[-1]
     assert fake_stock(fake, "MB-CHR") == beanie_before + 1
     order = order_row(db, "1001")
     assert order.cancelled_at is not None
     assert {i.status for i in order.items} == {"cancelled"}
     assert "Order #1001 is cancelled." in ava.get("/hub/orders/1001").text
+
+
+def test_a_cancellation_with_a_fee_leaves_the_refund_due_to_the_staff_note(
+    on_shopify: int, client: TestClient, db: Session, fake: FakeShopify
+) -> None:
+    ben = Shopper(client)
+    ben.sign_in("ben@example.com")
+    assert confirm_cancel(ben, "1004") == 303
+    shopify = fake_order(fake, "1004")
+    assert shopify.cancelled_at is not None
+    assert not shopify.refunded  # orderCancel refunds all or nothing; the fee is kept
+    assert "Cancellation fee 5.00 EUR; refund due 203.00 EUR." in shopify.notes[-1]
+    assert order_row(db, "1004").cancelled_at is not None
 
 
 def test_a_partial_cancellation_removes_only_the_unshipped_items(
@@ -139,6 +154,7 @@ def test_a_partial_cancellation_removes_only_the_unshipped_items(
         ("TJ-L-OLV", 1),
         ("WS-3942-GRY", 0),
     ]
+    assert "refund due 38.00 EUR" in shopify.notes[-1]
     order = order_row(db, "1002")
     assert order.cancelled_at is None
     assert [i.status for i in order.items] == ["shipped", "cancelled"]

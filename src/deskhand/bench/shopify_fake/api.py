@@ -303,6 +303,7 @@ class Root:
         if edit is None:
             return {"order": None, "userErrors": _errors("Calculated order does not exist", "id")}
         order = self.fake.orders[edit.order_id]
+        order.notes.append(staffNote or "")
         for _calc, variant_id, qty in edit.added:
             if self.fake.variants[variant_id].stock < qty:
                 return {"order": None, "userErrors": _errors("Not enough inventory available")}
@@ -384,6 +385,8 @@ class Root:
         if order.fulfillments:
             return refused("INVALID", "Cannot cancel an order with fulfillments")
         order.cancelled_at = self.fake.clock()
+        order.refunded = refund
+        order.notes.append(staffNote or "")
         if restock:
             for line in order.lines:
                 if line.variant_id in self.fake.variants:

@@ -105,6 +105,8 @@ class FakeOrder:
     tags: list[str] = field(default_factory=list)
     fulfillments: list[FakeFulfillment] = field(default_factory=list)
     cancelled_at: datetime | None = None
+    refunded: bool = False
+    notes: list[str] = field(default_factory=list)  # staff notes of edits and cancellation
 
 
 @dataclass

@@ -20,8 +20,10 @@ from deskhand.commerce.shopify.ingest import Links, upsert_customer
 from deskhand.commerce.shopify.sync import copy_order
 from deskhand.commerce.shopify.writes import Writer
 from deskhand.commerce.store import StoreRefused
+from deskhand.db import models
 from deskhand.domain.contact import normalise_email, normalise_phone
-from deskhand.domain.orders import Address, Customer, ItemStatus
+from deskhand.domain.orders import Address, Customer, ItemStatus, Money
+from deskhand.domain.policy import PolicyRules, cancellation_terms
 
 
 class ShopifyStore(EmbeddedStore):
@@ -114,4 +116,20 @@ class ShopifyStore(EmbeddedStore):
         if not wanted:
             return
         whole = set(wanted) >= set(live)  # nothing shipped, nothing else left
-        self._writer().cancel(order_id, wanted, whole=whole)
+        brand = self._session.get(models.Brand, self._brand_id)
+        current = self.order_of(order.customer_id, order.number)
+        if brand is None or current is None:
+            raise StoreRefused("not_found")
+        terms = cancellation_terms(current, PolicyRules.from_json(brand.policy), now)
+        note = (
+            "Cancelled by the customer in the Deskhand Customer Hub. Cancellation fee "
+            f"{_money(terms.fee)}; refund due {_money(terms.refund)}."
+        )
+        # Shopify's orderCancel refunds everything or nothing: in full when the policy charges
+        # no fee, else the refund due is left to the staff note (Shopify holds the payment).
+        refund = whole and terms.fee.amount == 0
+        self._writer().cancel(order_id, wanted, whole=whole, refund=refund, note=note)
+
+
+def _money(amount: Money) -> str:
+    return f"{amount.amount / 100:.2f} {amount.currency}"

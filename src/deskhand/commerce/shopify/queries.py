@@ -158,8 +158,8 @@ mutation AddVariant($id: ID!, $variantId: ID!, $quantity: Int!) {
 
 EDIT_COMMIT = (
     """
-mutation Commit($id: ID!, $notifyCustomer: Boolean) {
-  orderEditCommit(id: $id, notifyCustomer: $notifyCustomer) {
+mutation Commit($id: ID!, $notifyCustomer: Boolean, $staffNote: String) {
+  orderEditCommit(id: $id, notifyCustomer: $notifyCustomer, staffNote: $staffNote) {
     order { ...OrderFields }
     userErrors { field message }
   }

@@ -34,7 +34,12 @@ class Writer:
             raise StoreRefused("not_found")
         return gid
 
-    def _edit(self, order_gid: str, steps: Callable[[str, dict[str, str]], None]) -> dict[str, Any]:
+    def _edit(
+        self,
+        order_gid: str,
+        steps: Callable[[str, dict[str, str]], None],
+        note: str = "Changed by the customer in the Deskhand Customer Hub",
+    ) -> dict[str, Any]:
         """Begin an edit, run `steps(calculated order id, line item -> calculated id)`, commit."""
         begun = self.client.mutate(queries.EDIT_BEGIN, {"id": order_gid}, "orderEditBegin")
         calculated = begun.get("calculatedOrder") or {}
@@ -44,7 +49,9 @@ class Writer:
         }
         steps(calculated["id"], lines)
         committed = self.client.mutate(
-            queries.EDIT_COMMIT, {"id": calculated["id"], "notifyCustomer": True}, "orderEditCommit"
+            queries.EDIT_COMMIT,
+            {"id": calculated["id"], "notifyCustomer": True, "staffNote": note},
+            "orderEditCommit",
         )
         order: dict[str, Any] = committed.get("order") or {}
         if not order.get("id"):
@@ -120,11 +127,13 @@ class Writer:
         )
         upsert_order(self.links, payload.get("order") or {}, force=True)
 
-    def cancel(self, order_id: int, item_ids: list[int], *, whole: bool) -> None:
+    def cancel(
+        self, order_id: int, item_ids: list[int], *, whole: bool, refund: bool, note: str
+    ) -> None:
         """Cancel these items: the whole order when they are all that is left, else an edit."""
         order_gid = self._gid("order", order_id)
         if whole:
-            order = self._guarded(lambda: self._cancel_order(order_gid))
+            order = self._guarded(lambda: self._cancel_order(order_gid, refund, note))
         else:
             gids = [self._gid("line_item", i) for i in item_ids]
 
@@ -132,19 +141,19 @@ class Writer:
                 for gid in gids:
                     self._set_quantity(calc, self._calculated(lines, gid), 0)
 
-            order = self._guarded(lambda: self._edit(order_gid, steps))
+            order = self._guarded(lambda: self._edit(order_gid, steps, note))
         upsert_order(self.links, order, force=True)
 
-    def _cancel_order(self, order_gid: str) -> dict[str, Any]:
+    def _cancel_order(self, order_gid: str, refund: bool, note: str) -> dict[str, Any]:
         self.client.mutate(
             queries.ORDER_CANCEL,
             {
                 "orderId": order_gid,
                 "reason": "CUSTOMER",
-                "refund": True,
+                "refund": refund,
                 "restock": True,
                 "notifyCustomer": True,
-                "staffNote": "Cancelled by the customer in the Deskhand Customer Hub",
+                "staffNote": note,
             },
             "orderCancel",
         )
