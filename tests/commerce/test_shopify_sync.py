@@ -230,3 +230,32 @@ def test_an_interrupted_bulk_copy_resumes_without_a_second_bulk_operation(
         status = sync_status(s, brand_id)
         assert status is not None
         assert (status.status, status.counts["orders"]) == ("done", 10)
+
+
+def test_bulk_orders_with_two_fulfillments_are_read_again_exactly(
+    settings: Settings, session: Session, fake: FakeShopify
+) -> None:
+    order = next(o for o in fake.shop.orders.values() if o.name == "#1010")
+    first = order.fulfillments[0]
+    hat = first.line_ids.pop()  # the second item ships in a parcel of its own
+    order.fulfillments.append(
+        FakeFulfillment(fake.shop.new_id(), first.created_at, "PostNL", "3SPARCEL2",
+                        "https://postnl.example/2", [hat], delivered_at=first.delivered_at)
+    )  # fmt: skip
+    fake.requests.clear()
+    move_demo_to_shopify(settings, fake, bulk_from=1)
+    reread = [r["variables"]["id"] for r in fake.requests if "query Order(" in r["query"]]
+    assert reread == [f"gid://shopify/Order/{order.id}"]  # only the order with two parcels
+    session.expire_all()
+    brand = find_brand(session)
+    assert brand is not None
+    store = store_for(session, brand)
+    chloe = store.customer_by_email("chloe@example.com")
+    assert chloe is not None
+    copied = store.order_of(chloe.id, "1010")
+    assert copied is not None
+    parcels = {s.tracking_number: s.id for s in copied.shipments}
+    assert len(parcels) == 2
+    by_item = {i.title: i.shipment_id for i in copied.items}
+    assert by_item["Rain Hat"] == parcels["3SPARCEL2"]
+    assert by_item["Fleece Pullover"] != parcels["3SPARCEL2"]
