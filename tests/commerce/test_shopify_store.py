@@ -78,6 +78,14 @@ def test_the_worker_reconciles_when_due_and_not_before(
     now = datetime.now(UTC)
     assert reconcile_due(sessions, settings, now, timedelta(minutes=15)) == 0  # just synced
     new_shopper(fake)
+    with sessions() as s:
+        for webhook_id, age in (("old", timedelta(days=8)), ("recent", timedelta(days=1))):
+            receipt = models.WebhookReceipt(
+                brand_id=on_shopify, source="shopify", webhook_id=webhook_id,
+                topic="orders/updated", outcome="applied", received_at=now - age,
+            )  # fmt: skip
+            s.add(receipt)
+        s.commit()
     later = now + timedelta(minutes=16)
     assert (
         reconcile_due(sessions, settings, later, timedelta(minutes=15), quick_client_of(fake)) == 1
@@ -88,6 +96,8 @@ def test_the_worker_reconciles_when_due_and_not_before(
     session.rollback()
     copied = session.scalar(select(models.Order).where(models.Order.number == "1011"))
     assert copied is not None  # in our copy without any lookup
+    kept = session.scalars(select(models.WebhookReceipt.webhook_id)).all()
+    assert kept == ["recent"]  # a week-old delivery id is forgotten
 
 
 def quick_client_of(fake: FakeShopify):  # type: ignore[no-untyped-def]

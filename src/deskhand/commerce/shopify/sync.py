@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from deskhand.commerce.shopify import bulk, queries
@@ -38,6 +38,7 @@ PHASES = ("products", "customers", "orders")
 BULK_FROM = 2_500  # a shop with this many orders copies them through one bulk operation
 BULK_BATCH = 100  # orders per transaction when copying a bulk result
 OVERLAP = timedelta(minutes=5)  # reconciliation re-reads a little before the last run
+RECEIPTS_KEPT = timedelta(days=7)  # webhook ids remembered against replays
 _PAGE = {
     "products": (queries.PRODUCTS, queries.PRODUCT_PAGE),
     "customers": (queries.CUSTOMERS, queries.CUSTOMER_PAGE),
@@ -336,6 +337,13 @@ def reconcile_due(
             if last.started_at <= now - every:
                 factory = client_factory or (lambda r: client_of(settings, r))
                 due.append((row.brand_id, factory(row)))
+        if due:  # Shopify retries a delivery for hours, not weeks: older receipts can go
+            session.execute(
+                delete(models.WebhookReceipt).where(
+                    models.WebhookReceipt.source == SOURCE,
+                    models.WebhookReceipt.received_at < now - RECEIPTS_KEPT,
+                )
+            )
     ran = 0
     for brand_id, client in due:
         try:
