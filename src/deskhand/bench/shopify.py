@@ -124,7 +124,8 @@ def main(args: argparse.Namespace) -> int:
             *[f"| {name} | " + " | ".join(values) + " |" for name, values in rows.items()],
             "",
             "Paging is bound by the rate limit: a page of orders reserves about 850 points and "
-            "uses a dozen per order (Shopify refunds the rest), so at the Standard restore rate "
+            f"uses {runs[1].meter.cost / runs[1].orders:.0f} per order (Shopify refunds the rest), "
+            "so at the Standard restore rate "
             "the client spends most of its time waiting for the bucket; it waits before the "
             "bucket runs dry (reading `throttleStatus` from every answer), so it is not "
             "throttled. A bulk operation costs a few requests whatever the shop's size: its "
