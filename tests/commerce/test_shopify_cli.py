@@ -89,3 +89,15 @@ def test_a_brand_with_its_own_orders_is_not_mixed_with_a_shop(
                  "--token", TOKEN, "--secret", SECRET, "--endpoint", shop.url]) == 0  # fmt: skip
     assert main(["shopify", "sync", "--brand", "demo"]) == 1
     assert "holds orders of its own" in capsys.readouterr().err
+
+
+def test_the_token_and_secret_can_come_from_the_environment(
+    env: Engine, shop: FakeShopify, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHOPIFY_ACCESS_TOKEN", TOKEN)
+    monkeypatch.setenv("SHOPIFY_CLIENT_SECRET", SECRET)
+    code = main(["shopify", "connect", "--brand", "north", "--shop", "fjord-finch",
+                 "--endpoint", shop.url])  # fmt: skip
+    assert code == 0
+    row = one(env, select(models.Integration))
+    assert unseal(settings, row.sealed_secrets) == {"access_token": TOKEN, "webhook_secret": SECRET}

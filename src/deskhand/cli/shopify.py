@@ -9,6 +9,8 @@ changed; `status` shows the connection and the latest run.
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 import time
 
@@ -68,15 +70,22 @@ def _brand_id(session: Session, slug: str | None) -> int:
     return brand.id
 
 
+def _secret(given: str | None, variable: str, prompt: str) -> str:
+    """A flag, else an environment variable, else asked without echo (not in the history)."""
+    return given or os.environ.get(variable, "") or getpass.getpass(f"{prompt}: ")
+
+
 def connect(args: argparse.Namespace) -> int:
     settings = settings_from(args, demo=False)
+    token = _secret(args.token, "SHOPIFY_ACCESS_TOKEN", "Admin API access token")
+    secret = _secret(args.secret, "SHOPIFY_CLIENT_SECRET", "The app's client secret")
     sessions = _sessions(settings)
     try:
         with transaction(sessions) as session:
             brand_id = _brand_id(session, args.brand)
             row = connect_shop(
-                session, settings, brand_id, shop=args.shop, access_token=args.token,
-                webhook_secret=args.secret, endpoint=args.endpoint,
+                session, settings, brand_id, shop=args.shop, access_token=token,
+                webhook_secret=secret, endpoint=args.endpoint,
             )  # fmt: skip
             shop = check_connection(client_for(session, brand_id, settings))
             if shop.domain and shop.domain != row.config["shop"]:
@@ -173,8 +182,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     c = command("connect", "store and test the shop's credentials", connect)
     c.add_argument("--shop", required=True, help="your-shop.myshopify.com")
-    c.add_argument("--token", required=True, help="Admin API access token (shpat_…)")
-    c.add_argument("--secret", required=True, help="the app's client secret (signs webhooks)")
+    c.add_argument("--token", help="Admin API access token (else $SHOPIFY_ACCESS_TOKEN or asked)")
+    c.add_argument(
+        "--secret", help="the app's client secret (else $SHOPIFY_CLIENT_SECRET or asked)"
+    )
     c.add_argument("--endpoint", default=None, help=argparse.SUPPRESS)  # a local test server
     command("test", "ask Shopify for the shop with the stored credentials", test)
     command("sync", "copy the shop (resumes an interrupted sync)", sync)
