@@ -135,6 +135,10 @@ def sync(args: argparse.Namespace) -> int:
         progress.end()
         print(f"error: {exc}; run the same command again to resume", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        progress.end()
+        print("interrupted; run the same command again to resume", file=sys.stderr)
+        return 130
     finally:
         client.close()
     progress.end()
