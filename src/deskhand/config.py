@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     # Deliver the outbox from a thread inside each app process; false when separate
     # `deskhand worker` processes do it (several app processes, Kubernetes).
     inline_worker: bool = True
+    shopify_reconcile_minutes: int = 15  # re-read what changed in Shopify (missed webhooks)
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -4,13 +4,14 @@ messages whose first answer failed retried each round (`deskhand worker`, demo, 
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from deskhand.agent.engine import Agent
 from deskhand.channels.inbound import retry_inbound
 from deskhand.channels.transports import transports_for
+from deskhand.commerce.shopify.sync import reconcile_due
 from deskhand.config import Settings
 from deskhand.jobs import worker
 from deskhand.jobs.worker import Chore
@@ -20,12 +21,16 @@ from deskhand.returns import sync as returns_sync
 
 def chores(sessions: sessionmaker[Session], agent: Agent, settings: Settings) -> list[Chore]:
     """What the worker does besides the outbox: answer kept inbound messages again, and
-    purge transcripts past their retention."""
+    purge transcripts past their retention, and reconcile Shopify brands with what changed there."""
 
     def retry(now: datetime) -> int:
         return retry_inbound(sessions, agent, settings, now)
 
-    return [retry, retention_chore(sessions, settings)]
+    def reconcile_shops(now: datetime) -> int:
+        every = timedelta(minutes=settings.shopify_reconcile_minutes)
+        return reconcile_due(sessions, settings, now, every)
+
+    return [retry, retention_chore(sessions, settings), reconcile_shops]
 
 
 def _agent(settings: Settings, agent: Agent | None) -> Agent:

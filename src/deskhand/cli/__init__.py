@@ -1,5 +1,5 @@
 """`deskhand demo | serve | worker | migrate | chat | kb | tasks | train-intents | bench |
-secrets | privacy | backup | restore | returns`.
+secrets | privacy | backup | restore | returns | shopify`.
 
 One module per command group; each has `register(sub)`, which adds its parsers and sets
 `run` on them. A new command is a module and one line in COMMANDS.
@@ -9,9 +9,21 @@ from __future__ import annotations
 
 import argparse
 
-from deskhand.cli import backup, bench, chat, kb, privacy, returns, secrets, server, tasks, train
+from deskhand.cli import (
+    backup,
+    bench,
+    chat,
+    kb,
+    privacy,
+    returns,
+    secrets,
+    server,
+    shopify,
+    tasks,
+    train,
+)
 
-COMMANDS = [server, chat, kb, tasks, train, bench, secrets, privacy, backup, returns]
+COMMANDS = [server, chat, kb, tasks, train, bench, secrets, privacy, backup, returns, shopify]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from deskhand.bench import kb as bench_kb
 from deskhand.bench import load as bench_load
 from deskhand.bench import scale as bench_scale
+from deskhand.bench import shopify as bench_shopify
 from deskhand.bench import turns as bench_turns
 from deskhand.bench import understanding as bench_understanding
 from deskhand.cli.common import needs_bench_extra
@@ -18,6 +19,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], int]] = {
     "load": bench_load.main,
     "scale": bench_scale.main,
     "understanding": bench_understanding.main,
+    "shopify": bench_shopify.main,
 }
 
 
@@ -45,4 +47,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--database-url", default=None, help="scale: a PostgreSQL database (others are made beside)"
     )
+    p.add_argument("--orders", type=int, default=10_000, help="shopify: orders (bulk sync)")
+    p.add_argument("--paged-orders", type=int, default=1_000, help="shopify: orders (pages)")
+    p.add_argument("--restore-rate", type=float, default=100.0, help="shopify: points/second")
     p.set_defaults(run=bench)

@@ -33,7 +33,7 @@ def export(args: argparse.Namespace) -> int:
     settings = _settings(args)
     engine = make_engine(settings.resolved_database_url())
     try:
-        with transaction(make_sessionmaker(engine)) as session:
+        with transaction(make_sessionmaker(engine, settings)) as session:
             brand = find_brand(session, args.brand)
             if brand is None:
                 print(f"no brand {args.brand!r}", file=sys.stderr)
@@ -60,7 +60,7 @@ def erase(args: argparse.Namespace) -> int:
     settings = _settings(args)
     engine = make_engine(settings.resolved_database_url())
     try:
-        with transaction(make_sessionmaker(engine)) as session:
+        with transaction(make_sessionmaker(engine, settings)) as session:
             brand = find_brand(session, args.brand)
             if brand is None:
                 print(f"no brand {args.brand!r}", file=sys.stderr)
@@ -88,7 +88,7 @@ def purge(args: argparse.Namespace) -> int:
     total, count = 0, -1
     try:
         while count != 0:
-            with transaction(make_sessionmaker(engine)) as session:
+            with transaction(make_sessionmaker(engine, settings)) as session:
                 count = purge_old_transcripts(session, settings, datetime.now(UTC))
             total += count
     finally:

@@ -34,7 +34,7 @@ def provider(args: argparse.Namespace) -> int:
         return 2
     engine = make_engine(settings.resolved_database_url())
     try:
-        with transaction(make_sessionmaker(engine)) as session:
+        with transaction(make_sessionmaker(engine, settings)) as session:
             brand = find_brand(session, args.brand)
             if brand is None:
                 print(f"no brand {args.brand!r}", file=sys.stderr)

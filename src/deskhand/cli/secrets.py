@@ -19,7 +19,7 @@ def rotate(args: argparse.Namespace) -> int:
     settings = settings_from(args, demo=False)
     engine = make_engine(settings.resolved_database_url())
     try:
-        with transaction(make_sessionmaker(engine)) as session:
+        with transaction(make_sessionmaker(engine, settings)) as session:
             count = reseal_all(session, settings)
     except SealBroken as exc:
         print(f"nothing changed: {exc}", file=sys.stderr)

@@ -66,7 +66,7 @@ def worker(args: argparse.Namespace) -> int:
     """Deliver the outbox (SMS, WhatsApp, email) in the foreground until Ctrl+C."""
     settings = settings_from(args, demo=args.demo)
     prepare_database(settings)
-    sessions = make_sessionmaker(make_engine(settings.resolved_database_url()))
+    sessions = make_sessionmaker(make_engine(settings.resolved_database_url()), settings)
     # With Redis, the same process runs the background tasks (help-centre crawls).
     tasks = TaskQueue(settings).worker() if settings.redis_url else None
     if tasks is not None:

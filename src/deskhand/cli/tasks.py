@@ -18,7 +18,7 @@ from deskhand.tasks.queue import TaskKind, TaskQueue, TaskQueueUnavailable
 def tasks(args: argparse.Namespace) -> int:
     settings = settings_from(args, demo=False)
     prepare_database(settings)
-    sessions = make_sessionmaker(make_engine(settings.resolved_database_url()))
+    sessions = make_sessionmaker(make_engine(settings.resolved_database_url()), settings)
     with transaction(sessions) as session:
         brand = find_brand(session, args.brand)
         if brand is None:

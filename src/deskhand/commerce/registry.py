@@ -12,16 +12,19 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from deskhand.commerce.embedded import EmbeddedStore
+from deskhand.commerce.shopify.adapter import ShopifyStore
 from deskhand.commerce.store import Store
 from deskhand.db import models
 
 
 class StoreKind(StrEnum):
     EMBEDDED = "embedded"  # Deskhand's own tables (the demo store, or data imported into them)
+    SHOPIFY = "shopify"  # a Shopify shop: our synced copy read, changes written to Shopify
 
 
 _ADAPTERS: dict[StoreKind, Callable[[Session, int], Store]] = {
     StoreKind.EMBEDDED: EmbeddedStore,
+    StoreKind.SHOPIFY: ShopifyStore,
 }
 
 

@@ -13,7 +13,7 @@ class StoreRefused(Exception):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "out_of_stock" | "not_found"
+        self.reason = reason  # "out_of_stock" | "not_found" | "store_refused"
 
 
 class Store(Protocol):

@@ -18,6 +18,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from deskhand.config import Settings
+
 # One writer lock per SQLite engine (see the module's docstring).
 _writers: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
 
@@ -48,8 +50,20 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_sessionmaker(engine: Engine, settings: Settings | None = None) -> sessionmaker[Session]:
+    """Sessions on this engine; with `settings`, each session carries them (`settings_of`),
+    so an adapter behind the Store port can open the brand's sealed credentials."""
+    info = {_SETTINGS: settings} if settings is not None else {}
+    return sessionmaker(engine, expire_on_commit=False, info=info)
+
+
+_SETTINGS = "deskhand.settings"
+
+
+def settings_of(session: Session) -> Settings | None:
+    """The settings the session's factory was made with, if any."""
+    found = session.info.get(_SETTINGS)
+    return found if isinstance(found, Settings) else None
 
 
 @contextmanager

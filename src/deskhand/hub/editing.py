@@ -237,7 +237,10 @@ def change_address(
     before = asdict(order.shipping_address) if order.shipping_address else {}
     if before == asdict(address):
         raise EditRefused("hub.error.same_address")
-    store.change_address(order.id, address)
+    try:
+        store.change_address(order.id, address)
+    except StoreRefused as exc:
+        raise EditRefused(f"hub.error.{exc.reason}") from None
     return Change("change_address", None, before, asdict(address))
 
 
@@ -256,7 +259,10 @@ def cancel_order(
     if shown_terms.strip() != terms_stamp(terms):
         raise TermsChanged(terms)
     ids = [i.id for i in terms.cancellable_items]
-    store.cancel(order.id, ids, now)
+    try:
+        store.cancel(order.id, ids, now)
+    except StoreRefused as exc:
+        raise EditRefused(f"hub.error.{exc.reason}") from None
     return Change(
         "cancel",
         None,

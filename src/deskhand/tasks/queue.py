@@ -94,7 +94,7 @@ class TaskQueue:
         # One engine for every worker thread (made now, not lazily by racing threads): on
         # SQLite its writers queue on one lock.
         self.sessions: sessionmaker[Session] = make_sessionmaker(
-            make_engine(settings.resolved_database_url())
+            make_engine(settings.resolved_database_url()), settings
         )
         self.actor: dramatiq.Actor[[int], None] = dramatiq.Actor(
             self.run,

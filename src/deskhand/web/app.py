@@ -20,7 +20,7 @@ from deskhand.serving.deps import AppState
 from deskhand.serving.openapi import publish_problems
 from deskhand.serving.ratelimit import RateLimiter
 from deskhand.serving.turns import MAX_BODY_BYTES
-from deskhand.web import api, health, messaging, pages, returns_webhooks
+from deskhand.web import api, health, messaging, pages, returns_webhooks, stores
 from deskhand.web.headers import SecurityHeaders
 from deskhand.web.limits import BodyLimit
 
@@ -30,7 +30,7 @@ def create_app(settings: Settings) -> FastAPI:
     engine = make_engine(settings.resolved_database_url())
     state = AppState(
         settings=settings,
-        sessions=make_sessionmaker(engine),
+        sessions=make_sessionmaker(engine, settings),
         agent=Agent(settings, settings.resolved_secret_key()),
         limiter=RateLimiter(settings.redis_url or None),
         bus=make_bus(settings.redis_url or None),
@@ -47,11 +47,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(PublicApiCors)  # the widget calls the API from the shop's own domain
     app.add_middleware(BodyLimit, max_bytes=messaging.TWILIO_MAX_BODY, prefix="/webhooks/twilio/")
     app.add_middleware(BodyLimit, max_bytes=settings.email_max_bytes, prefix="/webhooks/email/")
+    app.add_middleware(BodyLimit, max_bytes=stores.SHOPIFY_MAX_BODY, prefix="/webhooks/shopify")
     app.include_router(health.router)
     app.add_middleware(SecurityHeaders, base_url=settings.base_url)  # outermost: every answer
     app.include_router(api.router)
     app.include_router(messaging.router)
     app.include_router(returns_webhooks.router)
+    app.include_router(stores.router)
     app.include_router(pages.router)
     app.include_router(staff_returns.router)
     app.include_router(hub_routes.router)

@@ -27,6 +27,7 @@ from deskhand.db.models.integrations import Integration
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
 from deskhand.db.models.privacy import Redaction
 from deskhand.db.models.returns import ReturnEvent, ReturnLine, ReturnRequest
+from deskhand.db.models.sync import ExternalLink, SyncRun, WebhookReceipt
 from deskhand.db.models.tasks import BackgroundTask
 from deskhand.db.models.verification import HubHandoff, HubSession, VerificationCode
 
@@ -42,6 +43,7 @@ __all__ = [
     "Customer",
     "DeliveryEvent",
     "EmailMessageId",
+    "ExternalLink",
     "HubHandoff",
     "HubSession",
     "InboundMessage",
@@ -60,9 +62,11 @@ __all__ = [
     "ReturnLine",
     "ReturnRequest",
     "Shipment",
+    "SyncRun",
     "UTCDateTime",
     "Variant",
     "VerificationCode",
     "WebhookNonce",
+    "WebhookReceipt",
     "WidgetSettings",
 ]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 22:37:15.992935
+Create Date: 2026-12-04 22:44:56.291759
 """
 
 from collections.abc import Sequence
@@ -157,6 +157,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_customers_brand_id"), ["brand_id"], unique=False)
 
     op.create_table(
+        "external_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("external_id", sa.String(length=128), nullable=False),
+        sa.Column("local_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "remote_updated_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True
+        ),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("brand_id", "source", "kind", "external_id"),
+    )
+    with op.batch_alter_table("external_links", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_external_links_local", ["brand_id", "source", "kind", "local_id"], unique=False
+        )
+
+    op.create_table(
         "integrations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("brand_id", sa.Integer(), nullable=False),
@@ -242,6 +265,54 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_returns_brand_id"), ["brand_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_returns_customer_id"), ["customer_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_returns_order_id"), ["order_id"], unique=False)
+
+    op.create_table(
+        "sync_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("phase", sa.String(length=16), nullable=False),
+        sa.Column("cursor", sa.Text(), nullable=False),
+        sa.Column("counts", sa.JSON(), nullable=False),
+        sa.Column("since", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("started_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("finished_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("sync_runs", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sync_runs_brand_id"), ["brand_id"], unique=False)
+
+    op.create_table(
+        "webhook_receipts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("webhook_id", sa.String(length=128), nullable=False),
+        sa.Column("topic", sa.String(length=64), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("received_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("source", "webhook_id"),
+    )
+    with op.batch_alter_table("webhook_receipts", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_webhook_receipts_brand_id"), ["brand_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_webhook_receipts_received_at"), ["received_at"], unique=False
+        )
 
     op.create_table(
         "widget_settings",
@@ -959,6 +1030,15 @@ def downgrade() -> None:
 
     op.drop_table("conversations")
     op.drop_table("widget_settings")
+    with op.batch_alter_table("webhook_receipts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_receipts_received_at"))
+        batch_op.drop_index(batch_op.f("ix_webhook_receipts_brand_id"))
+
+    op.drop_table("webhook_receipts")
+    with op.batch_alter_table("sync_runs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sync_runs_brand_id"))
+
+    op.drop_table("sync_runs")
     with op.batch_alter_table("returns", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_returns_order_id"))
         batch_op.drop_index(batch_op.f("ix_returns_customer_id"))
@@ -974,6 +1054,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_integrations_brand_id"))
 
     op.drop_table("integrations")
+    with op.batch_alter_table("external_links", schema=None) as batch_op:
+        batch_op.drop_index("ix_external_links_local")
+
+    op.drop_table("external_links")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customers_brand_id"))
 
