@@ -166,6 +166,7 @@ GUARDS: dict[tuple[str, str], Guard] = {
     ("GET", "/api/v1/returns"): Guard.STAFF,
     ("GET", "/api/v1/returns/{rma}"): Guard.STAFF,
     ("POST", "/api/v1/returns/{rma}/state"): Guard.STAFF,
+    ("POST", "/webhooks/shopify"): Guard.SIGNED,
     ("POST", "/webhooks/returns/loop"): Guard.SIGNED,
     ("POST", "/webhooks/returns/aftership"): Guard.SIGNED,
     ("GET", "/healthz"): Guard.OPEN,
