@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deskhand.confirmations.describe import change_text
 from deskhand.db.models import OrderHistory
 from deskhand.domain.orders import ItemStatus, LineItem, Money, Order, Shipment
 from deskhand.domain.policy import PolicyRules, ReturnVerdict, return_eligibility
@@ -84,7 +85,9 @@ def history_of(db: Session, order: Order, words: HubWords) -> list[HistoryLine]:
         .where(OrderHistory.order_id == order.id)
         .order_by(OrderHistory.created_at.desc(), OrderHistory.id.desc())
     )
-    return [HistoryLine(r.created_at, _history_text(r, words)) for r in rows]
+    return [
+        HistoryLine(r.created_at, change_text(r.action, r.before, r.after, words)) for r in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -116,25 +119,6 @@ def done_flash(change: Change, order: Order, words: HubWords, rules: PolicyRules
     if change.action == "change_quantity":
         return Flash(key, {"item": a["title"], "quantity": a["quantity"]})
     return Flash(key, {"address": f"{a['line1']}, {a['postcode']} {a['city']}"})
-
-
-def _history_text(row: OrderHistory, w: HubWords) -> str:
-    b, a = row.before, row.after
-    if row.action == "swap_variant":
-        return w.t("hub.history.swap", item=a["title"], before=b["variant"], after=a["variant"])
-    if row.action == "change_quantity":
-        return w.t(
-            "hub.history.quantity", item=a["title"], before=b["quantity"], after=a["quantity"]
-        )
-    if row.action == "change_address":
-        return w.t("hub.history.address", after=f"{a['line1']}, {a['postcode']} {a['city']}")
-    if row.action == "cancel":
-        return w.t(
-            "hub.history.cancel",
-            fee=w.money(Money(a["fee"], a["currency"])),
-            refund=w.money(Money(a["refund"], a["currency"])),
-        )
-    return row.action
 
 
 def return_verdicts(order: Order, rules: PolicyRules, now: datetime) -> list[ReturnVerdict]:
