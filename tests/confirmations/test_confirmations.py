@@ -8,11 +8,11 @@ import re
 import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
-from tests.fakes.channels import BEN_PHONE, Channels
-from tests.hub.shopping import Shopper, csrf_in
 
 from deskhand.agent.replies.wording import Wording
 from deskhand.db.models import LineItem, Order, Variant
+from tests.fakes.channels import BEN_PHONE, Channels
+from tests.hub.shopping import Shopper, csrf_in
 
 CONFIRMATION = re.compile(r"^confirm:")
 

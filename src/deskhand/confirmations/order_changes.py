@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from deskhand.agent.replies.changes import change_text
 from deskhand.agent.replies.wording import Wording
 from deskhand.confirmations.conversation import open_conversation, post_event, sms_number
-from deskhand.confirmations.describe import change_text
 from deskhand.confirmations.sending import Confirmation, Recipient, send_confirmation
 from deskhand.db import models
 from deskhand.db.brand_look import BrandLook

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskhand.confirmations.describe import change_text
+from deskhand.agent.replies.changes import change_text
 from deskhand.db.models import OrderHistory
 from deskhand.domain.orders import ItemStatus, LineItem, Money, Order, Shipment
 from deskhand.domain.policy import PolicyRules, ReturnVerdict, return_eligibility

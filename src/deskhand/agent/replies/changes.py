@@ -1,4 +1,4 @@
-"""One change to an order in words: "Trail Jacket: M changed to L."."""
+"""One change to an order in words: "Trail Jacket: M / Navy changed to L / Olive."."""
 
 from __future__ import annotations
 
@@ -26,8 +26,3 @@ def change_text(action: str, before: dict[str, Any], after: dict[str, Any], w: W
             refund=w.money(Money(a["refund"], a["currency"])),
         )
     return action
-
-
-def moment(w: Wording, at: Any) -> str:
-    """A day and time in the brand's zone, the zone named."""
-    return w.t("hub.at", day=w.day(at), time=w.clock(at))
