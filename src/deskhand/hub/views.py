@@ -53,6 +53,25 @@ def live_total(order: Order) -> Money:
     return order.total_of([i for i in order.items if i.status != ItemStatus.CANCELLED])
 
 
+def fee_kept(db: Session, order: Order) -> Money | None:
+    """What cancelling this order (or part of it) cost, kept from the refund; None if nothing."""
+    rows = db.scalars(
+        select(OrderHistory).where(
+            OrderHistory.order_id == order.id, OrderHistory.action == "cancel"
+        )
+    )
+    fees = [r.after for r in rows if r.after.get("fee")]
+    if not fees:
+        return None
+    return Money(sum(int(f["fee"]) for f in fees), fees[0]["currency"])
+
+
+def total_charged(db: Session, order: Order) -> Money:
+    """What the shopper pays for the order: the live items, plus any cancellation fee kept."""
+    live, fee = live_total(order), fee_kept(db, order)
+    return live if fee is None else Money(live.amount + fee.amount, live.currency)
+
+
 def tab_context(order: Order, tab: Tab) -> dict[str, Any]:
     """What every tab of an order's pages shows: the order, which tab, its live total."""
     return {"order": order, "tab": tab, "total": live_total(order)}

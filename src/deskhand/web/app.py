@@ -15,7 +15,7 @@ from deskhand.serving import problems
 from deskhand.serving.deps import AppState
 from deskhand.serving.ratelimit import RateLimiter
 from deskhand.serving.turns import MAX_BODY_BYTES
-from deskhand.web import api, messaging, pages
+from deskhand.web import api, assets, messaging, pages
 from deskhand.web.limits import BodyLimit
 
 
@@ -32,6 +32,8 @@ def create_app(settings: Settings) -> FastAPI:
         title="Deskhand",
         version=__version__,
         description="Conversations API of the Deskhand customer agent.",
+        docs_url=None,  # web/assets.py serves /docs with Swagger UI from a package, not a CDN
+        redoc_url=None,
     )
     app.state.deskhand = state
     problems.install(app)
@@ -42,6 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(messaging.router)
     app.include_router(pages.router)
+    app.include_router(assets.router)
     app.include_router(hub_routes.router)
     app.include_router(webchat_routes.router)
     return app
