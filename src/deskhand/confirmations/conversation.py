@@ -15,6 +15,7 @@ from deskhand.domain.blocks import Reply
 # A conversation touched within this long is the one the shopper came to the Hub from.
 OPEN_FOR = timedelta(hours=24)
 CLOSED = "closed"
+RECENT_MESSAGES = 20  # how far back to look for the shop page the shopper wrote from
 
 
 def open_conversation(
@@ -48,17 +49,16 @@ def shop_page(session: Session, conv: models.Conversation) -> str | None:
     """The shop page the shopper last wrote from (web chat), for a way back from the Hub."""
     contexts = session.scalars(
         select(models.Message.context)
-        .where(
-            models.Message.conversation_id == conv.id,
-            models.Message.role == "shopper",
-            models.Message.context.is_not(None),
-        )
+        .where(models.Message.conversation_id == conv.id, models.Message.role == "shopper")
         .order_by(models.Message.seq.desc())
-        .limit(1)
+        .limit(RECENT_MESSAGES)
     )
-    context = contexts.first()
-    url = context.get("url") if isinstance(context, dict) else None
-    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+    # A JSON null and a missing context look alike to SQL: look at the values themselves.
+    for context in contexts:
+        url = context.get("url") if isinstance(context, dict) else None
+        if isinstance(url, str) and url.startswith(("https://", "http://")):
+            return url
+    return None
 
 
 def post_event(
