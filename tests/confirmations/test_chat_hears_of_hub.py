@@ -87,3 +87,12 @@ def test_the_hub_news_retires_the_buttons_shown_before_it(client: TestClient) ->
         headers=chat.headers,
     )
     assert r.status_code == 409
+
+
+def test_a_question_about_the_refund_is_left_to_the_refund_answer(client: TestClient) -> None:
+    chat = Chat(client, locale="en")
+    chat.send(text="Where is my order 1001?")
+    chat.verify("ava@example.com")
+    asked = chat.send(text="Is my refund done?")
+    assert asked["meta"]["outcome"] != "change_confirmed"
+    assert "I don't see a change" not in text_of(asked)

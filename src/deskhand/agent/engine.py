@@ -115,7 +115,7 @@ class Agent:
             reading = reading if reading is not None else read_message(text)
             ctx.text, ctx.embedded = text, reading.embedded
             reply = _on_text(ctx, dialogue, reading)
-        # Buttons stay pressable a while: a widget shows them in the history.
+        # The buttons offered lately: one of them pressed again is retired (409), not unknown.
         recent = [a for a in state.offered_actions if a not in reply.actions()]
         state.offered_actions = (reply.actions() + recent)[:OFFERED_ACTIONS_KEPT]
         # Only the newest buttons still apply: older ones are refused, and greyed out.

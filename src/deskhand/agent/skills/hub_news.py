@@ -23,6 +23,18 @@ from deskhand.domain.policy import EditVerdict, editability_of
 from deskhand.domain.vocabulary import Intent, Outcome, Skill
 
 RECENT = timedelta(hours=24)  # a change older than this is not "now"
+# What the classifier makes of "has it changed?" ("is my refund done?" is the refund skill's).
+ABOUT_CHANGES = frozenset(
+    (
+        Intent.CHANGE_ITEM,
+        Intent.CHANGE_ADDRESS,
+        Intent.CANCEL_ORDER,
+        Intent.ORDER_STATUS,
+        Intent.POLICY_CHANGES,
+        Intent.EXCHANGE,
+        Intent.OTHER,
+    )
+)
 
 
 def latest_hub_change(ctx: SkillContext, order: Order | None) -> OrderHistory | None:
@@ -44,6 +56,8 @@ def latest_hub_change(ctx: SkillContext, order: Order | None) -> OrderHistory | 
 def answer_if_asked(ctx: SkillContext, intent: Intent | None, number: str | None) -> Reply | None:
     """The confirmation of a Hub change when the message asks whether it went through."""
     if ctx.customer_id is None or not asks_if_done(ctx.text):
+        return None
+    if intent is not None and intent not in ABOUT_CHANGES:
         return None
     named = number or ctx.state.focus_order
     order = ctx.store.order_of(ctx.customer_id, named) if named else None
