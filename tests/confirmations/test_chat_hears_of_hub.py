@@ -44,7 +44,7 @@ def test_a_size_changed_in_the_hub_is_told_to_the_chat_and_confirmed_in_german(
     assert asked["meta"]["outcome"] == "change_confirmed"
     said = text_of(asked)
     assert said.startswith("Ja, das ist erledigt: Du hast Bestellung #1001 um ")
-    assert "Uhr (Zeit in Amsterdam) im Kundenbereich geändert" in said
+    assert "Uhr Ortszeit Amsterdam im Kundenbereich geändert" in said
     assert "L / Olive" in said
     assert "Die Bestätigung ging an ava@example.com." in said
     card = block(asked, "order_card")

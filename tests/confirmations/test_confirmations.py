@@ -148,3 +148,32 @@ def test_a_refused_change_sends_nothing(channels: Channels) -> None:
     )
     assert r.status_code == 422
     assert confirmations(channels) == []
+
+
+CANCELLED = {
+    "en": ("Your order #1004 has been cancelled", "Cancellation fee: €5.00"),
+    "de": ("Deine Bestellung #1004 wurde storniert", "Stornogebühr: 5,00 €"),
+    "nl": ("Je bestelling #1004 is geannuleerd", "Annuleringskosten: € 5,00"),
+    "sv": ("Din order #1004 har avbeställts", "Avbeställningsavgift: 5,00 €"),
+    "fr": ("Votre commande #1004 a été annulée", "Frais d'annulation : 5,00 €"),
+    "es": ("Tu pedido #1004 se ha cancelado", "Cargo por cancelación: 5,00 €"),
+}
+
+
+@pytest.mark.parametrize("lang", list(CANCELLED))
+def test_a_cancellation_is_confirmed_in_the_shoppers_language_through_smtp(
+    channels: Channels, lang: str
+) -> None:
+    ben = Shopper(channels.client)
+    ben.sign_in("ben@example.com")
+    cancel(ben, "1004", lang)
+    subject, fee = CANCELLED[lang]
+    [row] = confirmations(channels)
+    assert row.subject == subject
+    channels.deliver()
+    [sent] = [m for m in channels.smtp.messages if m.message["Subject"] == subject]
+    text = sent.message.get_body(("plain",)).get_content()
+    html = sent.message.get_body(("html",)).get_content()
+    assert fee.replace("\u00a0", " ") in text.replace("\u00a0", " ")
+    assert fee.replace("\u00a0", " ") in html.replace("\u00a0", " ").replace("&#39;", "'")
+    assert f"/hub/orders/1004?lang={lang}" in text

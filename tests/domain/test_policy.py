@@ -660,11 +660,11 @@ def test_clock_shows_brand_local_time(moment: datetime, expected: str) -> None:
     ("lang", "zone", "expected"),
     [
         ("en", "Europe/Lisbon", "13:00 Lisbon time"),
-        ("de", "Europe/Amsterdam", "14:00 Uhr (Zeit in Amsterdam)"),
-        ("nl", "Europe/Amsterdam", "14:00 uur (tijd in Amsterdam)"),
-        ("sv", "Europe/Stockholm", "14:00 (tid i Stockholm)"),
-        ("fr", "Europe/Paris", "14:00 (heure locale à Paris)"),
-        ("es", "Europe/Madrid", "14:00 (hora de Madrid)"),
+        ("de", "Europe/Amsterdam", "14:00 Uhr Ortszeit Amsterdam"),
+        ("nl", "Europe/Amsterdam", "14:00 uur lokale tijd Amsterdam"),
+        ("sv", "Europe/Stockholm", "14:00 lokal tid i Stockholm"),
+        ("fr", "Europe/Paris", "14:00, heure locale à Paris"),
+        ("es", "Europe/Madrid", "14:00, hora de Madrid"),
     ],
 )
 def test_clock_names_the_brands_zone_in_each_language(lang: str, zone: str, expected: str) -> None:

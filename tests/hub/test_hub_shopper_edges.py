@@ -55,7 +55,7 @@ def test_a_cancelled_order_shows_the_fee_it_kept_in_its_total(ben: Shopper) -> N
 def test_the_times_in_the_hub_name_the_zone(ava: Shopper) -> None:
     page = ava.get("/hub/orders/1001").text
     assert "Amsterdam time" in page
-    assert "(Zeit in Amsterdam)" in ava.get("/hub/orders/1001?lang=de").text
+    assert "Uhr Ortszeit Amsterdam" in ava.get("/hub/orders/1001?lang=de").text
 
 
 def test_an_order_card_about_tracking_keeps_its_change_button_while_it_can_change(
@@ -79,4 +79,4 @@ def test_favicons_and_the_widgets_clock_settings(client: TestClient) -> None:
     assert config["time_zone"] == "Europe/Amsterdam"
     assert config["time_zone_names"]["es"] == "Ámsterdam"
     assert config["portal"]["de"] == "Kundenbereich"
-    assert config["strings"]["de"]["time_zoned"] == "{time} Uhr (Zeit in {zone})"
+    assert config["strings"]["de"]["time_zoned"] == "{time} Uhr Ortszeit {zone}"

@@ -43,6 +43,22 @@ def lisbon(browser: Any) -> Iterator[Any]:
 
 
 @pytest.fixture
+def lisbon_phone(browser: Any) -> Iterator[Any]:
+    """A phone in Lisbon."""
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        timezone_id="Europe/Lisbon",
+        locale="pt-PT",
+    )
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
 def phone(browser: Any) -> Iterator[Any]:
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
@@ -102,6 +118,28 @@ def test_a_browser_in_lisbon_sees_one_clock_with_the_zone_named(
     hub.wait_for_load_state()
     expect(hub.locator("body")).to_contain_text("Amsterdam time")
     expect(hub.locator("body")).to_contain_text(in_amsterdam)
+
+
+def test_a_phone_in_lisbon_sees_the_same_labelled_clock_in_chat_and_hub(
+    live_server: str, lisbon_phone: Any, tmp_path: Path
+) -> None:
+    page = lisbon_phone
+    page.goto(f"{live_server}/demo/shop/products/trail-jacket")
+    part(page, ".launcher").tap()
+    say(page, "Kann ich meine Bestellung 1001 stornieren?", 0)
+    say(page, "ava@example.com", 1)
+    say(page, code_for(page, live_server, "ava@example.com"), 2)
+    reply = agent_messages(page).last
+    expect(reply).to_contain_text(re.compile(r"bis \d\d:\d\d Uhr Ortszeit Amsterdam"))
+    expect(part(page, ".card .card-sub")).to_contain_text("Uhr Ortszeit Amsterdam")
+    expect(reply.locator(".meta time")).to_contain_text("Ortszeit Amsterdam")
+    screenshot(page, "lisbon-phone", tmp_path)
+    with page.context.expect_page() as opened:
+        part(page, ".card a.btn").first.tap()
+    hub = opened.value
+    hub.wait_for_url(re.compile(r"/hub/orders/1001/cancel$"))
+    expect(hub.locator("main")).to_contain_text("Ortszeit Amsterdam")
+    expect(hub.get_by_role("link", name=re.compile("Zurück zu Fjord & Finch"))).to_be_visible()
 
 
 def test_a_size_changed_in_the_hub_is_told_to_the_chat_and_confirmed(
