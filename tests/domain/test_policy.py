@@ -652,7 +652,23 @@ def test_rules_survive_a_json_round_trip(rules: PolicyRules) -> None:
     ],
 )
 def test_clock_shows_brand_local_time(moment: datetime, expected: str) -> None:
-    assert Wording("en", "Europe/Amsterdam").clock(moment) == expected
+    assert Wording("en", "Europe/Amsterdam").clock(moment) == f"{expected} Amsterdam time"
+    assert Wording("en", "Europe/Amsterdam").bare_clock(moment) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "zone", "expected"),
+    [
+        ("en", "Europe/Lisbon", "13:00 Lisbon time"),
+        ("de", "Europe/Amsterdam", "14:00 Uhr Ortszeit Amsterdam"),
+        ("nl", "Europe/Amsterdam", "14:00 uur lokale tijd Amsterdam"),
+        ("sv", "Europe/Stockholm", "14:00 lokal tid i Stockholm"),
+        ("fr", "Europe/Paris", "14:00, heure locale à Paris"),
+        ("es", "Europe/Madrid", "14:00, hora de Madrid"),
+    ],
+)
+def test_clock_names_the_brands_zone_in_each_language(lang: str, zone: str, expected: str) -> None:
+    assert Wording(lang, zone).clock(datetime(2026, 7, 1, 12, 0, tzinfo=UTC)) == expected
 
 
 @pytest.mark.parametrize(
@@ -676,8 +692,9 @@ def test_change_window_across_dst_shows_the_right_local_clock(
 
     assert result.window_ends_at == placed_at + TWO_HOURS
     assert result.time_left == timedelta(minutes=110)
-    assert wording.clock(order.placed_at) == placed_local
-    assert wording.clock(result.window_ends_at) == ends_local
+    assert wording.bare_clock(order.placed_at) == placed_local
+    assert wording.bare_clock(result.window_ends_at) == ends_local
+    assert wording.clock(result.window_ends_at) == f"{ends_local} Amsterdam time"
 
 
 def test_money_in_english_is_euro_sign_first() -> None:

@@ -131,6 +131,13 @@ def record_exchange(
     return _store_reply(session, conv, reply, channel=channel, now=now)
 
 
+def post_agent_message(
+    session: Session, conv: models.Conversation, reply: Reply, *, now: datetime
+) -> models.Message:
+    """Store an agent message nobody asked for this turn (news from the Customer Hub)."""
+    return _store_reply(session, conv, reply, channel=conv.channel, now=now)
+
+
 def _next_seq(session: Session, conv: models.Conversation) -> int:
     count = session.scalar(
         select(func.count())

@@ -17,17 +17,19 @@ from sqlalchemy.orm import Session
 
 from deskhand.agent.replies.wording import Wording
 from deskhand.agent.routing import answer, then_also
-from deskhand.agent.skills import clarify
+from deskhand.agent.skills import clarify, hub_news
 from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.skills.handoff import NO, YES, answer_handoff_choice, cannot_help
 from deskhand.agent.state import DialogueState
 from deskhand.agent.understand.language import detect_language
 from deskhand.agent.understand.reading import Reading, read_message
+from deskhand.agent.understand.typed_answers import typed_choice
 from deskhand.agent.verification import Verifier
 from deskhand.agent.verifying import VerificationDialogue, Verified
 from deskhand.commerce.registry import store_for
 from deskhand.config import Settings
 from deskhand.db import models
+from deskhand.db.brand_look import brand_look
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
 from deskhand.domain.policy import PolicyRules
@@ -43,6 +45,14 @@ ORDER_BUTTON = "order:"  # "which order?" buttons: order:<number>
 
 class UnknownAction(ValueError):
     """The action id was not offered by the agent in this conversation."""
+
+
+class RetiredAction(UnknownAction):
+    """The button was offered once but no longer applies (a newer reply replaced it)."""
+
+
+# Buttons that answer a yes/no question: a typed "oui" or "nein danke" presses them.
+YES_NO = {YES: True, NO: False}
 
 
 @dataclass
@@ -75,7 +85,12 @@ class Agent:
             brand=brand,
             rules=PolicyRules.from_json(brand.policy),
             store=store_for(session, brand),
-            words=Wording(conversation.language, brand.timezone, brand.currency),
+            words=Wording(
+                conversation.language,
+                brand.timezone,
+                brand.currency,
+                portal=brand_look(session, brand).portal(conversation.language),
+            ),
             now=now,
             base_url=base_url,
             customer_id=conversation.customer_id,
@@ -85,18 +100,28 @@ class Agent:
         )
         verifier = Verifier(session, self.settings, self.secret, brand, now)
         dialogue = VerificationDialogue(ctx, verifier, conversation, self.settings, client_key)
+        live = state.live_actions if state.live_actions is not None else state.offered_actions
         if action is not None:
             if action not in state.offered_actions:
                 raise UnknownAction(action)
+            if action not in live:
+                raise RetiredAction(action)
+        elif text is not None and state.live_actions:
+            # "oui", "nein danke", "2", a button's label: the answer to the buttons shown.
+            buttons = list(zip(state.live_actions, state.live_labels, strict=False))
+            action = typed_choice(text, buttons, YES_NO)
+        if action is not None:
             reply = _on_action(ctx, dialogue, conversation, action)
         else:
             assert text is not None, "a turn is a text or an action"
             reading = reading if reading is not None else read_message(text)
             ctx.text, ctx.embedded = text, reading.embedded
             reply = _on_text(ctx, dialogue, reading)
-        # Buttons stay pressable a while: a widget shows them in the history.
+        # The buttons offered lately: one of them pressed again is retired (409), not unknown.
         recent = [a for a in state.offered_actions if a not in reply.actions()]
         state.offered_actions = (reply.actions() + recent)[:OFFERED_ACTIONS_KEPT]
+        # Only the newest buttons still apply: older ones are refused, and greyed out.
+        state.live_actions, state.live_labels = reply.actions(), blocks.labels_of(reply.blocks)
         conversation.state = state.to_json()
         return reply
 
@@ -112,6 +137,9 @@ def _on_text(ctx: SkillContext, dialogue: VerificationDialogue, reading: Reading
     if step is not None:
         return step
     verified = ctx.customer_id is not None
+    news = hub_news.answer_if_asked(ctx, intent, number)  # "is the size changed now?"
+    if news is not None:
+        return news
     if intent is None:  # only a number: the order the last request was about
         if number and (st.pending_intent or st.focus_order) and verified:
             parked, _, _ = st.unpark()

@@ -33,6 +33,10 @@ class DialogueState:
     clarify_order: str | None = None  # the order named in a message the agent asked about
     clarify_latest: bool = False
     offered_actions: list[str] = field(default_factory=list)
+    # The buttons that still apply: the latest reply's (None: a conversation from before this
+    # was kept, where every offered button counts). Their labels, for answers typed instead.
+    live_actions: list[str] | None = None
+    live_labels: list[str] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> DialogueState:

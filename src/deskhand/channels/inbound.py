@@ -259,7 +259,8 @@ def answer_inbound(
         return
 
     state = DialogueState.from_json(conv.state)
-    action = _option_action(addr.options, state.offered_actions, text)
+    live = state.live_actions if state.live_actions is not None else state.offered_actions
+    action = _option_action(addr.options, live, text)
     stored = take_turn(
         session,
         agent,

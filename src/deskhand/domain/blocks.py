@@ -163,6 +163,17 @@ def actions_of(block: Block) -> list[str]:
     return []
 
 
+def labels_of(blocks: list[Block]) -> list[str]:
+    """The labels of every button in these blocks, in the order of their actions."""
+    labels: list[str] = []
+    for block in blocks:
+        if block["type"] in ("buttons", "handoff_prompt"):
+            labels += [b["label"] for b in block["buttons"]]
+        elif block["type"] == "order_card":
+            labels += [a["label"] for a in block["actions"] if "action" in a]
+    return labels
+
+
 @dataclass
 class Reply:
     """What a skill answers: blocks plus what the analytics and API meta need."""

@@ -125,3 +125,14 @@ class Outcome(StrEnum):
     OPTED_IN = "opted_in"
     NOT_READABLE = "not_readable"
     UNSUPPORTED_LANGUAGE = "unsupported_language"
+    # A change the shopper made in the Customer Hub, posted into their open conversation.
+    CHANGED_IN_HUB = "changed_in_hub"
+    # The agent confirms what the Hub changed when the shopper asks about it.
+    CHANGE_CONFIRMED = "change_confirmed"
+
+
+class ConfirmationKind(StrEnum):
+    """What a confirmation to the shopper is about (one set of templates per kind)."""
+
+    ORDER_CHANGED = "order_changed"
+    ORDER_CANCELLED = "order_cancelled"

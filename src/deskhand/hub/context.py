@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session
 
 from deskhand.commerce.registry import store_for
 from deskhand.commerce.store import Store
+from deskhand.confirmations.conversation import open_conversation, shop_page
 from deskhand.db import models
+from deskhand.db.brand_look import BrandLook, brand_look
 from deskhand.db.models import HubSession
 from deskhand.domain.orders import Customer, Order
 from deskhand.domain.policy import PolicyRules
@@ -37,7 +39,7 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).parents[1] / "web" / "templ
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' https:; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "Referrer-Policy": "same-origin",
@@ -69,6 +71,7 @@ class HubRequest:
     words: HubWords
     now: datetime
     store: Store
+    look: BrandLook
     login: HubSession | None = None
     customer: Customer | None = None
     _cookies: list[tuple[str, str | None, int | None]] = field(default_factory=list)
@@ -236,11 +239,30 @@ class HubRequest:
             "rules": self.rules,
             "now": self.now,
             "languages": [(code, native_name(code)) for code in self.brand.languages],
+            "look": self.look,
+            "portal": w.portal,
+            "back_url": self.back_url(),
         }
         response = TEMPLATES.TemplateResponse(
             self.request, template, {**base, **context}, status_code=status
         )
         return self._finish(response)
+
+    def back_url(self) -> str | None:
+        """Where "back to the shop" goes: the page the shopper chatted from, else the shop."""
+        if self.customer is not None:
+            conv = open_conversation(
+                self.db, brand_id=self.brand.id, customer_id=self.customer.id, now=self.now
+            )
+            page = shop_page(self.db, conv) if conv is not None else None
+            if page:
+                return page
+        shop = self.brand.shop_url or ""
+        if shop.startswith(("https://", "http://")):
+            return shop
+        if shop.startswith("/") and not shop.startswith("//"):
+            return shop
+        return None
 
     def redirect(self, url: str) -> Response:
         return self._finish(RedirectResponse(url, status_code=303))
@@ -312,15 +334,17 @@ def open_hub(request: Request, state: AppState, db: Session, brand: models.Brand
         offered=list(brand.languages),
         default=brand.default_language,
     )
+    look = brand_look(db, brand)
     hub = HubRequest(
         request=request,
         state=state,
         db=db,
         brand=brand,
         rules=PolicyRules.from_json(brand.policy),
-        words=HubWords(lang, brand.timezone, brand.currency),
+        words=HubWords(lang, brand.timezone, brand.currency, portal=look.portal(lang)),
         now=now,
         store=store_for(db, brand),
+        look=look,
     )
     if query_lang and query_lang.lower() == lang:
         hub.set_cookie(LANG_COOKIE, lang, YEAR)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deskhand.agent.replies.changes import change_text
 from deskhand.db.models import OrderHistory
 from deskhand.domain.orders import ItemStatus, LineItem, Money, Order, Shipment
 from deskhand.domain.policy import PolicyRules, ReturnVerdict, Why
@@ -53,6 +54,25 @@ def live_total(order: Order) -> Money:
     return order.total_of([i for i in order.items if i.status != ItemStatus.CANCELLED])
 
 
+def fee_kept(db: Session, order: Order) -> Money | None:
+    """What cancelling this order (or part of it) cost, kept from the refund; None if nothing."""
+    rows = db.scalars(
+        select(OrderHistory).where(
+            OrderHistory.order_id == order.id, OrderHistory.action == "cancel"
+        )
+    )
+    fees = [r.after for r in rows if r.after.get("fee")]
+    if not fees:
+        return None
+    return Money(sum(int(f["fee"]) for f in fees), fees[0]["currency"])
+
+
+def total_charged(db: Session, order: Order) -> Money:
+    """What the shopper pays for the order: the live items, plus any cancellation fee kept."""
+    live, fee = live_total(order), fee_kept(db, order)
+    return live if fee is None else Money(live.amount + fee.amount, live.currency)
+
+
 def tab_context(order: Order, tab: Tab) -> dict[str, Any]:
     """What every tab of an order's pages shows: the order, which tab, its live total."""
     return {"order": order, "tab": tab, "total": live_total(order)}
@@ -85,7 +105,9 @@ def history_of(db: Session, order: Order, words: HubWords) -> list[HistoryLine]:
         .where(OrderHistory.order_id == order.id)
         .order_by(OrderHistory.created_at.desc(), OrderHistory.id.desc())
     )
-    return [HistoryLine(r.created_at, _history_text(r, words)) for r in rows]
+    return [
+        HistoryLine(r.created_at, change_text(r.action, r.before, r.after, words)) for r in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -117,25 +139,6 @@ def done_flash(change: Change, order: Order, words: HubWords, rules: PolicyRules
     if change.action == "change_quantity":
         return Flash(key, {"item": a["title"], "quantity": a["quantity"]})
     return Flash(key, {"address": f"{a['line1']}, {a['postcode']} {a['city']}"})
-
-
-def _history_text(row: OrderHistory, w: HubWords) -> str:
-    b, a = row.before, row.after
-    if row.action == "swap_variant":
-        return w.t("hub.history.swap", item=a["title"], before=b["variant"], after=a["variant"])
-    if row.action == "change_quantity":
-        return w.t(
-            "hub.history.quantity", item=a["title"], before=b["quantity"], after=a["quantity"]
-        )
-    if row.action == "change_address":
-        return w.t("hub.history.address", after=f"{a['line1']}, {a['postcode']} {a['city']}")
-    if row.action == "cancel":
-        return w.t(
-            "hub.history.cancel",
-            fee=w.money(Money(a["fee"], a["currency"])),
-            refund=w.money(Money(a["refund"], a["currency"])),
-        )
-    return row.action
 
 
 def return_text(verdict: ReturnVerdict | LineReturnability, w: HubWords, rules: PolicyRules) -> str:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from deskhand.agent.conversations import take_turn, token_hash
-from deskhand.agent.engine import UnknownAction
+from deskhand.agent.engine import RetiredAction, UnknownAction
 from deskhand.agent.understand.reading import read_message
 from deskhand.db import models
 from deskhand.db.session import transaction
@@ -177,6 +177,13 @@ def _turn(
                 channel=channel,
                 context=context,
             )
+        except RetiredAction as exc:
+            raise Problem(
+                409,
+                "Button no longer applies",
+                f"{exc.args[0]!r} was offered earlier, but a newer reply replaced it: "
+                "use the latest buttons or type the answer.",
+            ) from None
         except UnknownAction as exc:
             raise Problem(
                 422,

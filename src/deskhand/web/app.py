@@ -20,7 +20,7 @@ from deskhand.serving.deps import AppState
 from deskhand.serving.openapi import publish_problems
 from deskhand.serving.ratelimit import RateLimiter
 from deskhand.serving.turns import MAX_BODY_BYTES
-from deskhand.web import api, health, messaging, pages, returns_webhooks, stores
+from deskhand.web import api, assets, health, messaging, pages, returns_webhooks, stores
 from deskhand.web.headers import SecurityHeaders
 from deskhand.web.limits import BodyLimit
 
@@ -39,6 +39,8 @@ def create_app(settings: Settings) -> FastAPI:
         title="Deskhand",
         version=__version__,
         description="Conversations API of the Deskhand customer agent.",
+        docs_url=None,  # web/assets.py serves /docs with Swagger UI from a package, not a CDN
+        redoc_url=None,
     )
     app.state.deskhand = state
     problems.install(app)
@@ -56,6 +58,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(stores.router)
     app.include_router(pages.router)
     app.include_router(staff_returns.router)
+    app.include_router(assets.router)
     app.include_router(hub_routes.router)
     app.include_router(webchat_routes.router)
     return app

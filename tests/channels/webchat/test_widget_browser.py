@@ -240,7 +240,8 @@ def test_german_shopper_verifies_sees_order_card_and_history_after_reload(
     expect(card.locator(".editable").first).to_contain_text("Noch änderbar")
     edit = card.locator("a.btn").first
     expect(edit).to_have_attribute("href", re.compile(r"/hub/orders/1001"))
-    expect(part(page, ".msg.shopper .meta").first).to_contain_text("Sent from Trail Jacket")
+    # The first message's page line follows the chat into German.
+    expect(part(page, ".msg.shopper .meta").first).to_contain_text("Gesendet von Trail Jacket")
     screenshot(page, "desktop", tmp_path)
 
     assert len(posts) == 1

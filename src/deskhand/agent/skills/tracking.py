@@ -7,6 +7,7 @@ from deskhand.agent.skills.orders import hub_action, order_card
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
 from deskhand.domain.orders import ItemStatus, Order, OrderStatus
+from deskhand.domain.policy import EditVerdict, editability_of
 from deskhand.domain.vocabulary import Intent, Outcome, Skill
 
 
@@ -47,9 +48,15 @@ def track_order(ctx: SkillContext, order: Order, intent: Intent = Intent.ORDER_S
         if waiting:
             text.append(w.t("track.not_shipped", items=w.items(waiting)))
     actions = [hub_action(ctx, order, "track")] if order.shipments else []
+    # While the order can still change, the card says which items and offers the change.
+    ed = editability_of(order, ctx.rules, ctx.now)
+    if ed.verdict in (EditVerdict.EDITABLE, EditVerdict.PARTIALLY_EDITABLE) and (
+        ctx.rules.hub_enabled
+    ):
+        actions.append(hub_action(ctx, order, "edit"))
     return Reply(
         intent=intent,
         skill=Skill.TRACKING,
         outcome=Outcome.ANSWERED,
-        blocks=[blocks.text(" ".join(text)), order_card(ctx, order, None, actions)],
+        blocks=[blocks.text(" ".join(text)), order_card(ctx, order, ed, actions)],
     )

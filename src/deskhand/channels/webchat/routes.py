@@ -22,6 +22,7 @@ from deskhand.serving.problems import Problem
 router = APIRouter()
 HERE = Path(__file__).parent
 WIDGET_JS = HERE / "static" / "widget.js"
+DEMO_LOGO = HERE / "static" / "demo-logo.svg"
 templates = Jinja2Templates(directory=HERE / "templates")
 State = Annotated[AppState, Depends(app_state)]
 
@@ -62,6 +63,15 @@ async def conversation_socket(
 ) -> None:
     """The widget's live connection (protocol in channels/webchat/socket.py)."""
     await serve_conversation(websocket, websocket.app.state.deskhand, conversation_id, token)
+
+
+@router.get("/demo/logo.svg", include_in_schema=False)
+def demo_logo(state: State) -> Response:
+    """Fjord & Finch's logo: the demo brand's widget settings name it for the Hub."""
+    if not state.settings.demo:
+        raise Problem(404, "Not found", "The demo shop exists only in demo mode.")
+    headers = {"Cache-Control": "public, max-age=86400"}
+    return Response(DEMO_LOGO.read_bytes(), media_type="image/svg+xml", headers=headers)
 
 
 @router.get("/demo/shop", response_class=HTMLResponse, include_in_schema=False)

@@ -38,3 +38,7 @@ class WidgetSettings(Base):
     position: Mapped[str] = mapped_column(String(8), default="right")  # "right" | "left"
     greetings: Mapped[dict[str, Any]]  # language -> greeting; missing ones use the default
     updated_at: Mapped[datetime]
+    # The Customer Hub wears the same look: the brand's logo (an http(s) or /path URL) and
+    # what the brand calls its portal per language (missing ones: the catalogue's name).
+    logo_url: Mapped[str | None] = mapped_column(String(500))
+    portal_names: Mapped[dict[str, Any] | None]

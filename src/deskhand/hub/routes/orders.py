@@ -14,15 +14,23 @@ router = hub_router()
 @router.get("")
 def orders_page(me: CurrentCustomer) -> Response:
     orders = me.hub.store.orders_of(me.customer.id)
-    return me.hub.render("hub/orders.html", orders=orders, total=views.live_total)
+    db = me.hub.db
+    return me.hub.render(
+        "hub/orders.html", orders=orders, total=lambda o: views.total_charged(db, o)
+    )
 
 
 @router.get("/orders/{number}")
 def order_page(me: CurrentCustomer, order: OwnOrder) -> Response:
     hub = me.hub
+    context = {
+        **views.tab_context(order, Tab.OVERVIEW),
+        "total": views.total_charged(hub.db, order),
+        "fee_kept": views.fee_kept(hub.db, order),
+    }
     return hub.render(
         "hub/order.html",
-        **views.tab_context(order, Tab.OVERVIEW),
+        **context,
         view=editing.edit_view(store=hub.store, order=order, rules=hub.rules, now=hub.now),
         history=views.history_of(hub.db, order, hub.words),
         shipment_items=views.shipment_items,

@@ -150,7 +150,9 @@ ul { margin: 0; padding: 0; list-style: none; }
 .chip { background: #ffffff; color: var(--dh-accent-text); border: 1px solid var(--dh-accent-text); }
 .chip:hover { background: var(--dh-accent-soft); }
 .btn:hover { filter: brightness(1.08); }
-.chip:disabled { opacity: .55; cursor: default; }
+.chip:disabled { opacity: .55; cursor: default; background: #f4f5f7; color: #5b6475; border-color: #b8bec9; }
+.chip:disabled:hover { background: #f4f5f7; }
+.hub-news .bubble { border-left: 4px solid var(--dh-accent); }
 .bubble .actions { margin-top: 10px; }
 .msg-part { display: flex; flex-direction: column; gap: 6px; }
 .sources { font-size: 13px; color: #5b6475; padding: 0 4px; }
@@ -365,6 +367,8 @@ ul { margin: 0; padding: 0; list-style: none; }
       this.pendingSocket = []; // reply timers of frames sent over the socket, oldest first
       this.actionLabels = new Map();
       this.lastContextUrl = null;
+      this.lastHistoryLoad = 0;
+      this.phone = window.matchMedia ? window.matchMedia("(max-width: 480px)") : null;
     }
 
     connectedCallback() {
@@ -392,6 +396,12 @@ ul { margin: 0; padding: 0; list-style: none; }
       this.conv = storage.load();
       if (this.conv && (await this.loadHistory())) this.connectSocket();
       window.addEventListener("online", () => this.reconnectNow());
+      // Back from the Customer Hub's tab: show what was done there (posted into the chat).
+      document.addEventListener("visibilitychange", () => {
+        if (document.visibilityState !== "visible" || !this.conv) return;
+        if (Date.now() - this.lastHistoryLoad < 2000) return;
+        this.loadHistory();
+      });
     }
 
     async loadConfig() {
@@ -423,7 +433,38 @@ ul { margin: 0; padding: 0; list-style: none; }
       const strings = this.config.strings;
       const own = strings[this.uiLang] || {};
       const english = strings.en || {};
-      return fill(own[key] || english[key] || key, { brand: this.config.brand.name, ...params });
+      const portal = this.config.portal || {};
+      const hub = portal[this.uiLang] || portal.en || "Customer Hub";
+      return fill(own[key] || english[key] || key, { brand: this.config.brand.name, hub, ...params });
+    }
+
+    // -- one clock: every time in the brand's zone, the zone named ---------------------------
+
+    /** A date and/or time in the brand's time zone, 24-hour like the agent's own text. */
+    formatTime(moment, options) {
+      const zoned = { ...options, hourCycle: "h23" };
+      if (this.config.time_zone) zoned.timeZone = this.config.time_zone;
+      try {
+        return new Intl.DateTimeFormat(this.locale(), zoned).format(moment);
+      } catch {
+        return new Intl.DateTimeFormat(this.locale(), options).format(moment);
+      }
+    }
+
+    /** "18:23 Amsterdam time": a time with the brand's zone named, as the agent says it. */
+    inZone(time) {
+      const names = this.config.time_zone_names || {};
+      const zone = names[this.uiLang] || names.en;
+      return zone ? this.t("time_zoned", { time, zone }) : time;
+    }
+
+    /** Whether the shopper's browser keeps the brand's time (then short times need no zone). */
+    sameZone() {
+      try {
+        return Intl.DateTimeFormat().resolvedOptions().timeZone === this.config.time_zone;
+      } catch {
+        return false;
+      }
     }
 
     /** A BCP 47 locale for dates: the browser's own variant of the interface language. */
@@ -520,6 +561,7 @@ ul { margin: 0; padding: 0; list-style: none; }
         this.status,
         this.form,
       );
+      this.panel.addEventListener("keydown", (event) => this.trapFocus(event));
       this.root.addEventListener("keydown", (event) => {
         if (event.key === "Escape" && this.isOpen) {
           event.stopPropagation();
@@ -557,6 +599,9 @@ ul { margin: 0; padding: 0; list-style: none; }
       this.greetingText.textContent = c.greeting[this.uiLang] || c.greeting[c.default_language] || "";
       this.greeting.setAttribute("lang", this.uiLang);
       if (!this.status.hidden && this.statusKey) this.status.textContent = this.t(this.statusKey);
+      for (const node of this.log.querySelectorAll("[data-page]")) {
+        node.textContent = this.t("sent_from", { page: node.getAttribute("data-page") });
+      }
       this.updateLauncher();
     }
 
@@ -582,10 +627,32 @@ ul { margin: 0; padding: 0; list-style: none; }
       this.unread = 0;
       this.root.classList.add("open");
       this.panel.hidden = false;
+      // A full-screen dialog on a phone (focus is kept inside); beside the page elsewhere.
+      if (this.phone && this.phone.matches) this.panel.setAttribute("aria-modal", "true");
+      else this.panel.removeAttribute("aria-modal");
       this.updateLauncher();
       this.scrollToEnd();
       this.input.focus();
       if (this.conv && !this.ws) this.connectSocket();
+    }
+
+    /** On a phone the open chat covers the page: Tab and Shift+Tab stay inside it. */
+    trapFocus(event) {
+      if (event.key !== "Tab" || !this.isOpen || !this.phone || !this.phone.matches) return;
+      const items = [
+        ...this.panel.querySelectorAll("a[href], button:not([disabled]), textarea, [tabindex='0']"),
+      ].filter((node) => node.getClientRects().length > 0);
+      if (!items.length) return;
+      const first = items[0];
+      const last = items[items.length - 1];
+      const active = this.shadow.activeElement;
+      if (event.shiftKey && (active === first || !items.includes(active))) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (active === last || !items.includes(active))) {
+        event.preventDefault();
+        first.focus();
+      }
     }
 
     close() {
@@ -622,13 +689,15 @@ ul { margin: 0; padding: 0; list-style: none; }
     timeOf(iso) {
       const moment = new Date(iso);
       if (Number.isNaN(moment.getTime())) return null;
-      const today = new Date().toDateString() === moment.toDateString();
+      const day = { dateStyle: "short" };
+      const today = this.formatTime(new Date(), day) === this.formatTime(moment, day);
       const options = today ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" };
-      const full = { dateStyle: "full", timeStyle: "short" };
+      const shown = this.formatTime(moment, options);
+      const full = this.inZone(this.formatTime(moment, { dateStyle: "full", timeStyle: "short" }));
       return el(
         "time",
-        { datetime: moment.toISOString(), title: new Intl.DateTimeFormat(this.locale(), full).format(moment) },
-        new Intl.DateTimeFormat(this.locale(), options).format(moment),
+        { datetime: moment.toISOString(), title: full },
+        this.sameZone() ? shown : this.inZone(shown),
       );
     }
 
@@ -697,8 +766,31 @@ ul { margin: 0; padding: 0; list-style: none; }
     chip(button) {
       this.actionLabels.set(button.action, button.label);
       const node = el("button", { class: "chip", type: "button" }, button.label);
-      node.addEventListener("click", () => this.sendAction(button.action, button.label));
+      node.addEventListener("click", () => {
+        if (node.disabled) return;
+        // Answered: this message's buttons no longer apply (the server refuses them too).
+        const message = node.closest(".msg");
+        for (const chip of message ? message.querySelectorAll("button.chip") : [node]) {
+          this.retireChip(chip);
+        }
+        this.sendAction(button.action, button.label);
+      });
       return node;
+    }
+
+    retireChip(chip) {
+      chip.disabled = true;
+      chip.setAttribute("aria-disabled", "true");
+      chip.setAttribute("title", this.t("button_retired"));
+    }
+
+    /** Only the newest agent message's buttons still apply: grey out every older one. */
+    retireOldButtons() {
+      const agents = this.log.querySelectorAll(".msg.agent[data-id]");
+      const latest = agents.length ? agents[agents.length - 1] : null;
+      for (const chip of this.log.querySelectorAll("button.chip")) {
+        if (!latest || !latest.contains(chip)) this.retireChip(chip);
+      }
     }
 
     statusLabel(kind, status) {
@@ -723,10 +815,7 @@ ul { margin: 0; padding: 0; list-style: none; }
       if (order.placed_at) {
         const placed = new Date(order.placed_at);
         if (!Number.isNaN(placed.getTime())) {
-          const when = new Intl.DateTimeFormat(this.locale(), {
-            dateStyle: "medium",
-            timeStyle: "short",
-          }).format(placed);
+          const when = this.inZone(this.formatTime(placed, { dateStyle: "medium", timeStyle: "short" }));
           card.append(el("div", { class: "card-sub" }, this.t("placed", { date: when })));
         }
       }
@@ -833,9 +922,14 @@ ul { margin: 0; padding: 0; list-style: none; }
     }
 
     renderAgent(message) {
+      const news = message.meta && message.meta.outcome === "changed_in_hub";
       const node = el(
         "div",
-        { class: "msg agent", lang: message.language || this.uiLang, "data-id": message.id },
+        {
+          class: news ? "msg agent hub-news" : "msg agent",
+          lang: message.language || this.uiLang,
+          "data-id": message.id,
+        },
         el("span", { class: "sr" }, `${this.config.brand.name}:`),
       );
       for (const block of message.blocks || []) {
@@ -863,7 +957,8 @@ ul { margin: 0; padding: 0; list-style: none; }
       if (context && context.url && context.url !== this.lastContextUrl) {
         const page = context.title || context.url.replace(/^https?:\/\/[^/]+/i, "") || "/";
         if (time) meta.append(" · ");
-        meta.append(this.t("sent_from", { page }));
+        // Worded again when the chat switches language (applyLanguage).
+        meta.append(el("span", { "data-page": page }, this.t("sent_from", { page })));
       }
       if (context && context.url) this.lastContextUrl = context.url;
       node.append(meta);
@@ -886,6 +981,7 @@ ul { margin: 0; padding: 0; list-style: none; }
         this.renderAgent(message);
         if (!this.isOpen) this.unread += 1;
       }
+      this.retireOldButtons();
       this.updateLauncher();
       this.scrollToEnd();
     }
@@ -920,6 +1016,8 @@ ul { margin: 0; padding: 0; list-style: none; }
         }
       }
       this.log.removeAttribute("aria-busy");
+      this.retireOldButtons();
+      this.lastHistoryLoad = Date.now();
       this.updateLauncher();
       this.scrollToEnd();
       return true;
@@ -1002,6 +1100,11 @@ ul { margin: 0; padding: 0; list-style: none; }
 
     showError(error) {
       const status = error && error.status;
+      if (status === 409) {
+        this.notice("button_retired"); // a button a newer reply replaced
+        this.retireOldButtons();
+        return;
+      }
       if (status === 429) this.notice("rate_limited");
       else if (status === 413) this.notice("too_long");
       else if (status >= 500) this.notice("error");

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 22:44:56.291759
+Create Date: 2026-12-04 22:48:16.276962
 """
 
 from collections.abc import Sequence
@@ -321,6 +321,8 @@ def upgrade() -> None:
         sa.Column("position", sa.String(length=8), nullable=False),
         sa.Column("greetings", sa.JSON(), nullable=False),
         sa.Column("updated_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("logo_url", sa.String(length=500), nullable=True),
+        sa.Column("portal_names", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["brand_id"],
             ["brands.id"],
