@@ -122,8 +122,10 @@ ATTACKS: dict[Guard, dict[Attack, Expect]] = {
 GUARDS: dict[tuple[str, str], Guard] = {
     ("GET", "/openapi.json"): Guard.DOCS,
     ("GET", "/docs"): Guard.DOCS,
-    ("GET", "/docs/oauth2-redirect"): Guard.DOCS,
-    ("GET", "/redoc"): Guard.DOCS,
+    ("GET", "/docs/assets/{name}"): Guard.DOCS,
+    ("GET", "/favicon.svg"): Guard.OPEN,
+    ("GET", "/favicon.ico"): Guard.OPEN,
+    ("GET", "/demo/logo.svg"): Guard.OPEN,
     ("POST", "/api/v1/conversations"): Guard.OPEN,
     ("POST", "/api/v1/conversations/{conversation_id}/messages"): Guard.BEARER,
     ("GET", "/api/v1/conversations/{conversation_id}"): Guard.BEARER,
@@ -182,7 +184,8 @@ PATH_VALUES = {
     "slug": "returns-and-refunds",
     "handle": "canvas-tote",
     "secret": "not-the-secret",
-    "rma": "RMA-1011-1",  # Ava's return of the hiking boots
+    "rma": "RMA-1011-1",
+    "name": "swagger-ui.css",  # Ava's return of the hiking boots
 }
 
 
