@@ -1,4 +1,4 @@
-"""The whole demo brand in one call: store, knowledge base and web-chat appearance."""
+"""The whole demo brand in one call: store, knowledge base, web-chat appearance, its owner."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from deskhand.commerce.demo import seed_demo_store
 from deskhand.config import Settings
 from deskhand.db import bootstrap, models
 from deskhand.knowledge.articles import seed_demo_articles
+from deskhand.team.demo import seed_demo_owner
 
 
 def seed_demo(session: Session, now: datetime) -> models.Brand:
@@ -18,6 +19,7 @@ def seed_demo(session: Session, now: datetime) -> models.Brand:
     brand = seed_demo_store(session, now)
     seed_demo_articles(session, brand.id, now)
     seed_demo_widget(session, brand.id, now)
+    seed_demo_owner(session, brand.id, now)
     return brand
 
 

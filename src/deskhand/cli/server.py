@@ -12,6 +12,7 @@ from deskhand.cli.common import server_flags, settings_from
 from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.demo import prepare_database
 from deskhand.nlp.embeddings import warm_up
+from deskhand.team.demo import DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD
 from deskhand.web.app import create_app
 
 
@@ -24,6 +25,10 @@ def serve(args: argparse.Namespace, demo: bool) -> int:
     print(f"Deskhand {'demo ' if demo else ''}running at {settings.base_url}  (Ctrl+C stops)")
     if demo:
         print("Try: deskhand chat   ·   API docs: /docs   ·   codes: /api/v1/dev/outbox")
+        print(
+            f"Admin console: {settings.base_url}/admin  ·  sign in as {DEMO_OWNER_EMAIL}"
+            f" with the password {DEMO_OWNER_PASSWORD}"
+        )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

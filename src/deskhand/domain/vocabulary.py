@@ -116,3 +116,14 @@ class Outcome(StrEnum):
     OPTED_IN = "opted_in"
     NOT_READABLE = "not_readable"
     UNSUPPORTED_LANGUAGE = "unsupported_language"
+
+
+class TeamRole(StrEnum):
+    """A brand team member's role: every role may view every setting; owner and admin may
+    change them (`team.roles.may_change_settings`)."""
+
+    OWNER = "owner"
+    ADMIN = "admin"
+    MANAGER = "manager"
+    AGENT = "agent"
+    VIEWER = "viewer"

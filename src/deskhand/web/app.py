@@ -9,6 +9,7 @@ from deskhand.agent.engine import Agent
 from deskhand.channels.webchat import routes as webchat_routes
 from deskhand.channels.webchat.cors import PublicApiCors
 from deskhand.config import Settings
+from deskhand.console import routes as console_routes
 from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.hub import routes as hub_routes
 from deskhand.serving import problems
@@ -43,5 +44,6 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(messaging.router)
     app.include_router(pages.router)
     app.include_router(hub_routes.router)
+    app.include_router(console_routes.router)
     app.include_router(webchat_routes.router)
     return app

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 21:09:32.495384
+Create Date: 2026-12-04 21:14:18.438416
 """
 
 from collections.abc import Sequence
@@ -183,6 +183,41 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_products_brand_id"), ["brand_id"], unique=False)
 
     op.create_table(
+        "skill_switches",
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("skill", sa.String(length=32), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("changed_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("brand_id", "skill"),
+    )
+    op.create_table(
+        "team_members",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("role", sa.String(length=16), nullable=False),
+        sa.Column("password_hash", sa.String(length=200), nullable=False),
+        sa.Column("failed_sign_ins", sa.Integer(), nullable=False),
+        sa.Column("locked_until", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_sign_in_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("brand_id", "email"),
+    )
+    with op.batch_alter_table("team_members", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_team_members_brand_id"), ["brand_id"], unique=False)
+
+    op.create_table(
         "widget_settings",
         sa.Column("brand_id", sa.Integer(), nullable=False),
         sa.Column("accent_colour", sa.String(length=7), nullable=False),
@@ -350,6 +385,87 @@ def upgrade() -> None:
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_orders_brand_id"), ["brand_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_orders_customer_id"), ["customer_id"], unique=False)
+
+    op.create_table(
+        "settings_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("actor", sa.String(length=320), nullable=False),
+        sa.Column("area", sa.String(length=32), nullable=False),
+        sa.Column("action", sa.String(length=64), nullable=False),
+        sa.Column("before", sa.JSON(), nullable=False),
+        sa.Column("after", sa.JSON(), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["team_members.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("settings_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_settings_changes_brand_id"), ["brand_id"], unique=False
+        )
+
+    op.create_table(
+        "team_sessions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["team_members.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    with op.batch_alter_table("team_sessions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_team_sessions_brand_id"), ["brand_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_team_sessions_member_id"), ["member_id"], unique=False)
+
+    op.create_table(
+        "team_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=16), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["team_members.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["team_members.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    with op.batch_alter_table("team_tokens", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_team_tokens_brand_id"), ["brand_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_team_tokens_member_id"), ["member_id"], unique=False)
 
     op.create_table(
         "variants",
@@ -786,6 +902,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_variants_brand_id"))
 
     op.drop_table("variants")
+    with op.batch_alter_table("team_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_team_tokens_member_id"))
+        batch_op.drop_index(batch_op.f("ix_team_tokens_brand_id"))
+
+    op.drop_table("team_tokens")
+    with op.batch_alter_table("team_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_team_sessions_member_id"))
+        batch_op.drop_index(batch_op.f("ix_team_sessions_brand_id"))
+
+    op.drop_table("team_sessions")
+    with op.batch_alter_table("settings_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_settings_changes_brand_id"))
+
+    op.drop_table("settings_changes")
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_orders_customer_id"))
         batch_op.drop_index(batch_op.f("ix_orders_brand_id"))
@@ -816,6 +946,11 @@ def downgrade() -> None:
 
     op.drop_table("conversations")
     op.drop_table("widget_settings")
+    with op.batch_alter_table("team_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_team_members_brand_id"))
+
+    op.drop_table("team_members")
+    op.drop_table("skill_switches")
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_products_brand_id"))
 
