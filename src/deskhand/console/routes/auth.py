@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlencode
 
 from fastapi.responses import Response
@@ -56,7 +57,7 @@ def sign_in_submit(console: Console, form: VisitorForm) -> Response:
         console.sign_in(result.member)
         return console.redirect(target)
     if result.outcome is SignIn.LOCKED and result.locked_until is not None:
-        minutes = max(1, int((result.locked_until - console.now).total_seconds() // 60) + 1)
+        minutes = max(1, math.ceil((result.locked_until - console.now).total_seconds() / 60))
         error = (
             f"Too many wrong passwords: this account is paused for {minutes} minutes. "
             "You can reset the password by email meanwhile."
