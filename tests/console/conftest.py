@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
-from tests.console.team_members import PASSWORD, Member, add
 
 from deskhand.config import Settings
 from deskhand.domain.vocabulary import TeamRole
+from tests.console.team_members import PASSWORD, Member, add
 
 
 @pytest.fixture

@@ -60,7 +60,8 @@ def test_password_is_stored_only_as_an_argon2_hash(session: Session) -> None:
     ok = sign_in(
         session, brand_id=member.brand_id, email="MIA@example.com", password=PASSWORD, now=NOW
     )
-    assert ok.outcome is SignIn.OK and ok.member is member
+    assert ok.outcome is SignIn.OK
+    assert ok.member is member
 
 
 def test_short_password_and_duplicate_address_are_refused(session: Session) -> None:
@@ -88,7 +89,8 @@ def test_five_wrong_passwords_lock_the_account_even_for_the_right_one(session: S
     locked = sign_in(
         session, brand_id=bid, email=DEMO_OWNER_EMAIL, password="wrong password!", now=NOW
     )
-    assert locked.outcome is SignIn.LOCKED and locked.locked_until == NOW + LOCKOUT
+    assert locked.outcome is SignIn.LOCKED
+    assert locked.locked_until == NOW + LOCKOUT
     right = sign_in(
         session,
         brand_id=bid,
@@ -160,11 +162,13 @@ def test_sessions_end_at_sign_out_idle_limit_and_deactivation(session: Session) 
     stored = session.scalar(
         select(models.TeamSession).where(models.TeamSession.member_id == member.id)
     )
-    assert stored is not None and token not in stored.token_hash
+    assert stored is not None
+    assert token not in stored.token_hash
     live = sessions.current_session(
         session, brand_id=bid, token=token, now=NOW + timedelta(hours=1)
     )
-    assert live is not None and live.member is member
+    assert live is not None
+    assert live.member is member
     idle = NOW + timedelta(hours=1) + sessions.IDLE_LIMIT + timedelta(seconds=1)
     assert sessions.current_session(session, brand_id=bid, token=token, now=idle) is None
     token2 = sessions.start_session(session, member, NOW)
@@ -188,10 +192,12 @@ def test_invitation_emails_a_single_use_link_through_the_outbox(session: Session
         now=NOW,
     )
     [mail] = outbox_to(session, "new@example.com")
-    assert mail.kind == "email" and "manager" in mail.body
+    assert mail.kind == "email"
+    assert "manager" in mail.body
     token = re.search(r"token=([\w-]+)", mail.body).group(1)
     member = open_token(session, brand_id=bid, purpose=Purpose.INVITE, token=token, now=NOW)
-    assert member is not None and member.password_hash == ""
+    assert member is not None
+    assert member.password_hash == ""
     # Not a reset link, and no sign-in before accepting.
     assert open_token(session, brand_id=bid, purpose=Purpose.RESET, token=token, now=NOW) is None
     assert (
