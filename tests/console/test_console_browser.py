@@ -154,3 +154,26 @@ def test_a_viewer_sees_everything_and_can_change_nothing_even_by_a_direct_post(
     assert page.locator(".status.live").count() == 5
     page.goto(f"{live_server}/admin/audit")
     assert "No settings changed yet." in page.locator("main").inner_text()
+
+
+def test_owner_previews_the_agent_as_a_customer_with_diagnostics(
+    live_server: str, tab: Any, shots: Path
+) -> None:
+    page = tab
+    sign_in(page, live_server, DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD)
+    page.get_by_role("link", name="Agent Preview").click()
+    page.get_by_label("Preview as a customer").fill("ava@example.com")
+    page.get_by_role("button", name="Start a new preview conversation").click()
+    page.get_by_label("Message").fill("Can I change the size of my last order?")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url("**/admin/preview?c=*")
+    diagnostics = page.get_by_role("table", name="Diagnostics of this reply").inner_text()
+    assert "order_editing" in diagnostics
+    assert "hub_link" in diagnostics
+    assert "editability_of(#1001): editable" in diagnostics
+    page.get_by_label("Message").fill("What is your return policy?")
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_url("**/admin/preview?c=*")
+    last = page.locator("#latest").inner_text()
+    assert "Sources" in last
+    look(page, shots, "preview")

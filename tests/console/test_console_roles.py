@@ -12,13 +12,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskhand.console.routes import auth, overview, policy, skills, team
+from deskhand.console.routes import auth, overview, policy, preview, skills, team
 from deskhand.db import models
 from deskhand.domain.vocabulary import TeamRole
 from tests.console.conftest import signed_in_as
 from tests.console.team_members import PASSWORD, Member, add
 
-CONSOLE_MODULES = (auth, overview, team, skills, policy)
+CONSOLE_MODULES = (auth, overview, team, skills, policy, preview)
 PAGES = [
     "/admin",
     "/admin/skills",
@@ -26,6 +26,7 @@ PAGES = [
     "/admin/policy",
     "/admin/team",
     "/admin/audit",
+    "/admin/preview",
 ]
 # Forms open before sign-in (their own CSRF, bound to the browser), and signing out.
 NOT_SETTINGS = {
@@ -34,6 +35,9 @@ NOT_SETTINGS = {
     "/admin/reset-request",
     "/admin/invitation",
     "/admin/reset",
+    # Agent Preview changes no setting: every member may talk to the agent there.
+    "/admin/preview",
+    "/admin/preview/{conversation}/say",
 }
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 21:14:18.438416
+Create Date: 2026-12-04 21:32:05.392777
 """
 
 from collections.abc import Sequence
@@ -664,6 +664,36 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "preview_conversations",
+        sa.Column("conversation_id", sa.String(length=36), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("as_customer", sa.String(length=320), nullable=False),
+        sa.Column("turns", sa.JSON(), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"],
+            ["conversations.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["team_members.id"],
+        ),
+        sa.PrimaryKeyConstraint("conversation_id"),
+    )
+    with op.batch_alter_table("preview_conversations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_preview_conversations_brand_id"), ["brand_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_preview_conversations_member_id"), ["member_id"], unique=False
+        )
+
+    op.create_table(
         "shipments",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("brand_id", sa.Integer(), nullable=False),
@@ -869,6 +899,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_shipments_brand_id"))
 
     op.drop_table("shipments")
+    with op.batch_alter_table("preview_conversations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_preview_conversations_member_id"))
+        batch_op.drop_index(batch_op.f("ix_preview_conversations_brand_id"))
+
+    op.drop_table("preview_conversations")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_status_next_attempt")
         batch_op.drop_index(batch_op.f("ix_outbox_recipient"))
