@@ -1,4 +1,5 @@
-"""The whole demo brand in one call: store, knowledge base, web-chat appearance, its owner."""
+"""The whole demo brand in one call: store, knowledge base, web-chat appearance, its owner,
+and a few weeks of synthetic conversations for the dashboard (marked as demo data)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from deskhand.analytics.demo import seed_demo_analytics
 from deskhand.channels.webchat.appearance import seed_demo_widget
 from deskhand.commerce.demo import seed_demo_store
 from deskhand.config import Settings
@@ -20,6 +22,7 @@ def seed_demo(session: Session, now: datetime) -> models.Brand:
     seed_demo_articles(session, brand.id, now)
     seed_demo_widget(session, brand.id, now)
     seed_demo_owner(session, brand.id, now)
+    seed_demo_analytics(session, brand.id, now)
     return brand
 
 

@@ -177,3 +177,20 @@ def test_owner_previews_the_agent_as_a_customer_with_diagnostics(
     last = page.locator("#latest").inner_text()
     assert "Sources" in last
     look(page, shots, "preview")
+
+
+def test_the_dashboard_shows_charts_of_the_demo_data_and_exports(
+    live_server: str, tab: Any, shots: Path
+) -> None:
+    page = tab
+    sign_in(page, live_server, DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD)
+    page.get_by_role("link", name="Dashboard").click()
+    assert "Demo data:" in page.locator("main").inner_text()
+    assert page.locator("svg").count() >= 4
+    look(page, shots, "dashboard")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Export resolution records (CSV)").click()
+    assert download.value.suggested_filename.startswith("resolution-records-")
+    page.get_by_role("link", name="Open").first.click()
+    assert page.get_by_role("heading", name="Resolution record").is_visible()
+    look(page, shots, "record")
