@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from deskhand.agent.launch import set_live
 from deskhand.analytics.demo import seed_demo_analytics
 from deskhand.channels.webchat.appearance import seed_demo_widget
 from deskhand.commerce.demo import seed_demo_store
@@ -23,6 +24,7 @@ def seed_demo(session: Session, now: datetime) -> models.Brand:
     seed_demo_widget(session, brand.id, now)
     seed_demo_owner(session, brand.id, now)
     seed_demo_analytics(session, brand.id, now)
+    set_live(session, brand.id, True, now)  # the demo is published; a new brand starts in test mode
     return brand
 
 

@@ -13,6 +13,12 @@ from sqlalchemy.orm import Session
 from deskhand.config import Settings
 from deskhand.domain.vocabulary import TeamRole
 from tests.console.team_members import PASSWORD, Member, add
+from tests.fakes.channels import (  # noqa: F401  (the messaging fixtures, for safe launch)
+    channel_settings,
+    channels,
+    fake_twilio,
+    smtp_server,
+)
 
 
 @pytest.fixture

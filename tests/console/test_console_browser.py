@@ -194,3 +194,17 @@ def test_the_dashboard_shows_charts_of_the_demo_data_and_exports(
     page.get_by_role("link", name="Open").first.click()
     assert page.get_by_role("heading", name="Resolution record").is_visible()
     look(page, shots, "record")
+
+
+def test_the_launch_page_in_test_mode(live_server: str, tab: Any, shots: Path) -> None:
+    page = tab
+    sign_in(page, live_server, DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD)
+    page.get_by_role("link", name="Launch").click()
+    page.get_by_role("button", name="Back to test mode").click()
+    page.wait_for_url("**/admin/launch?done=launch")
+    page.get_by_label("Test addresses").fill("ava@example.com\n+31 6 1234 5678")
+    page.get_by_role("button", name="Save the test addresses").click()
+    page.wait_for_url("**/admin/launch?done=launch")
+    assert "+31612345678" in page.get_by_label("Test addresses").input_value()
+    assert "Test mode:" in page.locator("main").inner_text()
+    look(page, shots, "launch")

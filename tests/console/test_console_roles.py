@@ -12,13 +12,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from deskhand.console.routes import auth, overview, policy, preview, skills, team
+from deskhand.console.routes import (
+    auth,
+    dashboard,
+    launch,
+    overview,
+    policy,
+    preview,
+    skills,
+    team,
+)
 from deskhand.db import models
 from deskhand.domain.vocabulary import TeamRole
 from tests.console.conftest import signed_in_as
 from tests.console.team_members import PASSWORD, Member, add
 
-CONSOLE_MODULES = (auth, overview, team, skills, policy, preview)
+CONSOLE_MODULES = (auth, overview, dashboard, team, skills, policy, preview, launch)
 PAGES = [
     "/admin",
     "/admin/skills",
@@ -27,6 +36,8 @@ PAGES = [
     "/admin/team",
     "/admin/audit",
     "/admin/preview",
+    "/admin/dashboard",
+    "/admin/launch",
 ]
 # Forms open before sign-in (their own CSRF, bound to the browser), and signing out.
 NOT_SETTINGS = {

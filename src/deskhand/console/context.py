@@ -46,6 +46,7 @@ FLASHES = {
     "role": "Role changed.",
     "removed": "Access removed.",
     "password": "Password set. You are signed in.",
+    "launch": "Launch settings saved.",
     "reset": "If that address belongs to the team, a reset link is on its way.",
 }
 

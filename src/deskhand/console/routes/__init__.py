@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from deskhand.console.routes import auth, dashboard, overview, policy, preview, skills, team
+from deskhand.console.routes import (
+    auth,
+    dashboard,
+    launch,
+    overview,
+    policy,
+    preview,
+    skills,
+    team,
+)
 
 router = APIRouter()
-for module in (auth, overview, dashboard, team, skills, policy, preview):
+for module in (auth, overview, dashboard, team, skills, policy, preview, launch):
     router.include_router(module.router)

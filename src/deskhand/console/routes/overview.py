@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.responses import Response
 
+from deskhand.agent.launch import is_live
 from deskhand.agent.skills.availability import skill_statuses
 from deskhand.console.deps import Member, console_router
 from deskhand.console.skill_pages import PAGES
@@ -22,6 +23,7 @@ def overview(me: Member) -> Response:
         pages=PAGES,
         findings=findings_for(console.db, console.brand.id),
         changes=recent_changes(console.db, console.brand.id, limit=5),
+        live=is_live(console.db, console.brand.id),
     )
 
 

@@ -25,12 +25,14 @@ from deskhand.db.models.conversations import (
 from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMessage, WebhookNonce
 from deskhand.db.models.integrations import Integration
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
+from deskhand.db.models.launch import AgentLaunch
 from deskhand.db.models.preview import PreviewConversation
 from deskhand.db.models.settings_audit import SettingsChange, SkillSwitch
 from deskhand.db.models.team import TeamMember, TeamSession, TeamToken
 from deskhand.db.models.verification import HubHandoff, HubSession, VerificationCode
 
 __all__ = [
+    "AgentLaunch",
     "AnalyticsEvent",
     "Article",
     "Base",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 21:32:05.392777
+Create Date: 2026-12-04 21:42:09.280612
 """
 
 from collections.abc import Sequence
@@ -47,6 +47,19 @@ def upgrade() -> None:
     with op.batch_alter_table("webhook_nonces", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_webhook_nonces_seen_at"), ["seen_at"], unique=False)
 
+    op.create_table(
+        "agent_launch",
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("live", sa.Boolean(), nullable=False),
+        sa.Column("test_addresses", sa.JSON(), nullable=False),
+        sa.Column("published_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("changed_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("brand_id"),
+    )
     op.create_table(
         "analytics_events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -1013,6 +1026,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_analytics_events_brand_id"))
 
     op.drop_table("analytics_events")
+    op.drop_table("agent_launch")
     with op.batch_alter_table("webhook_nonces", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_webhook_nonces_seen_at"))
 
