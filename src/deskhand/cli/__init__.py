@@ -1,4 +1,4 @@
-"""`deskhand demo | serve | worker | migrate | chat | kb | train-intents | bench | users`.
+"""`deskhand demo | serve | worker | migrate | chat | kb | train-intents | bench | users | test`.
 
 One module per command group; each has `register(sub)`, which adds its parsers and sets
 `run` on them. A new command is a module and one line in COMMANDS.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from deskhand.cli import bench, chat, kb, server, train, users
+from deskhand.cli import agent_tests, bench, chat, kb, server, train, users
 
-COMMANDS = [server, chat, kb, train, bench, users]
+COMMANDS = [server, chat, kb, train, bench, users, agent_tests]
 
 
 def build_parser() -> argparse.ArgumentParser:
