@@ -14,6 +14,7 @@ from deskhand.commerce.demo import seed_demo_store
 from deskhand.config import Settings
 from deskhand.db import bootstrap, models
 from deskhand.knowledge.articles import seed_demo_articles
+from deskhand.suites.stored import seed_demo_suites
 from deskhand.team.demo import seed_demo_owner
 
 
@@ -24,6 +25,7 @@ def seed_demo(session: Session, now: datetime) -> models.Brand:
     seed_demo_widget(session, brand.id, now)
     seed_demo_owner(session, brand.id, now)
     seed_demo_analytics(session, brand.id, now)
+    seed_demo_suites(session, brand.id, now)
     set_live(session, brand.id, True, now)  # the demo is published; a new brand starts in test mode
     return brand
 

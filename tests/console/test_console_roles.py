@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskhand.console.routes import (
+    agent_tests,
     auth,
     dashboard,
     launch,
@@ -27,7 +28,7 @@ from deskhand.domain.vocabulary import TeamRole
 from tests.console.conftest import signed_in_as
 from tests.console.team_members import PASSWORD, Member, add
 
-CONSOLE_MODULES = (auth, overview, dashboard, team, skills, policy, preview, launch)
+CONSOLE_MODULES = (auth, overview, dashboard, team, skills, policy, preview, agent_tests, launch)
 PAGES = [
     "/admin",
     "/admin/skills",
@@ -38,6 +39,7 @@ PAGES = [
     "/admin/preview",
     "/admin/dashboard",
     "/admin/launch",
+    "/admin/tests",
 ]
 # Forms open before sign-in (their own CSRF, bound to the browser), and signing out.
 NOT_SETTINGS = {
@@ -49,6 +51,8 @@ NOT_SETTINGS = {
     # Agent Preview changes no setting: every member may talk to the agent there.
     "/admin/preview",
     "/admin/preview/{conversation}/say",
+    # Running the agent tests keeps nothing (a rolled-back sandbox); saving a suite is a change.
+    "/admin/tests/run",
 }
 
 

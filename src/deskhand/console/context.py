@@ -47,6 +47,7 @@ FLASHES = {
     "removed": "Access removed.",
     "password": "Password set. You are signed in.",
     "launch": "Launch settings saved.",
+    "tests": "Suite saved.",
     "reset": "If that address belongs to the team, a reset link is on its way.",
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from deskhand.console.routes import (
+    agent_tests,
     auth,
     dashboard,
     launch,
@@ -16,5 +17,5 @@ from deskhand.console.routes import (
 )
 
 router = APIRouter()
-for module in (auth, overview, dashboard, team, skills, policy, preview, launch):
+for module in (auth, overview, dashboard, team, skills, policy, preview, agent_tests, launch):
     router.include_router(module.router)

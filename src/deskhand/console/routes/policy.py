@@ -4,6 +4,8 @@ form as typed are shown before saving ("Check") and after; every save is in the 
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi.responses import Response
@@ -19,6 +21,8 @@ from deskhand.console.policy_form import (
 )
 from deskhand.domain.policy import PolicyRules
 from deskhand.knowledge.consistency import Finding, check_consistency, findings_for, findings_under
+from deskhand.suites.runner import CaseResult, run_suites
+from deskhand.suites.stored import parsed, stored_suites
 from deskhand.team.audit import changed_fields, recent_changes, record_change
 
 router = console_router()
@@ -31,6 +35,7 @@ def _render(
     *,
     status: int = 200,
     checked: bool = False,
+    breaks: list[CaseResult] | None = None,
 ) -> Response:
     changes = [c for c in recent_changes(console.db, console.brand.id) if c.area == "policy"]
     return console.render(
@@ -39,10 +44,29 @@ def _render(
         form=form,
         findings=findings,
         checked=checked,
+        breaks=breaks,
         change_names=CHANGE_NAMES,
         excludable=EXCLUDABLE,
         changes=changes[:20],
     )
+
+
+def would_break(console: ConsoleRequest, proposed: dict[str, Any]) -> list[CaseResult]:
+    """The agent tests that pass with the rules in force and fail with the proposed ones."""
+    suites, _ = parsed(stored_suites(console.db, console.brand.id))
+    if not suites:
+        return []
+    run = partial(
+        run_suites,
+        console.db,
+        console.state.agent,
+        console.brand,
+        suites,
+        now=console.now,
+        base_url=console.state.settings.base_url.rstrip("/"),
+    )
+    passing_now = {(r.suite, r.name) for r in run() if r.passed}
+    return [r for r in run(policy=proposed) if not r.passed and (r.suite, r.name) in passing_now]
 
 
 @router.get("/policy")
@@ -59,8 +83,14 @@ def save_policy(post: EditorForm) -> Response:
     form = read_policy_form(post.form, current, brand.currency)
     if form.rules is None:
         return _render(console, form, findings_for(console.db, brand.id), status=400)
-    if post.form.get("action") == "check":  # what the change would find, nothing saved
-        return _render(console, form, findings_under(console.db, brand, form.rules), checked=True)
+    if post.form.get("action") == "check":  # what the change would find and break, nothing saved
+        return _render(
+            console,
+            form,
+            findings_under(console.db, brand, form.rules),
+            checked=True,
+            breaks=would_break(console, {**brand.policy, **form.rules.to_json()}),
+        )
     before, after = current.to_json(), form.rules.to_json()
     diff = changed_fields(before, after)
     if diff:

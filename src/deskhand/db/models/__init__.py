@@ -3,6 +3,7 @@ minor units; times are aware UTC. Importing this package puts every table on `Ba
 
 from __future__ import annotations
 
+from deskhand.db.models.agent_tests import AgentTestSuite
 from deskhand.db.models.analytics import AnalyticsEvent
 from deskhand.db.models.audit import OrderHistory
 from deskhand.db.models.base import Base, UTCDateTime
@@ -33,6 +34,7 @@ from deskhand.db.models.verification import HubHandoff, HubSession, Verification
 
 __all__ = [
     "AgentLaunch",
+    "AgentTestSuite",
     "AnalyticsEvent",
     "Article",
     "Base",

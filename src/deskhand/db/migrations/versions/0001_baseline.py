@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 21:42:09.280612
+Create Date: 2026-12-04 21:49:04.535529
 """
 
 from collections.abc import Sequence
@@ -60,6 +60,25 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("brand_id"),
     )
+    op.create_table(
+        "agent_test_suites",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("updated_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("brand_id", "name"),
+    )
+    with op.batch_alter_table("agent_test_suites", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_agent_test_suites_brand_id"), ["brand_id"], unique=False
+        )
+
     op.create_table(
         "analytics_events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -1026,6 +1045,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_analytics_events_brand_id"))
 
     op.drop_table("analytics_events")
+    with op.batch_alter_table("agent_test_suites", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_agent_test_suites_brand_id"))
+
+    op.drop_table("agent_test_suites")
     op.drop_table("agent_launch")
     with op.batch_alter_table("webhook_nonces", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_webhook_nonces_seen_at"))
