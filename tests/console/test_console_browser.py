@@ -208,3 +208,12 @@ def test_the_launch_page_in_test_mode(live_server: str, tab: Any, shots: Path) -
     assert "+31612345678" in page.get_by_label("Test addresses").input_value()
     assert "Test mode:" in page.locator("main").inner_text()
     look(page, shots, "launch")
+
+
+def test_agent_tests_run_from_the_console(live_server: str, tab: Any, shots: Path) -> None:
+    page = tab
+    sign_in(page, live_server, DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD)
+    page.get_by_role("link", name="Agent tests").click()
+    page.get_by_role("button", name="Run every test").click()
+    assert "Results: 6 passed, 0 failed" in page.get_by_role("heading", name="Results").inner_text()
+    look(page, shots, "agent-tests")
