@@ -16,6 +16,7 @@ from deskhand.console.routes import (
     agent_tests,
     auth,
     dashboard,
+    integrations,
     launch,
     overview,
     policy,
@@ -28,7 +29,18 @@ from deskhand.domain.vocabulary import TeamRole
 from tests.console.conftest import signed_in_as
 from tests.console.team_members import PASSWORD, Member, add
 
-CONSOLE_MODULES = (auth, overview, dashboard, team, skills, policy, preview, agent_tests, launch)
+CONSOLE_MODULES = (
+    auth,
+    overview,
+    dashboard,
+    team,
+    skills,
+    policy,
+    preview,
+    agent_tests,
+    launch,
+    integrations,
+)
 PAGES = [
     "/admin",
     "/admin/skills",
@@ -40,6 +52,7 @@ PAGES = [
     "/admin/dashboard",
     "/admin/launch",
     "/admin/tests",
+    "/admin/integrations",
 ]
 # Forms open before sign-in (their own CSRF, bound to the browser), and signing out.
 NOT_SETTINGS = {

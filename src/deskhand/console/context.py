@@ -48,6 +48,7 @@ FLASHES = {
     "password": "Password set. You are signed in.",
     "launch": "Launch settings saved.",
     "tests": "Suite saved.",
+    "integration": "Integration saved.",
     "reset": "If that address belongs to the team, a reset link is on its way.",
 }
 

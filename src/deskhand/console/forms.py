@@ -25,6 +25,10 @@ class PostedForm:
         values = self.fields.get(name) or [""]
         return values[0][:limit]
 
+    def fields_first(self) -> dict[str, str]:
+        """Every field's first value."""
+        return {k: v[0][:2000] for k, v in self.fields.items() if v}
+
     def all(self, name: str) -> list[str]:
         return [v[:200] for v in self.fields.get(name, [])]
 

@@ -8,6 +8,7 @@ from deskhand.console.routes import (
     agent_tests,
     auth,
     dashboard,
+    integrations,
     launch,
     overview,
     policy,
@@ -17,5 +18,16 @@ from deskhand.console.routes import (
 )
 
 router = APIRouter()
-for module in (auth, overview, dashboard, team, skills, policy, preview, agent_tests, launch):
+for module in (
+    auth,
+    overview,
+    dashboard,
+    team,
+    skills,
+    policy,
+    preview,
+    agent_tests,
+    launch,
+    integrations,
+):
     router.include_router(module.router)
