@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from deskhand.console.routes import (
     agent_tests,
     auth,
+    content,
     dashboard,
     integrations,
     launch,
@@ -36,6 +37,7 @@ CONSOLE_MODULES = (
     team,
     skills,
     policy,
+    content,
     preview,
     agent_tests,
     launch,
@@ -53,6 +55,8 @@ PAGES = [
     "/admin/launch",
     "/admin/tests",
     "/admin/integrations",
+    "/admin/content",
+    "/admin/content/new",
 ]
 # Forms open before sign-in (their own CSRF, bound to the browser), and signing out.
 NOT_SETTINGS = {
@@ -80,7 +84,9 @@ def settings_posts() -> list[str]:
         ):
             if route.path not in NOT_SETTINGS:
                 paths.append(
-                    route.path.replace("{name}", "order_editing").replace("{member_id}", "1")
+                    route.path.replace("{name}", "order_editing")
+                    .replace("{member_id}", "1")
+                    .replace("{article_id}", "1")
                 )
     return paths
 

@@ -49,6 +49,7 @@ FLASHES = {
     "launch": "Launch settings saved.",
     "tests": "Suite saved.",
     "integration": "Integration saved.",
+    "content": "Content saved.",
     "reset": "If that address belongs to the team, a reset link is on its way.",
 }
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from deskhand.console.routes import (
     agent_tests,
     auth,
+    content,
     dashboard,
     integrations,
     launch,
@@ -25,6 +26,7 @@ for module in (
     team,
     skills,
     policy,
+    content,
     preview,
     agent_tests,
     launch,

@@ -5,11 +5,11 @@ form as typed are shown before saving ("Check") and after; every save is in the 
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 from urllib.parse import urlencode
 
 from fastapi.responses import Response
 
+from deskhand.console.breakage import would_break
 from deskhand.console.context import ConsoleRequest
 from deskhand.console.deps import EditorForm, Member, console_router
 from deskhand.console.policy_form import (
@@ -19,10 +19,10 @@ from deskhand.console.policy_form import (
     form_of,
     read_policy_form,
 )
+from deskhand.db import models
 from deskhand.domain.policy import PolicyRules
 from deskhand.knowledge.consistency import Finding, check_consistency, findings_for, findings_under
-from deskhand.suites.runner import CaseResult, run_suites
-from deskhand.suites.stored import parsed, stored_suites
+from deskhand.suites.runner import CaseResult
 from deskhand.team.audit import changed_fields, recent_changes, record_change
 
 router = console_router()
@@ -51,22 +51,8 @@ def _render(
     )
 
 
-def would_break(console: ConsoleRequest, proposed: dict[str, Any]) -> list[CaseResult]:
-    """The agent tests that pass with the rules in force and fail with the proposed ones."""
-    suites, _ = parsed(stored_suites(console.db, console.brand.id))
-    if not suites:
-        return []
-    run = partial(
-        run_suites,
-        console.db,
-        console.state.agent,
-        console.brand,
-        suites,
-        now=console.now,
-        base_url=console.state.settings.base_url.rstrip("/"),
-    )
-    passing_now = {(r.suite, r.name) for r in run() if r.passed}
-    return [r for r in run(policy=proposed) if not r.passed and (r.suite, r.name) in passing_now]
+def _try_policy(brand: models.Brand, rules: PolicyRules) -> None:
+    brand.policy = {**brand.policy, **rules.to_json()}
 
 
 @router.get("/policy")
@@ -89,7 +75,7 @@ def save_policy(post: EditorForm) -> Response:
             form,
             findings_under(console.db, brand, form.rules),
             checked=True,
-            breaks=would_break(console, {**brand.policy, **form.rules.to_json()}),
+            breaks=would_break(console, partial(_try_policy, brand, form.rules)),
         )
     before, after = current.to_json(), form.rules.to_json()
     diff = changed_fields(before, after)
