@@ -217,3 +217,20 @@ def test_agent_tests_run_from_the_console(live_server: str, tab: Any, shots: Pat
     page.get_by_role("button", name="Run every test").click()
     assert "Results: 6 passed, 0 failed" in page.get_by_role("heading", name="Results").inner_text()
     look(page, shots, "agent-tests")
+
+
+def test_content_and_integrations_pages(live_server: str, tab: Any, shots: Path) -> None:
+    page = tab
+    sign_in(page, live_server, DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD)
+    page.get_by_role("link", name="Content", exact=True).click()
+    assert page.get_by_role("heading", name="Articles").is_visible()
+    look(page, shots, "content")
+    page.get_by_role("link", name="Write an article").first.click()
+    page.get_by_label("Title").fill("Gift wrapping")
+    page.get_by_label("Text (Markdown").fill("# Gift wrapping\n\nFree, in recycled paper.")
+    page.get_by_role("button", name="Preview (and the agent tests it would break)").click()
+    assert page.get_by_role("heading", name="Preview").is_visible()
+    look(page, shots, "article")
+    page.get_by_role("link", name="Integrations").click()
+    assert page.locator(".status.unavailable").count() == 7
+    look(page, shots, "integrations")
