@@ -8,11 +8,13 @@ go to the test's temporary folder, so a normal run leaves the repository alone).
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy.orm import Session
 
@@ -71,6 +73,9 @@ def test_owner_switches_a_skill_checks_and_saves_the_policy_and_invites(
     page.goto(f"{live_server}/admin")
     page.wait_for_url("**/admin/sign-in?next=*")
     look(page, shots, "sign-in")
+    page.get_by_role("link", name="Forgot your password?").click()
+    look(page, shots, "reset-request")
+    page.go_back()
     page.get_by_label("Email").fill(DEMO_OWNER_EMAIL)
     page.get_by_label("Password").fill("a wrong password")
     page.get_by_role("button", name="Sign in").click()
@@ -113,6 +118,22 @@ def test_owner_switches_a_skill_checks_and_saves_the_policy_and_invites(
     page.wait_for_url("**/admin/team?done=invited")
     assert "Invited" in page.get_by_role("row").filter(has_text="noor@example.com").inner_text()
     look(page, shots, "team")
+
+    # Noor accepts the emailed invitation in her own browser.
+    mail = httpx.get(f"{live_server}/api/v1/dev/outbox", params={"to": "noor@example.com"})
+    link = re.search(
+        r"http://\S+/admin/invitation\?token=[\w-]+", mail.json()["messages"][0]["body"]
+    )
+    assert link
+    noor = page.context.browser.new_context(bypass_csp=True).new_page()
+    noor.goto(link.group(0))
+    look(noor, shots, "invitation")
+    noor.get_by_label("Your name").fill("Noor")
+    noor.get_by_label("Password (at least 12 characters)").fill("a very long password")
+    noor.get_by_label("The same password again").fill("a very long password")
+    noor.get_by_role("button", name="Save the password").click()
+    assert "noor@example.com · manager" in noor.locator("header").inner_text()
+    noor.context.close()
 
     page.get_by_role("link", name="Audit log").click()
     log = page.locator("table").inner_text()
