@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, text
@@ -22,13 +23,24 @@ from sqlalchemy import Connection, Engine, insert, select, text
 from deskhand.db.models import Base
 from deskhand.db.session import make_sessionmaker, transaction
 from deskhand.demo import seed_demo
+from deskhand.team.demo import DEMO_OWNER_PASSWORD
+from deskhand.team.passwords import hash_password
 
 Rows = dict[str, list[dict[str, Any]]]  # table name -> its rows, in primary-key order
 
+
 # Values seeding draws at random, drawn afresh on every restore as seeding would: the
 # knowledge base's version token keys each process's search-index cache.
+@cache
+def _demo_owner_hash() -> str:
+    """A salted hash of the demo owner's password, as seeding draws; one per test run (argon2
+    takes a tenth of a second on purpose)."""
+    return hash_password(DEMO_OWNER_PASSWORD)
+
+
 FRESH: dict[tuple[str, str], Callable[[], Any]] = {
     ("kb_versions", "token"): lambda: str(uuid.uuid4()),
+    ("team_members", "password_hash"): _demo_owner_hash,
 }
 
 

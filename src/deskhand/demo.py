@@ -1,4 +1,5 @@
-"""The whole demo brand in one call: store, knowledge base and web-chat appearance."""
+"""The whole demo brand in one call: store, knowledge base, web-chat appearance, its owner,
+and a few weeks of synthetic conversations for the dashboard (marked as demo data)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,16 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from deskhand.agent.launch import set_live
+from deskhand.analytics.demo import seed_demo_analytics
 from deskhand.channels.webchat.appearance import seed_demo_widget
 from deskhand.commerce.demo import seed_demo_store
 from deskhand.config import Settings
 from deskhand.db import bootstrap, models
 from deskhand.knowledge.articles import seed_demo_articles
 from deskhand.returns.demo import seed_demo_returns
+from deskhand.suites.stored import seed_demo_suites
+from deskhand.team.demo import seed_demo_owner
 
 
 def seed_demo(session: Session, now: datetime) -> models.Brand:
@@ -20,6 +25,10 @@ def seed_demo(session: Session, now: datetime) -> models.Brand:
     seed_demo_articles(session, brand.id, now)
     seed_demo_widget(session, brand.id, now)
     seed_demo_returns(session, brand, now)
+    seed_demo_owner(session, brand.id, now)
+    seed_demo_analytics(session, brand.id, now)
+    seed_demo_suites(session, brand.id, now)
+    set_live(session, brand.id, True, now)  # the demo is published; a new brand starts in test mode
     return brand
 
 

@@ -8,6 +8,7 @@ verification dialogue asks) and one order (named, the latest, the one in focus, 
 from __future__ import annotations
 
 from deskhand.agent.skills import clarify
+from deskhand.agent.skills.availability import switched_off
 from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.skills.handoff import cannot_help, offer_handoff
 from deskhand.agent.skills.orders import choose_order, which_order_buttons
@@ -27,6 +28,8 @@ def answer(
 ) -> Reply:
     """Answer one request with the skill its route names, once the route's needs are met."""
     route = route_of(intent)
+    if route.skill in switched_off(ctx.session, ctx.brand.id):  # the brand switched it off
+        return cannot_help(ctx, intent)
     if route.unavailable is not None:
         limited = route.unavailable(ctx, intent)
         if limited is not None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from deskhand.agent.conversations import record_exchange, start_conversation, take_turn
 from deskhand.agent.engine import Agent
+from deskhand.agent.launch import may_answer
 from deskhand.agent.replies.wording import Wording
 from deskhand.agent.skills.handoff import NO, YES
 from deskhand.agent.state import DialogueState
@@ -245,6 +246,10 @@ def answer_inbound(
             return
     if payload.get("auto_reply"):
         row.status, row.last_error = "ignored", "an automatic reply: not answered"
+        settle(None)
+        return
+    if not may_answer(session, brand.id, address):
+        row.status, row.last_error = "ignored", "test mode: only test addresses are answered"
         settle(None)
         return
     if not text:

@@ -1,5 +1,5 @@
 """`deskhand demo | serve | worker | migrate | chat | kb | tasks | train-intents | bench |
-secrets | privacy | backup | restore | returns | shopify`.
+secrets | privacy | backup | restore | returns | shopify | users | test`.
 
 One module per command group; each has `register(sub)`, which adds its parsers and sets
 `run` on them. A new command is a module and one line in COMMANDS.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from deskhand.cli import (
+    agent_tests,
     backup,
     bench,
     chat,
@@ -21,9 +22,24 @@ from deskhand.cli import (
     shopify,
     tasks,
     train,
+    users,
 )
 
-COMMANDS = [server, chat, kb, tasks, train, bench, secrets, privacy, backup, returns, shopify]
+COMMANDS = [
+    server,
+    chat,
+    kb,
+    tasks,
+    train,
+    bench,
+    secrets,
+    privacy,
+    backup,
+    returns,
+    shopify,
+    users,
+    agent_tests,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

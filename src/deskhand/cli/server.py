@@ -15,6 +15,7 @@ from deskhand.config import Settings
 from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.demo import prepare_database
 from deskhand.tasks.queue import TaskQueue
+from deskhand.team.demo import DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD
 from deskhand.web.app import serving_app
 
 # Keep idle connections open longer than clients and proxies keep theirs (browsers about
@@ -31,6 +32,10 @@ def serve(args: argparse.Namespace, demo: bool) -> int:
     print(f"Deskhand {'demo ' if demo else ''}running at {where}  (Ctrl+C stops)")
     if demo:
         print("Try: deskhand chat   ·   API docs: /docs   ·   codes: /api/v1/dev/outbox")
+        print(
+            f"Admin console: {settings.base_url}/admin  ·  sign in as {DEMO_OWNER_EMAIL}"
+            f" with the password {DEMO_OWNER_PASSWORD}"
+        )
     if workers > 1:
         _export(settings)  # each worker process builds its app from the environment
         uvicorn.run(

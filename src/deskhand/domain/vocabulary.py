@@ -136,3 +136,14 @@ class ConfirmationKind(StrEnum):
 
     ORDER_CHANGED = "order_changed"
     ORDER_CANCELLED = "order_cancelled"
+
+
+class TeamRole(StrEnum):
+    """A brand team member's role: every role may view every setting; owner and admin may
+    change them (`team.roles.may_change_settings`)."""
+
+    OWNER = "owner"
+    ADMIN = "admin"
+    MANAGER = "manager"
+    AGENT = "agent"
+    VIEWER = "viewer"

@@ -202,16 +202,20 @@ def find_inconsistencies(
     return findings
 
 
-def check_consistency(session: Session, brand: models.Brand, now: datetime) -> list[Finding]:
-    """Check the brand's knowledge base against its rules and store the findings."""
-    rules = PolicyRules.from_json(brand.policy)
+def findings_under(session: Session, brand: models.Brand, rules: PolicyRules) -> list[Finding]:
+    """What the check would find with these rules (a change not saved yet), storing nothing."""
     rows = session.execute(
         select(KnowledgeChunk.article_id, models.Article.title, KnowledgeChunk.text)
         .join(models.Article, models.Article.id == KnowledgeChunk.article_id)
         .where(KnowledgeChunk.brand_id == brand.id)
         .order_by(KnowledgeChunk.article_id, KnowledgeChunk.position)
     ).all()
-    findings = find_inconsistencies(rules, brand.currency, [(r[0], r[1], r[2]) for r in rows])
+    return find_inconsistencies(rules, brand.currency, [(r[0], r[1], r[2]) for r in rows])
+
+
+def check_consistency(session: Session, brand: models.Brand, now: datetime) -> list[Finding]:
+    """Check the brand's knowledge base against its rules and store the findings."""
+    findings = findings_under(session, brand, PolicyRules.from_json(brand.policy))
     session.execute(delete(KnowledgeFinding).where(KnowledgeFinding.brand_id == brand.id))
     for f in findings:
         session.add(

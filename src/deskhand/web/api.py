@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header
 from sqlalchemy import select
 
 from deskhand.agent.conversations import start_conversation
+from deskhand.agent.launch import is_live
 from deskhand.db import models
 from deskhand.db.session import transaction
 from deskhand.jobs.outbox import messages_to
@@ -51,6 +52,13 @@ def create_conversation(
         if body.locale is not None and body.locale.split("-")[0].lower() not in brand.languages:
             raise Problem(
                 422, "Unsupported locale", f"This brand speaks {', '.join(brand.languages)}."
+            )
+        if not is_live(session, brand.id):
+            raise Problem(
+                403,
+                "Not live yet",
+                "This brand's agent is in test mode: it answers only in the console's Agent "
+                "Preview until the brand publishes it.",
             )
         conv, token = start_conversation(
             session,

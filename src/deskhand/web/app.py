@@ -10,6 +10,7 @@ from deskhand.channels.webchat import routes as webchat_routes
 from deskhand.channels.webchat.cors import PublicApiCors
 from deskhand.channels.worker import start_worker_thread
 from deskhand.config import Settings
+from deskhand.console import routes as console_routes
 from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.hub import routes as hub_routes
 from deskhand.hub import staff_returns
@@ -60,6 +61,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(staff_returns.router)
     app.include_router(assets.router)
     app.include_router(hub_routes.router)
+    app.include_router(console_routes.router)
     app.include_router(webchat_routes.router)
     return app
 

@@ -3,6 +3,7 @@ minor units; times are aware UTC. Importing this package puts every table on `Ba
 
 from __future__ import annotations
 
+from deskhand.db.models.agent_tests import AgentTestSuite
 from deskhand.db.models.analytics import AnalyticsEvent
 from deskhand.db.models.audit import OrderHistory
 from deskhand.db.models.base import Base, UTCDateTime
@@ -25,13 +26,19 @@ from deskhand.db.models.conversations import (
 from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMessage, WebhookNonce
 from deskhand.db.models.integrations import Integration
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
+from deskhand.db.models.launch import AgentLaunch
+from deskhand.db.models.preview import PreviewConversation
 from deskhand.db.models.privacy import Redaction
 from deskhand.db.models.returns import ReturnEvent, ReturnLine, ReturnRequest
+from deskhand.db.models.settings_audit import SettingsChange, SkillSwitch
 from deskhand.db.models.sync import ExternalLink, SyncRun, WebhookReceipt
 from deskhand.db.models.tasks import BackgroundTask
+from deskhand.db.models.team import TeamMember, TeamSession, TeamToken
 from deskhand.db.models.verification import HubHandoff, HubSession, VerificationCode
 
 __all__ = [
+    "AgentLaunch",
+    "AgentTestSuite",
     "AnalyticsEvent",
     "Article",
     "BackgroundTask",
@@ -56,13 +63,19 @@ __all__ = [
     "Order",
     "OrderHistory",
     "OutboxMessage",
+    "PreviewConversation",
     "Product",
     "Redaction",
     "ReturnEvent",
     "ReturnLine",
     "ReturnRequest",
+    "SettingsChange",
     "Shipment",
+    "SkillSwitch",
     "SyncRun",
+    "TeamMember",
+    "TeamSession",
+    "TeamToken",
     "UTCDateTime",
     "Variant",
     "VerificationCode",

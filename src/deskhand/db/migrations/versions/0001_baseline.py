@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 22:48:16.276962
+Create Date: 2026-12-04 22:52:56.049195
 """
 
 from collections.abc import Sequence
@@ -46,6 +46,38 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("webhook_nonces", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_webhook_nonces_seen_at"), ["seen_at"], unique=False)
+
+    op.create_table(
+        "agent_launch",
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("live", sa.Boolean(), nullable=False),
+        sa.Column("test_addresses", sa.JSON(), nullable=False),
+        sa.Column("published_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("changed_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("brand_id"),
+    )
+    op.create_table(
+        "agent_test_suites",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("source", sa.Text(), nullable=False),
+        sa.Column("updated_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("brand_id", "name"),
+    )
+    with op.batch_alter_table("agent_test_suites", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_agent_test_suites_brand_id"), ["brand_id"], unique=False
+        )
 
     op.create_table(
         "analytics_events",
@@ -267,6 +299,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_returns_order_id"), ["order_id"], unique=False)
 
     op.create_table(
+        "skill_switches",
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("skill", sa.String(length=32), nullable=False),
+        sa.Column("enabled", sa.Boolean(), nullable=False),
+        sa.Column("changed_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("brand_id", "skill"),
+    )
+    op.create_table(
         "sync_runs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("brand_id", sa.Integer(), nullable=False),
@@ -289,6 +333,29 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("sync_runs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sync_runs_brand_id"), ["brand_id"], unique=False)
+
+    op.create_table(
+        "team_members",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("email", sa.String(length=320), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("role", sa.String(length=16), nullable=False),
+        sa.Column("password_hash", sa.String(length=200), nullable=False),
+        sa.Column("failed_sign_ins", sa.Integer(), nullable=False),
+        sa.Column("locked_until", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_sign_in_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("brand_id", "email"),
+    )
+    with op.batch_alter_table("team_members", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_team_members_brand_id"), ["brand_id"], unique=False)
 
     op.create_table(
         "webhook_receipts",
@@ -535,6 +602,87 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_return_lines_return_id"), ["return_id"], unique=False)
 
     op.create_table(
+        "settings_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("actor", sa.String(length=320), nullable=False),
+        sa.Column("area", sa.String(length=32), nullable=False),
+        sa.Column("action", sa.String(length=64), nullable=False),
+        sa.Column("before", sa.JSON(), nullable=False),
+        sa.Column("after", sa.JSON(), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["team_members.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("settings_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_settings_changes_brand_id"), ["brand_id"], unique=False
+        )
+
+    op.create_table(
+        "team_sessions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("last_seen_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["team_members.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    with op.batch_alter_table("team_sessions", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_team_sessions_brand_id"), ["brand_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_team_sessions_member_id"), ["member_id"], unique=False)
+
+    op.create_table(
+        "team_tokens",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=16), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("used_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["team_members.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["team_members.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    with op.batch_alter_table("team_tokens", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_team_tokens_brand_id"), ["brand_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_team_tokens_member_id"), ["member_id"], unique=False)
+
+    op.create_table(
         "variants",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("brand_id", sa.Integer(), nullable=False),
@@ -728,6 +876,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_outbox_recipient"), ["recipient"], unique=False)
         batch_op.create_index(
             "ix_outbox_status_next_attempt", ["status", "next_attempt_at"], unique=False
+        )
+
+    op.create_table(
+        "preview_conversations",
+        sa.Column("conversation_id", sa.String(length=36), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=False),
+        sa.Column("as_customer", sa.String(length=320), nullable=False),
+        sa.Column("turns", sa.JSON(), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"],
+            ["conversations.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["member_id"],
+            ["team_members.id"],
+        ),
+        sa.PrimaryKeyConstraint("conversation_id"),
+    )
+    with op.batch_alter_table("preview_conversations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_preview_conversations_brand_id"), ["brand_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_preview_conversations_member_id"), ["member_id"], unique=False
         )
 
     op.create_table(
@@ -959,6 +1137,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_redactions_brand_id"))
 
     op.drop_table("redactions")
+    with op.batch_alter_table("preview_conversations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_preview_conversations_member_id"))
+        batch_op.drop_index(batch_op.f("ix_preview_conversations_brand_id"))
+
+    op.drop_table("preview_conversations")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_status_next_attempt")
         batch_op.drop_index(batch_op.f("ix_outbox_recipient"))
@@ -992,6 +1175,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_variants_brand_id"))
 
     op.drop_table("variants")
+    with op.batch_alter_table("team_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_team_tokens_member_id"))
+        batch_op.drop_index(batch_op.f("ix_team_tokens_brand_id"))
+
+    op.drop_table("team_tokens")
+    with op.batch_alter_table("team_sessions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_team_sessions_member_id"))
+        batch_op.drop_index(batch_op.f("ix_team_sessions_brand_id"))
+
+    op.drop_table("team_sessions")
+    with op.batch_alter_table("settings_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_settings_changes_brand_id"))
+
+    op.drop_table("settings_changes")
     with op.batch_alter_table("return_lines", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_return_lines_return_id"))
         batch_op.drop_index(batch_op.f("ix_return_lines_brand_id"))
@@ -1037,10 +1234,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_webhook_receipts_brand_id"))
 
     op.drop_table("webhook_receipts")
+    with op.batch_alter_table("team_members", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_team_members_brand_id"))
+
+    op.drop_table("team_members")
     with op.batch_alter_table("sync_runs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sync_runs_brand_id"))
 
     op.drop_table("sync_runs")
+    op.drop_table("skill_switches")
     with op.batch_alter_table("returns", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_returns_order_id"))
         batch_op.drop_index(batch_op.f("ix_returns_customer_id"))
@@ -1082,6 +1284,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_analytics_events_brand_id"))
 
     op.drop_table("analytics_events")
+    with op.batch_alter_table("agent_test_suites", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_agent_test_suites_brand_id"))
+
+    op.drop_table("agent_test_suites")
+    op.drop_table("agent_launch")
     with op.batch_alter_table("webhook_nonces", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_webhook_nonces_seen_at"))
 

@@ -1,0 +1,28 @@
+"""The demo brand's owner: a known address and password, printed by `deskhand demo`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from deskhand.db.models import TeamMember
+from deskhand.domain.vocabulary import TeamRole
+from deskhand.team.accounts import add_member
+
+# Demo only: the demo runs on the owner's own machine with made-up data. A real install
+# creates its owner with `deskhand users add`.
+DEMO_OWNER_EMAIL = "owner@fjordfinch.example"
+DEMO_OWNER_PASSWORD = "fjord-and-finch-demo"
+
+
+def seed_demo_owner(session: Session, brand_id: int, now: datetime) -> TeamMember:
+    return add_member(
+        session,
+        brand_id=brand_id,
+        email=DEMO_OWNER_EMAIL,
+        role=TeamRole.OWNER,
+        now=now,
+        name="Demo Owner",
+        password=DEMO_OWNER_PASSWORD,
+    )
