@@ -36,6 +36,10 @@ class Guard(StrEnum):
     HUB_FALLBACK = "hub_fallback"  # any other /hub address: the one "not found" page
     HUB_FILE = "hub_file"  # a file about one of the signed-in shopper's orders (a PDF)
     STAFF = "staff"  # the brand staff's bearer token (the returns API)
+    CONSOLE_PAGE = "console_page"  # an admin console page: any signed-in team member
+    CONSOLE_FORM = "console_form"  # a console form that changes settings: owner and admin
+    CONSOLE_USE = "console_use"  # a console form every role may use (preview, running tests)
+    CONSOLE_VISITOR = "console_visitor"  # console sign-in, invitation and reset forms
 
 
 class Attack(StrEnum):
@@ -50,9 +54,8 @@ class Attack(StrEnum):
     EXPIRED = "expired_session"
     REUSED = "reused_handoff_token"
     NO_CSRF = "no_csrf"
-    # Team roles (owner, agent, viewer) arrive with the admin console: each becomes an
-    # attack here, tried on every shopper route (a team member is not the shopper) and on
-    # the console routes a role may not use.
+    VIEWER = "team_viewer"  # a signed-in team member with the viewer role
+    # Another role is another attack: tried on the console routes that role may not use.
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Expect:
 
 
 SIGN_IN = Expect((303,), "/hub/sign-in?")
+CONSOLE_SIGN_IN = Expect((303,), "/admin/sign-in?")
 HIDDEN = Expect((404,))
 
 ATTACKS: dict[Guard, dict[Attack, Expect]] = {
@@ -112,6 +116,22 @@ ATTACKS: dict[Guard, dict[Attack, Expect]] = {
         Attack.WRONG_SHOPPER: HIDDEN,
         Attack.EXPIRED: SIGN_IN,
     },
+    Guard.CONSOLE_PAGE: {
+        Attack.SIGNED_OUT: CONSOLE_SIGN_IN,
+        Attack.WRONG_SHOPPER: CONSOLE_SIGN_IN,  # a shopper's Hub session is not a team one
+    },
+    Guard.CONSOLE_FORM: {
+        Attack.SIGNED_OUT: CONSOLE_SIGN_IN,
+        Attack.WRONG_SHOPPER: CONSOLE_SIGN_IN,
+        Attack.VIEWER: Expect((403,)),
+        Attack.NO_CSRF: Expect((403,)),
+    },
+    Guard.CONSOLE_USE: {
+        Attack.SIGNED_OUT: CONSOLE_SIGN_IN,
+        Attack.WRONG_SHOPPER: CONSOLE_SIGN_IN,
+        Attack.NO_CSRF: Expect((403,)),
+    },
+    Guard.CONSOLE_VISITOR: {Attack.NO_CSRF: Expect((403,))},
     Guard.STAFF: {
         Attack.NO_TOKEN: Expect((401,)),
         Attack.WRONG_SHOPPER: Expect((401,)),  # a shopper's conversation token
@@ -172,6 +192,49 @@ GUARDS: dict[tuple[str, str], Guard] = {
     ("POST", "/webhooks/returns/loop"): Guard.SIGNED,
     ("POST", "/webhooks/returns/aftership"): Guard.SIGNED,
     ("GET", "/healthz"): Guard.OPEN,
+    ("GET", "/admin"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/audit"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/content"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/content/new"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/content/{article_id}"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/dashboard"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/dashboard/export.csv"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/dashboard/records/{conversation}"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/integrations"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/launch"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/policy"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/preview"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/skills"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/skills/{name}"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/team"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/tests"): Guard.CONSOLE_PAGE,
+    ("POST", "/admin/content/save"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/content/upload"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/content/{article_id}/remove"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/integrations/{name}/connect"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/integrations/{name}/disconnect"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/integrations/{name}/test"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/launch/addresses"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/launch/publish"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/launch/test-mode"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/policy"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/skills/{name}/switch"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/team/invite"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/team/{member_id}/remove"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/team/{member_id}/role"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/tests/save"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/preview"): Guard.CONSOLE_USE,
+    ("POST", "/admin/preview/{conversation}/say"): Guard.CONSOLE_USE,
+    ("POST", "/admin/tests/run"): Guard.CONSOLE_USE,
+    ("POST", "/admin/sign-out"): Guard.CONSOLE_USE,
+    ("GET", "/admin/sign-in"): Guard.VISITOR_PAGE,
+    ("GET", "/admin/invitation"): Guard.OPEN,  # 404 without its token
+    ("GET", "/admin/reset"): Guard.OPEN,  # 404 without its token
+    ("GET", "/admin/reset-request"): Guard.VISITOR_PAGE,
+    ("POST", "/admin/sign-in"): Guard.CONSOLE_VISITOR,
+    ("POST", "/admin/invitation"): Guard.CONSOLE_VISITOR,
+    ("POST", "/admin/reset"): Guard.CONSOLE_VISITOR,
+    ("POST", "/admin/reset-request"): Guard.CONSOLE_VISITOR,
     ("GET", "/hub/{rest:path}"): Guard.HUB_FALLBACK,
     ("POST", "/hub/{rest:path}"): Guard.HUB_FALLBACK,
 }
@@ -185,7 +248,10 @@ PATH_VALUES = {
     "handle": "canvas-tote",
     "secret": "not-the-secret",
     "rma": "RMA-1011-1",
-    "name": "swagger-ui.css",  # Ava's return of the hiking boots
+    "name": "swagger-ui.css",
+    "article_id": "1",
+    "conversation": "1",
+    "member_id": "1",  # Ava's return of the hiking boots
 }
 
 

@@ -13,6 +13,7 @@ Runs on SQLite only: what is checked here is routing and guards, not the databas
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import uuid
 from dataclasses import dataclass, field
@@ -28,11 +29,14 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 from starlette.websockets import WebSocketDisconnect
 
+from deskhand.agent.launch import set_live
 from deskhand.config import Settings
 from deskhand.db import models
+from deskhand.domain.vocabulary import TeamRole
 from deskhand.returns.staff import staff_token
 from deskhand.web.app import create_app
 from tests.conftest import SECRET, Chat, block
+from tests.console.team_members import PASSWORD, Member, add
 from tests.hub.shopping import Shopper, csrf_in
 from tests.security.routes import (
     ATTACKS,
@@ -97,6 +101,18 @@ class World:
     def ben_chat(self) -> Chat:
         return Chat(self.client, locale="en")
 
+    def team_member(self, role: TeamRole) -> Member:
+        """A signed-in member of the demo brand's team with this role, in a browser of its own."""
+        member = Member(self.browser().client)
+        if role is TeamRole.OWNER:
+            assert member.sign_in().status_code == 303
+            return member
+        email = f"{role.value}-{uuid.uuid4().hex[:6]}@fjordfinch.example"
+        with Session(self.engine) as db:
+            add(db, email, role, datetime.now(UTC))
+        assert member.sign_in(email, PASSWORD).status_code == 303
+        return member
+
     def other_brand_slug(self) -> str:
         """The second brand's slug (made with its first conversation)."""
         assert self.other_brand_chat.id
@@ -107,18 +123,19 @@ class World:
         with Session(self.engine) as db:
             demo = db.scalars(select(models.Brand)).first()
             assert demo is not None
-            db.add(
-                models.Brand(
-                    slug="other",
-                    name="Other Brand",
-                    currency="EUR",
-                    timezone=demo.timezone,
-                    languages=demo.languages,
-                    default_language="en",
-                    policy=demo.policy,
-                    created_at=datetime.now(UTC),
-                )
+            other = models.Brand(
+                slug="other",
+                name="Other Brand",
+                currency="EUR",
+                timezone=demo.timezone,
+                languages=demo.languages,
+                default_language="en",
+                policy=demo.policy,
+                created_at=datetime.now(UTC),
             )
+            db.add(other)
+            db.flush()
+            set_live(db, other.id, True, datetime.now(UTC))  # published: it takes web chats
             db.commit()
         r = self.client.post("/api/v1/conversations", json={"channel": "webchat", "brand": "other"})
         assert r.status_code == 201
@@ -232,11 +249,49 @@ def hub(world: World, method: str, path: str, attack: Attack) -> Seen:
     raise AssertionError(attack)
 
 
+CONSOLE_GUARDS = (Guard.CONSOLE_PAGE, Guard.CONSOLE_FORM, Guard.CONSOLE_USE, Guard.CONSOLE_VISITOR)
+
+
+def console(world: World, method: str, path: str, attack: Attack) -> Seen:
+    form = {"email": "ava@example.com", "role": "owner", "title": "x", "body": "x"}
+    if attack is Attack.SIGNED_OUT:
+        return http(world.browser(), method, path, data=form if method == "POST" else None)
+    if attack is Attack.WRONG_SHOPPER:
+        ava = world.signed_in("ava@example.com")
+        csrf = csrf_in(ava.client.get("/hub").text)
+        return http(ava, method, path, data={"csrf": csrf, **form} if method == "POST" else None)
+    if attack is Attack.VIEWER:
+        viewer = world.team_member(TeamRole.VIEWER)
+        return http(viewer.client, method, path, data={"csrf": viewer.csrf(), **form})
+    if attack is Attack.NO_CSRF:
+        owner = (
+            world.team_member(TeamRole.OWNER)
+            if GUARDS[(method, _route(path))] is not (Guard.CONSOLE_VISITOR)
+            else Member(world.browser().client)
+        )
+        return http(owner.client, method, path, data=form)
+    raise AssertionError(attack)
+
+
+def _route(path: str) -> str:
+    """The route template a concrete console path came from."""
+    templates = [template for _method, template in GUARDS]
+    if path in templates:
+        return path
+    for template in templates:
+        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
+        if template.startswith("/admin") and re.match(pattern, path):
+            return template
+    raise AssertionError(path)
+
+
 def attempt(world: World, method: str, path: str, attack: Attack) -> Seen:
     guard = GUARDS[(method, path)]
     target = concrete(path, world)
     if guard in (Guard.BEARER, Guard.SOCKET):
         return bearer(world, method, target, attack)
+    if guard in CONSOLE_GUARDS:
+        return console(world, method, target, attack)
     if guard is Guard.STAFF:
         token = {
             Attack.NO_TOKEN: "",

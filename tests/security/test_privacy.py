@@ -46,11 +46,19 @@ def cli(monkeypatch: pytest.MonkeyPatch, settings: Settings, *argv: str) -> int:
     return main(list(argv))
 
 
+# The brand's own configuration, written by its team, not data held about a shopper: its
+# agent-test suites may name a customer's address (the demo's name Ava's); after an erasure
+# such a test fails and says so (privacy/erase.py).
+BRAND_WRITTEN = {"agent_test_suites"}
+
+
 def whole_database(db: Session) -> str:
-    """Every row of every table, as text."""
+    """Every row of every table holding data about shoppers, as text."""
     db.rollback()
     dump = []
     for table in models.Base.metadata.sorted_tables:
+        if table.name in BRAND_WRITTEN:
+            continue
         dump += [repr(tuple(row)) for row in db.execute(table.select())]
     return "\n".join(dump)
 

@@ -7,6 +7,8 @@
   commerce layer (`commerce/privacy.py`); the orders, amounts and items stay.
 - Address changes in the order history lose the addresses they recorded.
 - Returns keep their items, amounts and states but lose the email and the shopper's comment.
+- Not touched: the brand's own agent-test suites (its team's configuration); a test that
+  names an erased customer's address then fails and says so.
 - Kept on purpose: an SMS/WhatsApp opt-out (STOP), so the number is never texted again,
   and the analytics events, which name no person.
 """
