@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from deskhand.agent.followups import remember, resolve
 from deskhand.agent.replies.wording import Wording
 from deskhand.agent.routing import answer, then_also
 from deskhand.agent.skills import clarify
@@ -90,8 +91,9 @@ class Agent:
         else:
             assert text is not None, "a turn is a text or an action"
             reading = reading if reading is not None else read_message(text)
-            ctx.text, ctx.embedded = text, reading.embedded
+            ctx.text, ctx.embedded = reading.text, reading.embedded
             reply = _on_text(ctx, dialogue, reading)
+            remember(ctx, reply)
         # Buttons stay pressable a while: a widget shows them in the history.
         recent = [a for a in state.offered_actions if a not in reply.actions()]
         state.offered_actions = (reply.actions() + recent)[:OFFERED_ACTIONS_KEPT]
@@ -110,6 +112,14 @@ def _on_text(ctx: SkillContext, dialogue: VerificationDialogue, reading: Reading
     if step is not None:
         return step
     verified = ctx.customer_id is not None
+    # What the message refers to from earlier turns: "the kettle one", "and to Belgium?".
+    resolved = resolve(ctx, reading, intent)
+    if resolved is not None:
+        if resolved.resumed:
+            st.unpark()
+        if resolved.text:
+            ctx.text = resolved.text
+        return then_also(ctx, dialogue, answer(ctx, dialogue, resolved.intent, resolved.number, False))
     if intent is None:  # only a number: the order the last request was about
         if number and (st.pending_intent or st.focus_order) and verified:
             parked, _, _ = st.unpark()

@@ -16,7 +16,7 @@ class Awaiting(StrEnum):
     CODE = "code"
 
 
-_INTENT_FIELDS = ("pending_intent", "focus_intent", "also_intent")
+_INTENT_FIELDS = ("pending_intent", "focus_intent", "also_intent", "last_topic")
 
 
 @dataclass
@@ -33,6 +33,9 @@ class DialogueState:
     clarify_order: str | None = None  # the order named in a message the agent asked about
     clarify_latest: bool = False
     offered_actions: list[str] = field(default_factory=list)
+    shown_orders: list[str] = field(default_factory=list)  # orders the last answer listed
+    last_topic: Intent | None = None  # the last question answered from the knowledge base
+    last_question: str | None = None  # ... and its words, for "and to Belgium?"
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> DialogueState:
