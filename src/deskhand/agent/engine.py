@@ -21,6 +21,7 @@ from deskhand.agent.routing import answer, then_also
 from deskhand.agent.skills import clarify
 from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.skills.handoff import NO, YES, answer_handoff_choice, cannot_help
+from deskhand.agent.skills.smalltalk import anything_else
 from deskhand.agent.state import DialogueState
 from deskhand.agent.understand.language import detect_language
 from deskhand.agent.understand.reading import Reading, read_message
@@ -91,7 +92,7 @@ class Agent:
         else:
             assert text is not None, "a turn is a text or an action"
             reading = reading if reading is not None else read_message(text)
-            ctx.text, ctx.embedded = reading.text, reading.embedded
+            ctx.text, ctx.embedded = reading.said or reading.text, reading.embedded
             reply = _on_text(ctx, dialogue, reading)
             remember(ctx, reply)
         # Buttons stay pressable a while: a widget shows them in the history.
@@ -112,6 +113,8 @@ def _on_text(ctx: SkillContext, dialogue: VerificationDialogue, reading: Reading
     if step is not None:
         return step
     verified = ctx.customer_id is not None
+    if reading.discourse_only and not st.pending_intent:  # "hmm", "ah ok": nothing asked
+        return anything_else(ctx)
     # What the message refers to from earlier turns: "the kettle one", "and to Belgium?".
     resolved = resolve(ctx, reading, intent)
     if resolved is not None:
@@ -119,7 +122,9 @@ def _on_text(ctx: SkillContext, dialogue: VerificationDialogue, reading: Reading
             st.unpark()
         if resolved.text:
             ctx.text = resolved.text
-        return then_also(ctx, dialogue, answer(ctx, dialogue, resolved.intent, resolved.number, False))
+        return then_also(
+            ctx, dialogue, answer(ctx, dialogue, resolved.intent, resolved.number, False)
+        )
     if intent is None:  # only a number: the order the last request was about
         if number and (st.pending_intent or st.focus_order) and verified:
             parked, _, _ = st.unpark()

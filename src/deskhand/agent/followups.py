@@ -16,8 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from deskhand.agent.skills.context import SkillContext
-from deskhand.agent.skills.references import cues_of, order_meant, order_named
+from deskhand.agent.skills.references import order_meant, order_named
 from deskhand.agent.skills.registry import needs_shopper, route_of
+from deskhand.agent.understand.cues import follows_on
 from deskhand.agent.understand.places import with_country
 from deskhand.agent.understand.product_words import words_of
 from deskhand.agent.understand.reading import Reading
@@ -56,8 +57,7 @@ def resolve(ctx: SkillContext, reading: Reading, intent: Intent | None) -> Resol
         meant = order_meant(ctx)
         if meant:
             return Resolved(st.pending_intent, meant, resumed=True)
-    cues = cues_of(ctx)
-    follows = cues.follow_up or short
+    follows = follows_on(reading.text) or short
     if (
         verified
         and follows

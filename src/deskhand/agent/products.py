@@ -116,8 +116,7 @@ def _says(words: tuple[str, ...], phrase: str) -> bool:
     parts = words_of(phrase)
     n = len(parts)
     return bool(parts) and any(
-        all(same_word(words[i + k], parts[k]) for k in range(n))
-        for i in range(len(words) - n + 1)
+        all(same_word(words[i + k], parts[k]) for k in range(n)) for i in range(len(words) - n + 1)
     )
 
 

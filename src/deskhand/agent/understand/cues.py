@@ -21,34 +21,101 @@ def _words(*alternatives: str) -> re.Pattern[str]:
 
 # Positions in a list the agent showed ("which order do you mean?"), folded (no accents).
 _POSITIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (0, _words("first", "1st", "top", "erste[nrsm]?", "eerste", "forsta", "premiere?", "1ere?",
-               "primer[oa]?")),
-    (1, _words("second", "2nd", "zweite[nrsm]?", "tweede", "andra", "deuxieme", "seconde?",
-               "2e", "segund[oa]")),
-    (2, _words("third", "3rd", "dritte[nrsm]?", "derde", "tredje", "troisieme", "3e",
-               "tercer[oa]?")),
+    (
+        0,
+        _words(
+            "first",
+            "1st",
+            "top",
+            "erste[nrsm]?",
+            "eerste",
+            "forsta",
+            "premiere?",
+            "1ere?",
+            "primer[oa]?",
+        ),
+    ),
+    (
+        1,
+        _words(
+            "second",
+            "2nd",
+            "zweite[nrsm]?",
+            "tweede",
+            "andra",
+            "deuxieme",
+            "seconde?",
+            "2e",
+            "segund[oa]",
+        ),
+    ),
+    (
+        2,
+        _words(
+            "third", "3rd", "dritte[nrsm]?", "derde", "tredje", "troisieme", "3e", "tercer[oa]?"
+        ),
+    ),
 )
 _OTHER = _words(
-    "other", "the other one", "andere[nrsm]?", "ander", "andra", "andre", "autre", "otr[oa]",
+    "other",
+    "the other one",
+    "andere[nrsm]?",
+    "ander",
+    "andra",
+    "andre",
+    "autre",
+    "otr[oa]",
 )
 # "I just ordered", "ik heb net besteld", "acabo de pedir": the newest order.
 _JUST = _words(
-    r"just (?:ordered|placed|bought|made|put in)", r"(?:ordered|placed|bought) (?:just now|a "
-    r"(?:moment|minute|few minutes) ago)", r"(?:gerade|eben|soeben|grad) (?:\w+ )?(?:bestellt|"
-    r"gekauft|aufgegeben)", r"(?:net|zojuist|zonet|pas) (?:\w+ )?(?:besteld|gekocht|geplaatst)",
+    r"just (?:ordered|placed|bought|made|put in)",
+    r"(?:ordered|placed|bought) (?:just now|a "
+    r"(?:moment|minute|few minutes) ago)",
+    r"(?:gerade|eben|soeben|grad) (?:\w+ )?(?:bestellt|"
+    r"gekauft|aufgegeben)",
+    r"(?:net|zojuist|zonet|pas) (?:\w+ )?(?:besteld|gekocht|geplaatst)",
     r"(?:precis|nyss|just) (?:\w+ )?(?:bestallt|bestallde|kopt|kopte|lagt)",
     r"(?:bestallde|kopte|lade) (?:\w+ )?(?:precis|nyss|just)",
-    r"viens (?:juste )?de (?:commander|passer|faire|acheter)", r"acabo de (?:hacer|pedir|"
-    r"comprar|realizar|encargar)", r"recien (?:pedido|comprado|hecho)",
+    r"viens (?:juste )?de (?:commander|passer|faire|acheter)",
+    r"acabo de (?:hacer|pedir|"
+    r"comprar|realizar|encargar)",
+    r"recien (?:pedido|comprado|hecho)",
 )
-_TODAY = _words("today", "this morning", "this afternoon", "earlier today", "heute",
-                "heute (?:morgen|fruh|vormittag)", "vandaag", "vanochtend", "vanmorgen",
-                "vanmiddag", "idag", "i dag", "i morse", "i formiddags", "aujourd'hui",
-                "aujourd hui", "ce matin", "cet apres-midi", "hoy", "esta manana", "esta tarde")
+_TODAY = _words(
+    "today",
+    "this morning",
+    "this afternoon",
+    "earlier today",
+    "heute",
+    "heute (?:morgen|fruh|vormittag)",
+    "vandaag",
+    "vanochtend",
+    "vanmorgen",
+    "vanmiddag",
+    "idag",
+    "i dag",
+    "i morse",
+    "i formiddags",
+    "aujourd'hui",
+    "aujourd hui",
+    "ce matin",
+    "cet apres-midi",
+    "hoy",
+    "esta manana",
+    "esta tarde",
+)
 # French "hier" is Dutch and German "here": only in a French turn of phrase.
-_YESTERDAY = _words("yesterday", "gestern", "gisteren", "igar", "i gar", "d'hier",
-                    "hier (?:soir|matin|apres-midi)", "(?:passee?|commandee?|faite?) hier",
-                    "ayer")
+_YESTERDAY = _words(
+    "yesterday",
+    "gestern",
+    "gisteren",
+    "igar",
+    "i gar",
+    "d'hier",
+    "hier (?:soir|matin|apres-midi)",
+    "(?:passee?|commandee?|faite?) hier",
+    "ayer",
+)
 _WEEKDAYS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
     (i, _words(*names))
     for i, names in enumerate(
@@ -64,16 +131,47 @@ _WEEKDAYS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
     )
 )
 _ON_ITS_WAY = _words(
-    r"on (?:its|the|it's) way", "in transit", "(?:already )?(?:shipped|dispatched)", "(?:been|was|already) sent",
-    "unterwegs", "(?:schon |bereits )?(?:versandt|verschickt|versendet)", "onderweg",
-    "verzonden", "verstuurd", "pa vag", "skickad", "skickats", "har skickats", "en route",
-    "en chemin", "expediee?", "en cours de livraison", "en camino", "enviado", "en transito",
+    r"on (?:its|the|it's) way",
+    "in transit",
+    "(?:already )?(?:shipped|dispatched)",
+    "(?:been|was|already) sent",
+    "unterwegs",
+    "(?:schon |bereits )?(?:versandt|verschickt|versendet)",
+    "onderweg",
+    "verzonden",
+    "verstuurd",
+    "pa vag",
+    "skickad",
+    "skickats",
+    "har skickats",
+    "en route",
+    "en chemin",
+    "expediee?",
+    "en cours de livraison",
+    "en camino",
+    "enviado",
+    "en transito",
     "ya enviado",
 )
 _ARRIVED = _words(
-    "arrived", "came", "got it", "received", "angekommen", "bekommen", "erhalten",
-    "aangekomen", "ontvangen", "kom fram", "kommit", "fick", "fatt", "arrivee?",
-    "recue?", "llego", "recibi", "recibido",
+    "arrived",
+    "came",
+    "got it",
+    "received",
+    "angekommen",
+    "bekommen",
+    "erhalten",
+    "aangekomen",
+    "ontvangen",
+    "kom fram",
+    "kommit",
+    "fick",
+    "fatt",
+    "arrivee?",
+    "recue?",
+    "llego",
+    "recibi",
+    "recibido",
 )
 # A message that carries on from the last one: "and to Belgium?", "what about the socks?".
 _FOLLOW_UP = re.compile(
@@ -128,12 +226,21 @@ def read_cues(text: str, today: date) -> Cues:
         other=bool(_OTHER.search(low)),
         newest=bool(_JUST.search(low)),
         day=day,
-        morning="morning" in low or "morgen" in low or "matin" in low or "manana" in low
-        or "i morse" in low or "ochtend" in low,
+        morning="morning" in low
+        or "morgen" in low
+        or "matin" in low
+        or "manana" in low
+        or "i morse" in low
+        or "ochtend" in low,
         on_its_way=bool(_ON_ITS_WAY.search(low)),
         arrived=bool(_ARRIVED.search(low)),
         follow_up=bool(_FOLLOW_UP.search(low)),
     )
+
+
+def follows_on(text: str) -> bool:
+    """Whether a message opens as a follow-up: "and to Belgium?", "what about …?"."""
+    return bool(_FOLLOW_UP.search(fold(text)))
 
 
 def placed_on(moment: datetime, day: date, tz: object, morning: bool = False) -> bool:

@@ -24,7 +24,23 @@ COMMON_MIN = 8  # messages of the corpus a word must be in to count as an everyd
 LANGUAGES = ("en", "de", "nl", "sv", "fr", "es")
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 # Endings a plural or an inflection adds (the six languages together), longest first.
-_ENDINGS = ("arna", "orna", "erna", "es", "en", "er", "ar", "or", "na", "an", "et", "s", "n", "e", "a")
+_ENDINGS = (
+    "arna",
+    "orna",
+    "erna",
+    "es",
+    "en",
+    "er",
+    "ar",
+    "or",
+    "na",
+    "an",
+    "et",
+    "s",
+    "n",
+    "e",
+    "a",
+)
 COMPOUND_MIN = 4  # a compound's last part counts from this length ("Wollmütze" -> mütze)
 TYPO_MIN = 6  # one edit is forgiven in words this long or longer
 
@@ -77,8 +93,11 @@ def one_edit(a: str, b: str) -> bool:
         diff = [i for i in range(len(a)) if a[i] != b[i]]
         if len(diff) == 1:
             return True
-        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and (
-            a[diff[1]] == b[diff[0]]
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and (a[diff[1]] == b[diff[0]])
         )
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
     i = 0
