@@ -182,6 +182,7 @@ def _on_action(
         chosen = Intent(action.removeprefix(clarify.ACTION_PREFIX))
         named, latest = st.clarify_order, st.clarify_latest
         st.clarify_order, st.clarify_latest = None, False
+        ctx.text, st.clarify_text = st.clarify_text or "", None  # answer what was asked about
         if chosen == Intent.OTHER:
             return cannot_help(ctx, Intent.OTHER)
         return answer(ctx, dialogue, chosen, named, latest)

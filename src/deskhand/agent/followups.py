@@ -42,8 +42,8 @@ class Resolved:
 def _weak(reading: Reading, intent: Intent | None, also_ok: Intent | None = None) -> bool:
     """Whether the message carries no confident request other than `also_ok`."""
     guess = reading.guess
-    if intent is None or guess is None or intent == Intent.OTHER or intent == also_ok:
-        return True
+    if intent is None or guess is None or intent in (Intent.OTHER, Intent.GREETING, also_ok):
+        return True  # a "greeting" mid-conversation is the head reading a short reply
     return guess.unsure or guess.confidence < OWN_REQUEST
 
 
@@ -53,7 +53,8 @@ def resolve(ctx: SkillContext, reading: Reading, intent: Intent | None) -> Resol
         return None
     verified = ctx.customer_id is not None
     short = len(words_of(reading.text)) <= SHORT_WORDS
-    if verified and st.pending_intent and _weak(reading, intent, st.pending_intent):
+    # A short message that points at one of the orders listed answers "which order?".
+    if verified and st.pending_intent and (short or _weak(reading, intent, st.pending_intent)):
         meant = order_meant(ctx)
         if meant:
             return Resolved(st.pending_intent, meant, resumed=True)

@@ -36,6 +36,7 @@ class DialogueState:
     shown_orders: list[str] = field(default_factory=list)  # orders the last answer listed
     last_topic: Intent | None = None  # the last question answered from the knowledge base
     last_question: str | None = None  # ... and its words, for "and to Belgium?"
+    clarify_text: str | None = None  # the message the agent asked about ("the beanie…")
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> DialogueState:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from deskhand.bench import dialogue as bench_dialogue
 from deskhand.bench import kb as bench_kb
 from deskhand.bench import turns as bench_turns
 from deskhand.bench import understanding as bench_understanding
@@ -14,6 +15,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], int]] = {
     "turns": bench_turns.main,
     "kb": bench_kb.main,
     "understanding": bench_understanding.main,
+    "dialogue": bench_dialogue.main,
 }
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from deskhand.agent.products import ProductIndex, product_index
 from deskhand.agent.skills.context import SkillContext
-from deskhand.agent.understand.cues import Cues, placed_on, read_cues
+from deskhand.agent.understand.cues import Cues, placed_on, placed_on_weekday, read_cues
 from deskhand.domain.orders import Order
 
 
@@ -70,6 +70,9 @@ def narrow(ctx: SkillContext, pool: Sequence[Order], cues: Cues | None = None) -
     day = cues.day
     if day is not None:
         filters.append(lambda o: placed_on(o.placed_at, day, ctx.words.tz, cues.morning))
+    weekday, today = cues.weekday, ctx.now.astimezone(ctx.words.tz).date()
+    if weekday is not None:
+        filters.append(lambda o: placed_on_weekday(o.placed_at, weekday, today, ctx.words.tz))
     if cues.on_its_way:
         filters.append(_on_its_way)
     if cues.arrived:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from deskhand.agent.understand.lexical import fold
 
@@ -71,11 +71,11 @@ _JUST = _words(
     r"just (?:ordered|placed|bought|made|put in)",
     r"(?:ordered|placed|bought) (?:just now|a "
     r"(?:moment|minute|few minutes) ago)",
-    r"(?:gerade|eben|soeben|grad) (?:\w+ )?(?:bestellt|"
+    r"(?:gerade|eben|soeben|grad) (?:\w+ ){0,2}(?:bestellt|"
     r"gekauft|aufgegeben)",
-    r"(?:net|zojuist|zonet|pas) (?:\w+ )?(?:besteld|gekocht|geplaatst)",
-    r"(?:precis|nyss|just) (?:\w+ )?(?:bestallt|bestallde|kopt|kopte|lagt)",
-    r"(?:bestallde|kopte|lade) (?:\w+ )?(?:precis|nyss|just)",
+    r"(?:net|zojuist|zonet|pas) (?:\w+ ){0,2}(?:besteld|gekocht|geplaatst)",
+    r"(?:precis|nyss|just) (?:\w+ ){0,2}(?:bestallt|bestallde|kopt|kopte|lagt)",
+    r"(?:bestallde|kopte|lade) (?:\w+ ){0,2}(?:precis|nyss|just)",
     r"viens (?:juste )?de (?:commander|passer|faire|acheter)",
     r"acabo de (?:hacer|pedir|"
     r"comprar|realizar|encargar)",
@@ -182,6 +182,7 @@ _FOLLOW_UP = re.compile(
     r"y que (?:pasa|hay) con)(?![\w])"
 )
 _MORNING_END = 12  # "this morning": placed before noon
+WEEKDAY_DAYS = 21  # "the one from Monday" looks back three weeks
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,8 @@ class Cues:
     position: int | None = None  # 0-based place in the list shown
     other: bool = False  # "the other one"
     newest: bool = False  # "I just ordered"
-    day: date | None = None  # "yesterday", "on Monday", "today", "this morning"
+    day: date | None = None  # "yesterday", "today", "this morning"
+    weekday: int | None = None  # "the one from Monday" (0 = Monday): within the last weeks
     morning: bool = False
     on_its_way: bool = False  # "the one that's on its way"
     arrived: bool = False  # "the one that came"
@@ -202,6 +204,7 @@ class Cues:
             or self.other
             or self.newest
             or self.day is not None
+            or self.weekday is not None
             or self.on_its_way
             or self.arrived
         )
@@ -216,13 +219,10 @@ def read_cues(text: str, today: date) -> Cues:
         day = today - timedelta(days=1)
     elif _TODAY.search(low):
         day = today
-    else:
-        for weekday, pattern in _WEEKDAYS:
-            if pattern.search(low):
-                day = today - timedelta(days=(today.weekday() - weekday) % 7)
-                break
+    weekday = next((d for d, pattern in _WEEKDAYS if pattern.search(low)), None)
     return Cues(
         position=position,
+        weekday=weekday,
         other=bool(_OTHER.search(low)),
         newest=bool(_JUST.search(low)),
         day=day,
@@ -243,7 +243,13 @@ def follows_on(text: str) -> bool:
     return bool(_FOLLOW_UP.search(fold(text)))
 
 
-def placed_on(moment: datetime, day: date, tz: object, morning: bool = False) -> bool:
+def placed_on(moment: datetime, day: date, tz: tzinfo, morning: bool = False) -> bool:
     """Whether an order placed at `moment` (aware) was placed on `day` in the brand's zone."""
-    local = moment.astimezone(tz)  # type: ignore[arg-type]
+    local = moment.astimezone(tz)
     return local.date() == day and (not morning or local.hour < _MORNING_END)
+
+
+def placed_on_weekday(moment: datetime, weekday: int, today: date, tz: tzinfo) -> bool:
+    """Whether an order was placed on that day of the week, within the last `WEEKDAY_DAYS`."""
+    local = moment.astimezone(tz).date()
+    return local.weekday() == weekday and 0 <= (today - local).days < WEEKDAY_DAYS

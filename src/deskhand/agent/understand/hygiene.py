@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from deskhand.agent.understand.lexical import fold
+from deskhand.agent.understand.places import country_names
 from deskhand.agent.understand.product_words import TRAINING, concepts, one_edit, words_of
 from deskhand.domain.vocabulary import Intent
+from deskhand.knowledge.lexicon import LEXICON
 
 # Folded. "and"-like words are dropped at the start too; `cues` still sees them in the text
 # as it was typed, where they mark a follow-up.
@@ -59,6 +61,7 @@ _PLEASANT = frozenset(
 )
 TYPO_MIN = 5  # shorter words are left alone: too many real words sit one edit apart
 VOCABULARY_MIN = 3  # corpus messages a word must be in to count as domain vocabulary
+TYPO_RATIO = 10  # a corpus word is a typo when a word one edit away is this much more frequent
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\S", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 
@@ -68,6 +71,18 @@ class Tidied:
     text: str  # the message to read
     discourse_only: bool = False  # "hmm", "ok so"
     closing: Intent | None = None  # thanks or goodbye, nothing else asked
+
+
+@cache
+def _capitalised() -> frozenset[str]:
+    """Folded words the corpus also writes with a capital (German nouns: "Versand")."""
+    return frozenset(
+        fold(w)
+        for path in sorted(TRAINING.glob("*.tsv"))
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]
+        for w in _WORD.findall(line.partition("\t")[2])[1:]
+        if w[:1].isupper()
+    )
 
 
 @cache
@@ -90,11 +105,15 @@ def vocabulary() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
         for line in path.read_text(encoding="utf-8").splitlines()[1:]:
             for word in set(words_of(line.partition("\t")[2])):
                 counts[word] = counts.get(word, 0) + 1
-    known = set(counts)
     for concept in concepts():
         for names in concept.names.values():
             for name in names:
-                known.update(words_of(name))
+                counts.update({w: max(counts.get(w, 0), VOCABULARY_MIN) for w in words_of(name)})
+    # The support glossary's words and the countries are domain words however rare in chat.
+    lexicon = LEXICON.read_text(encoding="utf-8").splitlines()[1:]
+    for line in [*lexicon, *(name for name, _ in country_names())]:
+        for word in words_of(line):
+            counts[word] = max(counts.get(word, 0), VOCABULARY_MIN)
     domain = sorted(
         (w for w, n in counts.items() if n >= VOCABULARY_MIN and len(w) >= TYPO_MIN),
         key=lambda w: -counts[w],
@@ -103,6 +122,14 @@ def vocabulary() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     for word in domain:
         for variant in {word, *_deletions(word)}:
             deletes.setdefault(variant, []).append(word)
+    # Every word of the corpus is a real word, except the typos it has on purpose: a rare word
+    # one edit from a domain word used far more often ("retrun" next to "return"; but
+    # "erste" stays, though "reste" is French and a little more frequent).
+    known = set()
+    for word, n in counts.items():
+        near = {d for v in (word, *_deletions(word)) for d in deletes.get(v, ())}
+        if not any(counts[d] >= TYPO_RATIO * n and d != word and one_edit(word, d) for d in near):
+            known.add(word)
     return frozenset(known), {k: tuple(v) for k, v in deletes.items()}
 
 
@@ -127,9 +154,10 @@ def corrected(word: str) -> str:
         if swapped in deletes and swapped in deletes[swapped]:
             found.append(swapped)
     found = [w for w in found if one_edit(word, w)]  # shared deletions can be two edits
-    # Most frequent first (the lists are in corpus frequency order); the same length wins.
-    same = [w for w in found if len(w) == len(word)]
-    return (same or found or [word])[0]
+    # A letter dropped, doubled or two swapped before a letter changed; then the most
+    # frequent (the lists are in corpus frequency order).
+    typical = [w for w in found if len(w) != len(word) or sorted(w) == sorted(word)]
+    return (typical or found or [word])[0]
 
 
 def tidy(text: str) -> Tidied:
@@ -175,8 +203,10 @@ def _fix_typos(text: str) -> str:
         surface = _surfaces().get(fixed, fixed)
         # A capitalised word mid-sentence is a name ("Chloé") unless it is a noun written
         # with a capital anyway ("Bestellung").
-        if word[:1].isupper() and match.start() > 0 and not surface[:1].isupper():
-            return word
+        if word[:1].isupper() and match.start() > 0:
+            if fixed not in _capitalised():
+                return word
+            return surface[:1].upper() + surface[1:]
         return surface
 
     return _WORD.sub(repl, text)

@@ -13,7 +13,7 @@ LANGUAGES = ("en", "de", "nl", "sv", "fr", "es")
 
 
 @cache
-def _names() -> tuple[tuple[str, str], ...]:
+def country_names() -> tuple[tuple[str, str], ...]:
     """(folded name, ISO code), longest names first so "Costa Rica" wins over "Rica"."""
     found: dict[str, str] = {}
     for lang in LANGUAGES:
@@ -25,13 +25,13 @@ def _names() -> tuple[tuple[str, str], ...]:
 
 @cache
 def _pattern() -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n, _ in _names()) + r")(?!\w)")
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n, _ in country_names()) + r")(?!\w)")
 
 
 def countries_in(text: str) -> list[tuple[str, int, int]]:
     """(ISO code, start, end) of each country named; offsets into the folded text, which has
     the same length as the text for the Latin scripts of the six languages."""
-    codes = dict(_names())
+    codes = dict(country_names())
     return [(codes[m.group(1)], m.start(), m.end()) for m in _pattern().finditer(fold(text))]
 
 

@@ -173,11 +173,17 @@ def word_concepts(word: str) -> frozenset[str]:
     lex = _lexicon()
     if word in lex.exact:
         return lex.exact[word]
-    if len(word) < 3 or word in common_words():
+    if len(word) < 3:
         return frozenset()
-    found = lex.stems.get(stem(word))
-    if found:
-        return found
+    common = word in common_words()
+    # An inflected form ("jackan", "mössan") reads as its stem; a bare everyday word ("want")
+    # is never the stem of a plural ("wanten").
+    if stem(word) != word or not common:
+        found = lex.stems.get(stem(word)) or lex.stems.get(stem(stem(word)))  # "parkasen"
+        if found:
+            return found
+    if common:
+        return frozenset()
     for i in range(2, len(word) - COMPOUND_MIN + 1):  # "wollmutze" -> "mutze"
         tail = word[i:]
         if tail in lex.exact:
