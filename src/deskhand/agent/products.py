@@ -21,7 +21,6 @@ import numpy as np
 
 from deskhand.agent.understand.product_words import (
     Mentions,
-    common_words,
     concepts,
     concepts_in,
     mentions,
@@ -38,7 +37,7 @@ from deskhand.nlp.embeddings import embed_queries
 EMBED_MIN = 0.86
 EMBED_MARGIN = 0.015
 KEPT_INDEXES = 16  # brands x catalogue versions kept in memory
-NAME_SCORE, COLOUR_SCORE = 2, 1
+NAME_SCORE, COLOUR_SCORE = 2, 1  # a line is named from NAME_SCORE; colour breaks ties
 
 
 @dataclass(frozen=True)
@@ -51,17 +50,17 @@ class Title:
 
 
 @cache
-def _concept_vectors() -> tuple[tuple[str, ...], np.ndarray]:
+def concept_vectors() -> tuple[tuple[str, ...], np.ndarray]:
     """The product concepts' embeddings, computed once per process."""
     products = [c for c in concepts() if c.kind == "product"]
     return tuple(c.key for c in products), embed_queries([c.label() for c in products])
 
 
 def _own_words(title: str) -> frozenset[str]:
-    return frozenset(w for w in words_of(title) if len(w) > 3 and w not in common_words())
+    return frozenset(w for w in words_of(title) if len(w) > 3)
 
 
-def _lexical(title: str) -> frozenset[str]:
+def lexical_concepts(title: str) -> frozenset[str]:
     kinds = {c.key: c.kind for c in concepts()}
     return frozenset(k for k in concepts_in(words_of(title)) if kinds[k] == "product")
 
@@ -73,10 +72,10 @@ class ProductIndex:
         self, products: Sequence[CatalogueProduct], synonyms: Mapping[str, Sequence[str]]
     ) -> None:
         titles = sorted({p.title for p in products} | set(synonyms))
-        found = {t: _lexical(t) for t in titles}
+        found = {t: lexical_concepts(t) for t in titles}
         unknown = [t for t in titles if not found[t]]
         if unknown:
-            keys, vectors = _concept_vectors()
+            keys, vectors = concept_vectors()
             sims = embed_queries(unknown) @ vectors.T
             for title, row in zip(unknown, sims, strict=True):
                 best = np.argsort(row)[::-1][:2]
@@ -88,18 +87,34 @@ class ProductIndex:
 
     def title(self, title: str) -> Title:
         """A title of the catalogue, or one read now (an order line of a product since gone)."""
-        return self.titles.get(title) or Title(_lexical(title), _own_words(title))
+        return self.titles.get(title) or Title(lexical_concepts(title), _own_words(title))
+
+    def titles_named(self, text: str) -> list[str]:
+        """The catalogue's titles the message names best (the benchmark's view)."""
+        said = mentions(text)
+        scored = [(self.title_score(said, t), t) for t in self.titles]
+        best = max((s for s, _ in scored), default=0)
+        return [t for s, t in scored if s >= NAME_SCORE and s == best]
+
+    def title_score(self, said: Mentions, name: str) -> int:
+        """How strongly the message names a title: its kind of product, its own words (the
+        more, the better: "the rain jacket" is the Harbour Rain Jacket more than the Storm
+        Shell Jacket), or one of the brand's synonyms for it."""
+        title = self.title(name)
+        own = sum(any(same_word(w, t) for w in said.words) for t in title.words)
+        kind = bool(said.products & title.concepts)
+        score = NAME_SCORE * kind + max(own - 1, 0)
+        if own:
+            # A word of the title counts fully unless the message names another kind of
+            # product with it: "t-shirt" shares "shirt" with the Oxford Shirt.
+            score += NAME_SCORE if kind or not said.products else 1
+        if any(_says(said.words, s) for s in title.synonyms):
+            score += 2 * NAME_SCORE
+        return score
 
     def line_score(self, said: Mentions, item: LineItem) -> int:
         """How strongly the message names this line: its product, then its colour."""
-        title = self.title(item.title)
-        score = 0
-        if said.products & title.concepts or any(
-            same_word(w, t) for w in said.words for t in title.words
-        ):
-            score += NAME_SCORE
-        elif any(_says(said.words, s) for s in title.synonyms):
-            score += NAME_SCORE
+        score = self.title_score(said, item.title)
         if said.colours and said.colours & _lexical_colours(item.variant):
             score += COLOUR_SCORE
         return score

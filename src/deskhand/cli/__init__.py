@@ -1,4 +1,4 @@
-"""`deskhand demo | serve | worker | migrate | chat | kb | train-intents | bench`.
+"""`deskhand demo | serve | worker | migrate | chat | kb | train-intents | bench | synonyms`.
 
 One module per command group; each has `register(sub)`, which adds its parsers and sets
 `run` on them. A new command is a module and one line in COMMANDS.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from deskhand.cli import bench, chat, kb, server, train
+from deskhand.cli import bench, chat, kb, server, synonyms, train
 
-COMMANDS = [server, chat, kb, train, bench]
+COMMANDS = [server, chat, kb, train, bench, synonyms]
 
 
 def build_parser() -> argparse.ArgumentParser:

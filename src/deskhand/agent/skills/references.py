@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from deskhand.agent.products import ProductIndex, product_index
 from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.understand.cues import Cues, placed_on, placed_on_weekday, read_cues
+from deskhand.db.product_synonyms import synonyms_of
 from deskhand.domain.orders import Order
 
 
@@ -36,8 +37,10 @@ def cues_of(ctx: SkillContext) -> Cues:
 
 
 def index_of(ctx: SkillContext) -> ProductIndex:
-    """The brand's product index for its current catalogue (built once per version)."""
-    return product_index(ctx.brand.id, ctx.store.products())
+    """The brand's product index for its current catalogue and synonyms (built once per
+    version of them)."""
+    synonyms = synonyms_of(ctx.session, ctx.brand.id)
+    return product_index(ctx.brand.id, ctx.store.products(), synonyms)
 
 
 def _on_its_way(order: Order) -> bool:

@@ -25,6 +25,7 @@ from deskhand.db.models.conversations import (
 from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMessage, WebhookNonce
 from deskhand.db.models.integrations import Integration
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
+from deskhand.db.models.product_synonyms import ProductSynonym
 from deskhand.db.models.verification import HubHandoff, HubSession, VerificationCode
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "OrderHistory",
     "OutboxMessage",
     "Product",
+    "ProductSynonym",
     "Shipment",
     "UTCDateTime",
     "Variant",
