@@ -137,7 +137,8 @@ def test_discourse_words_never_make_a_question() -> None:
         tidy("ok and how much is shipping to Germany?").text == "how much is shipping to Germany?"
     )
     assert tidy("alors, combien coûte la livraison ?").text == "combien coûte la livraison ?"
-    assert tidy("hmm").discourse_only and tidy("ah ok").discourse_only
+    assert tidy("hmm").discourse_only
+    assert tidy("ah ok").discourse_only
     assert tidy("thanks, where is my order?").closing is None
 
 

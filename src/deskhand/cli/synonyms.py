@@ -33,8 +33,8 @@ def synonyms(args: argparse.Namespace) -> int:
                 )
                 return 2
             if args.synonyms_command == "list":
-                for title, words in synonyms_of(session, brand.id).items():
-                    print(f"{title}: {', '.join(words)}")
+                for name, words in synonyms_of(session, brand.id).items():
+                    print(f"{name}: {', '.join(words)}")
                 return 0
             titles = {p.title.casefold(): p.title for p in store_for(session, brand).products()}
             title = titles.get(" ".join(args.product.split()).casefold())
