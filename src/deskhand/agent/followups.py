@@ -58,10 +58,12 @@ def resolve(ctx: SkillContext, reading: Reading, intent: Intent | None) -> Resol
         meant = order_meant(ctx)
         if meant:
             return Resolved(st.pending_intent, meant, resumed=True)
-    follows = follows_on(reading.text) or short
+    opens = follows_on(reading.text)
+    # An action on another order needs the shopper to say it follows on ("and the kettle
+    # one?"); a short question about where an order is may just name it ("the parka?").
     if (
         verified
-        and follows
+        and (opens or short and not route_of(st.focus_intent).needs_hub)
         and needs_shopper(st.focus_intent)
         and st.focus_intent is not None
         and _weak(reading, intent, st.focus_intent)
@@ -69,7 +71,7 @@ def resolve(ctx: SkillContext, reading: Reading, intent: Intent | None) -> Resol
         named = order_named(ctx)
         if named and named != st.focus_order:
             return Resolved(st.focus_intent, named)
-    if st.last_topic is not None and st.last_question and follows:
+    if st.last_topic is not None and st.last_question and (opens or short):
         if _weak(reading, intent, st.last_topic) or route_of(intent).from_kb:
             question = with_country(st.last_question, reading.text)
             if question:
