@@ -190,3 +190,20 @@ def test_adding_a_synonym_twice_keeps_one(session: Session) -> None:
     assert add_synonym(session, brand.id, "Rain Hat", "zuidwester", now)
     assert not add_synonym(session, brand.id, "Rain Hat", "zuidwester", now)
     assert synonyms_of(session, brand.id) == {"Rain Hat": ["zuidwester"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want another size",
+        "kann ich eine andere Farbe haben",
+        "une autre taille svp",
+        "quiero otra talla",
+        "when will it be shipped?",
+        "I haven't received my order",
+        "is this the first time you ship to Norway with a heavy parcel like mine",
+    ],
+)
+def test_words_that_point_at_no_order(text: str) -> None:
+    cues = read_cues(text, date(2026, 12, 4))
+    assert not (cues.other or cues.on_its_way or cues.arrived or cues.position is not None)

@@ -56,15 +56,16 @@ _POSITIONS: tuple[tuple[int, re.Pattern[str]], ...] = (
         ),
     ),
 )
-_OTHER = _words(
-    "other",
-    "the other one",
-    "andere[nrsm]?",
-    "ander",
-    "andra",
-    "andre",
-    "autre",
-    "otr[oa]",
+# "The other one" as a reference, never "another size" or "eine andere Farbe": the word
+# ends the phrase or is followed by "one" or an order word.
+_OTHER_END = (
+    r"(?=\s*(?:$|[?!.,;]|one\b|order\b|bestellung\b|bestelling\b|bestallning(?:en)?\b|"
+    r"commande\b|pedido\b|eins\b|kommt\b|komt\b|kommer\b|arrive|llega|elle\b|wann\b|"
+    r"wanneer\b|nar\b|quand\b|cuando\b))"
+)
+_OTHER = re.compile(
+    r"(?<![\w])(?:the other|other one|(?:die|der|den|das) andere[nrs]?|(?:de|die|het) andere?|"
+    r"den andra|den andre|l'autre|l autre|(?:el|la) otr[oa])" + _OTHER_END
 )
 # "I just ordered", "ik heb net besteld", "acabo de pedir": the newest order.
 _JUST = _words(
@@ -130,58 +131,49 @@ _WEEKDAYS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
         )
     )
 )
+# Already on the way or arrived: "that's on its way", never "when will it be shipped?".
 _ON_ITS_WAY = _words(
     r"on (?:its|the|it's) way",
     "in transit",
-    "(?:already )?(?:shipped|dispatched)",
-    "(?:been|was|already) sent",
+    "(?:already|been|was|that) (?:shipped|dispatched|sent)",
     "unterwegs",
-    "(?:schon |bereits )?(?:versandt|verschickt|versendet)",
+    "(?:schon|bereits) (?:versandt|verschickt|versendet|raus)",
     "onderweg",
-    "verzonden",
-    "verstuurd",
+    "al (?:verzonden|verstuurd)",
     "pa vag",
-    "skickad",
-    "skickats",
+    "redan (?:skickad|skickats)",
     "har skickats",
     "en route",
     "en chemin",
-    "expediee?",
+    "deja expediee?",
     "en cours de livraison",
     "en camino",
-    "enviado",
+    "ya (?:enviado|salio)",
     "en transito",
-    "ya enviado",
 )
 _ARRIVED = _words(
-    "arrived",
-    "came",
-    "got it",
-    "received",
-    "angekommen",
-    "bekommen",
-    "erhalten",
-    "aangekomen",
-    "ontvangen",
-    "kom fram",
-    "kommit",
-    "fick",
-    "fatt",
-    "arrivee?",
-    "recue?",
-    "llego",
-    "recibi",
-    "recibido",
+    "(?:already|that|which) (?:arrived|came)",
+    "has arrived",
+    "(?:schon|bereits) (?:angekommen|da)",
+    "die angekommen ist",
+    "(?:al|is) aangekomen",
+    "(?:redan|har) (?:kommit|kommit fram)",
+    "som kom",
+    "deja arrivee?",
+    "est arrivee?",
+    "ya (?:llego|ha llegado)",
+    "que llego",
 )
 # A message that carries on from the last one: "and to Belgium?", "what about the socks?".
 _FOLLOW_UP = re.compile(
-    r"^\s*(?:and|also|what about|how about|and what about|und|und was ist mit|was ist mit|"
+    r"^[\s¿¡\"'(-]*(?:and|also|what about|how about|and what about|und|und was ist mit|was ist mit|"
     r"wie (?:ist|sieht)s? es mit|und wie|en|en wat (?:is er met|dacht je van)|hoe zit het met|"
     r"wat dacht je van|och|hur (?:ar|blir) det med|vad galler|och vad galler|et|et pour|"
     r"qu'en est-il (?:de|du|des)|et (?:le|la|les|l')|y|y (?:para|el|la|los|las)|que tal|"
     r"y que (?:pasa|hay) con)(?![\w])"
 )
 _MORNING_END = 12  # "this morning": placed before noon
+POSITION_WORDS = 8  # "and when will the second one arrive?" still points
 WEEKDAY_DAYS = 21  # "the one from Monday" looks back three weeks
 
 
@@ -213,7 +205,9 @@ class Cues:
 def read_cues(text: str, today: date) -> Cues:
     """The pointers in a message; `today` is the brand's local date."""
     low = fold(text)
-    position = next((i for i, pattern in _POSITIONS if pattern.search(low)), None)
+    # A place in a list only in a short reply: "my first order with you" is no position.
+    short = len(low.split()) <= POSITION_WORDS
+    position = next((i for i, pattern in _POSITIONS if short and pattern.search(low)), None)
     day: date | None = None
     if _YESTERDAY.search(low):
         day = today - timedelta(days=1)
