@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from deskhand.bench import product_refs
+from deskhand.bench import product_refs, typos
 from deskhand.bench.report import write_section
 from deskhand.bench.turns import bench_settings, percentile
 from deskhand.demo import prepare_database
@@ -221,7 +221,8 @@ def main(args: argparse.Namespace) -> int:
         [
             f"{len(outcomes)} conversations ({len(timings)} turns) written per language in "
             "`tests/data/dialogues/<lang>.toml`, played through the Conversations API on the "
-            "demo store. A conversation counts as a success when every expectation of every "
+            "demo store. They were written while building the behaviours (not a held-out "
+            "set), so read them as a regression check per behaviour and language. A conversation counts as a success when every expectation of every "
             'turn holds (the order meant, no needless "which order?", no handoff offer, the '
             f"reply's intent). Success: **{ok}/{len(outcomes)}** "
             f"({ok / len(outcomes):.3f}).",
@@ -230,7 +231,9 @@ def main(args: argparse.Namespace) -> int:
             "",
             f"Turn latency in process over these conversations: p50 "
             f"{statistics.median(timings) * 1000:.0f} ms, p90 "
-            f"{percentile(timings, 0.9) * 1000:.0f} ms, max {max(timings) * 1000:.0f} ms.",
+            f"{percentile(timings, 0.9) * 1000:.0f} ms, max {max(timings) * 1000:.0f} ms (the "
+            "first turns of the process build the typo vocabulary and the catalogue's index, "
+            "once).",
         ]
     )
     scores = product_refs.measure()
@@ -256,6 +259,15 @@ def main(args: argparse.Namespace) -> int:
             f"glossary's words, else by the nearest concept in the embedding. On the {total} "
             f"titles the glossary knows, the embedding alone names a concept for {given} "
             f"and agrees with the glossary on {same} of them.",
+        ]
+    )
+    body += "\n\n" + "\n".join(
+        [
+            "Typos of the domain's words (`bench/typos.py`): every held-out message of "
+            "`tests/data/intents/` with one typo (a letter dropped, doubled or two swapped) in "
+            "its longest domain word; intent read right:",
+            "",
+            *typos.section(typos.measure()),
         ]
     )
     write_section(Path(args.out), "Dialogue context (`deskhand bench dialogue`)", body)
