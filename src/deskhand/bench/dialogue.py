@@ -222,7 +222,8 @@ def main(args: argparse.Namespace) -> int:
             f"{len(outcomes)} conversations ({len(timings)} turns) written per language in "
             "`tests/data/dialogues/<lang>.toml`, played through the Conversations API on the "
             "demo store. They were written while building the behaviours (not a held-out "
-            "set), so read them as a regression check per behaviour and language. A conversation counts as a success when every expectation of every "
+            "set), so read them as a regression check per behaviour and language. A "
+            "conversation counts as a success when every expectation of every "
             'turn holds (the order meant, no needless "which order?", no handoff offer, the '
             f"reply's intent). Success: **{ok}/{len(outcomes)}** "
             f"({ok / len(outcomes):.3f}).",
