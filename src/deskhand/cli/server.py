@@ -7,6 +7,7 @@ import threading
 
 import uvicorn
 
+from deskhand.agent.understand.hygiene import vocabulary
 from deskhand.channels.worker import run_worker, start_worker_thread
 from deskhand.cli.common import server_flags, settings_from
 from deskhand.db.session import make_engine, make_sessionmaker
@@ -19,6 +20,7 @@ def serve(args: argparse.Namespace, demo: bool) -> int:
     settings = settings_from(args, demo)
     prepare_database(settings, reset=getattr(args, "reset", False))
     warm_up()
+    vocabulary()  # the typo corrector's word lists, built once rather than on a first message
     app = create_app(settings)
     start_worker_thread(settings, app.state.deskhand.sessions, app.state.deskhand.agent)
     print(f"Deskhand {'demo ' if demo else ''}running at {settings.base_url}  (Ctrl+C stops)")
