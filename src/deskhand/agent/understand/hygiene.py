@@ -18,20 +18,20 @@ from functools import cache, lru_cache
 
 from deskhand.agent.understand.lexical import fold
 from deskhand.agent.understand.places import country_names
-from deskhand.agent.understand.product_words import TRAINING, concepts, one_edit, words_of
+from deskhand.agent.understand.product_words import TRAINING, concepts, words_of
 from deskhand.domain.vocabulary import Intent
 from deskhand.knowledge.lexicon import LEXICON
 
 # Folded. "and"-like words are dropped at the start too; `cues` still sees them in the text
 # as it was typed, where they mark a follow-up.
 DISCOURSE = frozenset(
-    "ok okay okey oke okej k kk so and also well right alright hmm hm hmmm mm um uh ah ahh "
+    "ok okay okey oke okej k kk so and also well alright hmm hm hmmm mm um uh ah ahh "
     "aha oh ooh eh er anyway cool great perfect "
     "und achso ach na tja naja gut prima "
-    "nou dus en oke goed prima top "
+    "nou dus oke goed prima "
     "sa och jaha ja bra toppen "
-    "alors bon donc et euh bah ben bref parfait super daccord d'accord "
-    "pues bueno vale y entonces vaya genial perfecto".split()
+    "alors donc et euh bah ben bref parfait super daccord d'accord "
+    "pues bueno vale entonces vaya genial perfecto".split()
 )
 _THANKS = frozenset(
     "thanks thank thx ty cheers appreciated appreciate "
@@ -59,6 +59,7 @@ _PLEASANT = frozenset(
     "beaucoup pour l'aide votre ton aide bonne journee soiree c'est tout a "
     "muchas mil por la ayuda tu su buen dia buenas noches que tengas es todo eso au hasta".split()
 )
+_VOWELS = frozenset("aeiouy")
 TYPO_MIN = 5  # shorter words are left alone: too many real words sit one edit apart
 VOCABULARY_MIN = 3  # corpus messages a word must be in to count as domain vocabulary
 TYPO_RATIO = 10  # a corpus word is a typo when a word one edit away is this much more frequent
@@ -128,9 +129,31 @@ def vocabulary() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     known = set()
     for word, n in counts.items():
         near = {d for v in (word, *_deletions(word)) for d in deletes.get(v, ())}
-        if not any(counts[d] >= TYPO_RATIO * n and d != word and one_edit(word, d) for d in near):
+        if not any(counts[d] >= TYPO_RATIO * n and d != word and typo_of(word, d) for d in near):
             known.add(word)
     return frozenset(known), {k: tuple(v) for k, v in deletes.items()}
+
+
+def typo_of(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with one typical typo: a letter dropped inside the word, a
+    consonant doubled, or two letters swapped (not the first). Never a changed letter, a
+    letter dropped at either end or a doubled vowel: those make other real words ("wandern"/"ändern",
+    "bestelle"/"bestellen", Dutch "retourneer", French "annulée")."""
+    if len(word) == len(typed) + 1:
+        return any(word[:i] + word[i + 1 :] == typed for i in range(1, len(word) - 1))
+    if len(typed) == len(word) + 1:
+        return any(
+            typed[i] == typed[i - 1]
+            and typed[i] not in _VOWELS
+            and typed[:i] + typed[i + 1 :] == word
+            for i in range(1, len(typed) - 1)
+        )
+    if len(typed) == len(word) and typed != word:
+        return any(
+            typed == word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            for i in range(1, len(word) - 1)
+        )
+    return False
 
 
 def _deletions(word: str) -> set[str]:
@@ -150,14 +173,9 @@ def corrected(word: str) -> str:
     found: list[str] = []
     for variant in (word, *_deletions(word)):
         found.extend(deletes.get(variant, ()))
-    for swapped in _swaps(word):
-        if swapped in deletes and swapped in deletes[swapped]:
-            found.append(swapped)
-    found = [w for w in found if one_edit(word, w)]  # shared deletions can be two edits
-    # A letter dropped, doubled or two swapped before a letter changed; then the most
-    # frequent (the lists are in corpus frequency order).
-    typical = [w for w in found if len(w) != len(word) or sorted(w) == sorted(word)]
-    return (typical or found or [word])[0]
+    found.extend(w for w in _swaps(word) if w in deletes.get(w, ()))
+    found = [w for w in found if typo_of(word, w)]  # shared deletions can be two edits
+    return found[0] if found else word  # the most frequent (lists are in frequency order)
 
 
 def tidy(text: str) -> Tidied:
@@ -196,6 +214,8 @@ def _closing(words: list[str]) -> Intent | None:
 def _fix_typos(text: str) -> str:
     def repl(match: re.Match[str]) -> str:
         word = match.group(0)
+        if "'" in word:  # "parka's", "l'autre": not one word to correct
+            return word
         folded = fold(word)
         fixed = corrected(folded)
         if fixed == folded:
