@@ -137,8 +137,8 @@ def vocabulary() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
 def typo_of(typed: str, word: str) -> bool:
     """Whether `typed` is `word` with one typical typo: a letter dropped inside the word, a
     consonant doubled, or two letters swapped (not the first). Never a changed letter, a
-    letter dropped at either end or a doubled vowel: those make other real words ("wandern"/"ändern",
-    "bestelle"/"bestellen", Dutch "retourneer", French "annulée")."""
+    letter dropped at either end or a doubled vowel: those make other real words
+    ("wandern"/"ändern", "bestelle"/"bestellen", Dutch "retourneer", French "annulée")."""
     if len(word) == len(typed) + 1:
         return any(word[:i] + word[i + 1 :] == typed for i in range(1, len(word) - 1))
     if len(typed) == len(word) + 1:
