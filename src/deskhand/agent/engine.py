@@ -15,11 +15,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from deskhand.agent.followups import remember, resolve
 from deskhand.agent.replies.wording import Wording
 from deskhand.agent.routing import answer, then_also
 from deskhand.agent.skills import clarify, hub_news
 from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.skills.handoff import NO, YES, answer_handoff_choice, cannot_help
+from deskhand.agent.skills.smalltalk import anything_else
 from deskhand.agent.state import DialogueState
 from deskhand.agent.understand.language import detect_language
 from deskhand.agent.understand.reading import Reading, read_message
@@ -115,8 +117,9 @@ class Agent:
         else:
             assert text is not None, "a turn is a text or an action"
             reading = reading if reading is not None else read_message(text)
-            ctx.text, ctx.embedded = text, reading.embedded
+            ctx.text, ctx.embedded = reading.said or reading.text, reading.embedded
             reply = _on_text(ctx, dialogue, reading)
+            remember(ctx, reply)
         # The buttons offered lately: one of them pressed again is retired (409), not unknown.
         recent = [a for a in state.offered_actions if a not in reply.actions()]
         state.offered_actions = (reply.actions() + recent)[:OFFERED_ACTIONS_KEPT]
@@ -140,6 +143,18 @@ def _on_text(ctx: SkillContext, dialogue: VerificationDialogue, reading: Reading
     news = hub_news.answer_if_asked(ctx, intent, number)  # "is the size changed now?"
     if news is not None:
         return news
+    if reading.discourse_only and not st.pending_intent:  # "hmm", "ah ok": nothing asked
+        return anything_else(ctx)
+    # What the message refers to from earlier turns: "the kettle one", "and to Belgium?".
+    resolved = resolve(ctx, reading, intent)
+    if resolved is not None:
+        if resolved.resumed:
+            st.unpark()
+        if resolved.text:
+            ctx.text = resolved.text
+        return then_also(
+            ctx, dialogue, answer(ctx, dialogue, resolved.intent, resolved.number, False)
+        )
     if intent is None:  # only a number: the order the last request was about
         if number and (st.pending_intent or st.focus_order) and verified:
             parked, _, _ = st.unpark()
@@ -197,6 +212,7 @@ def _on_action(
         chosen = Intent(action.removeprefix(clarify.ACTION_PREFIX))
         named, latest = st.clarify_order, st.clarify_latest
         st.clarify_order, st.clarify_latest = None, False
+        ctx.text, st.clarify_text = st.clarify_text or "", None  # answer what was asked about
         if chosen == Intent.OTHER:
             return cannot_help(ctx, Intent.OTHER)
         return answer(ctx, dialogue, chosen, named, latest)

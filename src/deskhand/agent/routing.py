@@ -13,6 +13,7 @@ from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.skills.handoff import cannot_help, offer_handoff
 from deskhand.agent.skills.orders import choose_order, which_order_buttons
 from deskhand.agent.skills.registry import Route, needs_shopper, route_of
+from deskhand.agent.skills.tracking_several import track_several
 from deskhand.agent.verifying import VerificationDialogue
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
@@ -57,6 +58,8 @@ def _answer_for_order(
     if choice.not_found:
         text = w.t("orders.not_found", number=choice.not_found)
         return Reply(intent, route.skill, Outcome.ORDER_NOT_FOUND, [blocks.text(text)])
+    if choice.candidates and intent == Intent.ORDER_STATUS:
+        return track_several(ctx, choice.candidates, intent)  # nothing to guess: answer all
     if choice.candidates:
         ctx.state.park(intent, None, False)
         buttons = which_order_buttons(ctx, choice.candidates)

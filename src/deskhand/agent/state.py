@@ -16,7 +16,7 @@ class Awaiting(StrEnum):
     CODE = "code"
 
 
-_INTENT_FIELDS = ("pending_intent", "focus_intent", "also_intent")
+_INTENT_FIELDS = ("pending_intent", "focus_intent", "also_intent", "last_topic")
 
 
 @dataclass
@@ -37,6 +37,10 @@ class DialogueState:
     # was kept, where every offered button counts). Their labels, for answers typed instead.
     live_actions: list[str] | None = None
     live_labels: list[str] = field(default_factory=list)
+    shown_orders: list[str] = field(default_factory=list)  # orders the last answer listed
+    last_topic: Intent | None = None  # the last question answered from the knowledge base
+    last_question: str | None = None  # ... and its words, for "and to Belgium?"
+    clarify_text: str | None = None  # the message the agent asked about ("the beanie…")
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> DialogueState:

@@ -1,5 +1,5 @@
 """`deskhand demo | serve | worker | migrate | chat | kb | tasks | train-intents | bench |
-secrets | privacy | backup | restore | returns | shopify | users | test`.
+secrets | privacy | backup | restore | returns | shopify | users | test | synonyms`.
 
 One module per command group; each has `register(sub)`, which adds its parsers and sets
 `run` on them. A new command is a module and one line in COMMANDS.
@@ -20,6 +20,7 @@ from deskhand.cli import (
     secrets,
     server,
     shopify,
+    synonyms,
     tasks,
     train,
     users,
@@ -39,6 +40,7 @@ COMMANDS = [
     shopify,
     users,
     agent_tests,
+    synonyms,
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
+from deskhand.bench import dialogue as bench_dialogue
 from deskhand.bench import kb as bench_kb
 from deskhand.bench import load as bench_load
 from deskhand.bench import scale as bench_scale
@@ -20,6 +21,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], int]] = {
     "scale": bench_scale.main,
     "understanding": bench_understanding.main,
     "shopify": bench_shopify.main,
+    "dialogue": bench_dialogue.main,
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from deskhand.commerce.store import StoreRefused
 from deskhand.db import models
 from deskhand.db.models import Variant as VariantRow
+from deskhand.domain.catalogue import CatalogueProduct
 from deskhand.domain.contact import normalise_email, normalise_phone
 from deskhand.domain.orders import (
     Address,
@@ -159,6 +160,15 @@ class EmbeddedStore:
             .execution_options(populate_existing=True)
         )
         return _variant(row) if row else None
+
+    def products(self) -> list[CatalogueProduct]:
+        rows = self._session.scalars(
+            select(models.Product)
+            .where(models.Product.brand_id == self._brand_id)
+            .order_by(models.Product.id)
+            .options(selectinload(models.Product.variants))
+        )
+        return [CatalogueProduct(r.id, r.title, tuple(v.title for v in r.variants)) for r in rows]
 
     def variants_of(self, product_id: int) -> list[Variant]:
         rows = self._session.scalars(

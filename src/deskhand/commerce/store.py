@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from deskhand.domain.catalogue import CatalogueProduct
 from deskhand.domain.orders import Address, Customer, Order, Variant
 
 
@@ -32,6 +33,10 @@ class Store(Protocol):
         ...
 
     def variant(self, variant_id: int) -> Variant | None: ...
+
+    def products(self) -> list[CatalogueProduct]:
+        """Every product of the catalogue with its variants' names, in catalogue order."""
+        ...
 
     def variants_of(self, product_id: int) -> list[Variant]:
         """Every variant of one product, in catalogue order, with its stock."""

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from deskhand import __version__
 from deskhand.agent.engine import Agent
+from deskhand.agent.understand.hygiene import vocabulary
 from deskhand.channels.webchat import routes as webchat_routes
 from deskhand.channels.webchat.cors import PublicApiCors
 from deskhand.channels.worker import start_worker_thread
@@ -70,6 +71,7 @@ def serving_app(settings: Settings) -> FastAPI:
     """The app as `deskhand serve` runs it: the model loaded, and the outbox worker in a
     thread unless separate `deskhand worker` processes deliver it (DESKHAND_INLINE_WORKER)."""
     warm_up()
+    vocabulary()  # the typo corrector's word lists, built once rather than on a first message
     app = create_app(settings)
     if settings.inline_worker:
         start_worker_thread(settings, app.state.deskhand.sessions, app.state.deskhand.agent)

@@ -48,6 +48,7 @@ def ask_to_clarify(ctx: SkillContext, reading: Reading, choices: list[Intent]) -
     refused = reading.guess.intent in reading.refused
     question = w.t("clarify.refused" if refused else "clarify.question")
     ctx.state.clarify_order, ctx.state.clarify_latest = reading.number, reading.latest
+    ctx.state.clarify_text = ctx.text or None  # its products and cues still point at an order
     buttons = [blocks.button(w.t(f"clarify.{i}"), f"{ACTION_PREFIX}{i}") for i in choices]
     buttons.append(blocks.button(w.t("clarify.something_else"), SOMETHING_ELSE))
     return Reply(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from deskhand.agent.skills.context import SkillContext
+from deskhand.agent.skills.references import narrow
 from deskhand.domain import blocks
 from deskhand.domain.orders import Order, OrderStatus
 from deskhand.domain.policy import Editability
@@ -19,7 +19,6 @@ DELIVERED_OR_SHIPPED = (
     OrderStatus.FULFILLED,
     OrderStatus.PARTIALLY_FULFILLED,
 )
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -38,8 +37,9 @@ def choose_order(
     wanted: tuple[OrderStatus, ...],
     prefer: Callable[[Order], bool] | None = None,
 ) -> OrderChoice:
-    """The order numbered, the latest, the one whose product is named, the one in focus, the
-    only one in progress (the only one `prefer`red: with a return, say), or ask."""
+    """The order numbered, the latest, the one the message points at (by product, day, state
+    or place in the list shown), the one in focus, the only one in progress (the only one
+    `prefer`red: with a return, say), or ask."""
     assert ctx.customer_id is not None
     if number:
         order = ctx.store.order_of(ctx.customer_id, number)
@@ -50,9 +50,10 @@ def choose_order(
     if latest:
         return OrderChoice(order=orders[0])
     relevant = tuple(o for o in orders if o.status in wanted)
-    named = tuple(o for o in relevant if names_an_item(ctx.text, o))
-    if len(named) == 1:  # "cancel the kettle order": only one of them has a kettle
-        return OrderChoice(order=named[0])
+    # "the kettle one", "I just ordered", "the one from Monday": the order it points at.
+    pointed = narrow(ctx, relevant or orders)
+    if pointed.one:
+        return OrderChoice(order=pointed.one)
     if ctx.state.focus_order:
         focused = next((o for o in orders if o.number == ctx.state.focus_order), None)
         if focused:
@@ -64,21 +65,13 @@ def choose_order(
         return OrderChoice(order=relevant[0])
     if not relevant:
         return OrderChoice(order=orders[0])
-    return OrderChoice(candidates=relevant[:5])
-
-
-def names_an_item(text: str, order: Order) -> bool:
-    """Whether the message names a product of the order by a word of its title."""
-    words = {w for item in order.items for w in _WORD.findall(item.title.lower()) if len(w) > 3}
-    if not words or not text:
-        return False
-    pattern = r"\b(?:" + "|".join(map(re.escape, sorted(words))) + r")(?:s|es)?\b"
-    return re.search(pattern, text.lower()) is not None
+    return OrderChoice(candidates=(pointed.orders if pointed.cued else relevant)[:5])
 
 
 def which_order_buttons(ctx: SkillContext, candidates: tuple[Order, ...]) -> list[blocks.Block]:
     """ "Which order do you mean?" with one button per candidate."""
     w = ctx.words
+    ctx.state.shown_orders = [o.number for o in candidates]
     return [
         blocks.text(w.t("orders.which")),
         blocks.buttons(

@@ -21,3 +21,13 @@ def smalltalk(ctx: SkillContext, intent: Intent) -> Reply:
         outcome=Outcome.ANSWERED,
         blocks=[blocks.text(ctx.words.t(WORDING[intent], brand=ctx.brand.name))],
     )
+
+
+def anything_else(ctx: SkillContext) -> Reply:
+    """A message of discourse words only ("hmm", "ah ok"): ask what else, never hand off."""
+    return Reply(
+        intent=Intent.OTHER,
+        skill=Skill.SMALLTALK,
+        outcome=Outcome.ANSWERED,
+        blocks=[blocks.text(ctx.words.t("smalltalk.anything_else"))],
+    )

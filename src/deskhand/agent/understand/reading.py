@@ -12,6 +12,7 @@ import numpy as np
 
 from deskhand.agent.understand.clauses import Clause, split_clauses
 from deskhand.agent.understand.entities import Entities, extract_entities
+from deskhand.agent.understand.hygiene import tidy
 from deskhand.agent.understand.intents import INTENTS, IntentGuess, guess_of, probabilities
 from deskhand.domain.vocabulary import SMALLTALK, Intent
 from deskhand.nlp.embeddings import embed_queries
@@ -49,6 +50,8 @@ class Reading:
     # Every text embedded while reading (the message, its clauses), so a skill that needs
     # the same embedding (the knowledge-base search) does not compute it again.
     embedded: Mapping[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
+    said: str = ""  # the text tidied (`hygiene.tidy`): what skills read; "" = as typed
+    discourse_only: bool = False  # "hmm", "ah ok": no request at all
 
     @property
     def number(self) -> str | None:
@@ -132,14 +135,20 @@ def read_message(text: str) -> Reading:
     latest = bool(_LATEST.search(text))
     if bare:
         return Reading(text, ents, None, latest)
-    intents = read_intents(text)
+    tidied = tidy(text)  # discourse words, closings, typos of the domain's words
+    intents = read_intents(tidied.text)
+    guess = intents.guess
+    if tidied.closing is not None:  # thanks and goodbyes only: close, whatever the head says
+        guess = IntentGuess(tidied.closing, 1.0, guess.intent, 0.0, ((tidied.closing, 1.0),))
     return Reading(
         text,
         ents,
-        intents.guess,
+        guess,
         latest,
-        intents.also,
+        intents.also if tidied.closing is None else None,
         intents.refused,
         intents.also_text,
         intents.embedded,
+        said=tidied.text,
+        discourse_only=tidied.discourse_only,
     )

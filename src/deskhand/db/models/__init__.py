@@ -29,6 +29,7 @@ from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFindi
 from deskhand.db.models.launch import AgentLaunch
 from deskhand.db.models.preview import PreviewConversation
 from deskhand.db.models.privacy import Redaction
+from deskhand.db.models.product_synonyms import ProductSynonym
 from deskhand.db.models.returns import ReturnEvent, ReturnLine, ReturnRequest
 from deskhand.db.models.settings_audit import SettingsChange, SkillSwitch
 from deskhand.db.models.sync import ExternalLink, SyncRun, WebhookReceipt
@@ -65,6 +66,7 @@ __all__ = [
     "OutboxMessage",
     "PreviewConversation",
     "Product",
+    "ProductSynonym",
     "Redaction",
     "ReturnEvent",
     "ReturnLine",

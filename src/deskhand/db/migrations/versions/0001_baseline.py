@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 22:52:56.049195
+Create Date: 2026-12-04 22:58:09.025181
 """
 
 from collections.abc import Sequence
@@ -243,6 +243,25 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("brand_id"),
     )
+    op.create_table(
+        "product_synonyms",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("product_title", sa.String(length=200), nullable=False),
+        sa.Column("word", sa.String(length=100), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("brand_id", "product_title", "word"),
+    )
+    with op.batch_alter_table("product_synonyms", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_product_synonyms_brand_id"), ["brand_id"], unique=False
+        )
+
     op.create_table(
         "products",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -1253,6 +1272,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_products_brand_id"))
 
     op.drop_table("products")
+    with op.batch_alter_table("product_synonyms", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_product_synonyms_brand_id"))
+
+    op.drop_table("product_synonyms")
     op.drop_table("kb_versions")
     with op.batch_alter_table("integrations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_integrations_brand_id"))
