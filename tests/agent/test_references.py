@@ -4,6 +4,7 @@ synonyms (the pieces behind tests/agent/test_dialogue_context.py)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import Chat
 
 from deskhand.agent.products import ProductIndex, product_index
-from deskhand.agent.understand.cues import read_cues
+from deskhand.agent.understand.cues import placed_on, read_cues
 from deskhand.agent.understand.hygiene import tidy
 from deskhand.agent.understand.places import with_country
 from deskhand.agent.understand.product_words import mentions
@@ -210,3 +211,14 @@ def test_words_that_point_at_no_order(text: str) -> None:
     assert not cues.on_its_way
     assert not cues.arrived
     assert cues.position is None
+
+
+def test_just_after_midnight_today_still_means_the_order_of_a_moment_ago() -> None:
+    tz = ZoneInfo("Europe/Amsterdam")
+    now = datetime(2026, 12, 4, 23, 10, tzinfo=UTC)  # 00:10 on the 5th in Amsterdam
+    today = now.astimezone(tz).date()
+    half_an_hour_ago = datetime(2026, 12, 4, 22, 40, tzinfo=UTC)  # 23:40 on the 4th there
+    assert placed_on(half_an_hour_ago, today, tz, now=now)
+    assert not placed_on(half_an_hour_ago, today, tz)  # without the clock: by date alone
+    assert not placed_on(datetime(2026, 12, 4, 12, 0, tzinfo=UTC), today, tz, now=now)
+    assert not placed_on(half_an_hour_ago, today, tz, morning=True, now=now)

@@ -72,7 +72,9 @@ def narrow(ctx: SkillContext, pool: Sequence[Order], cues: Cues | None = None) -
         filters.append(lambda o: bool(index.lines_named(ctx.text, o)))
     day = cues.day
     if day is not None:
-        filters.append(lambda o: placed_on(o.placed_at, day, ctx.words.tz, cues.morning))
+        filters.append(
+            lambda o: placed_on(o.placed_at, day, ctx.words.tz, cues.morning, now=ctx.now)
+        )
     weekday, today = cues.weekday, ctx.now.astimezone(ctx.words.tz).date()
     if weekday is not None:
         filters.append(lambda o: placed_on_weekday(o.placed_at, weekday, today, ctx.words.tz))

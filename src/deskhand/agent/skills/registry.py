@@ -88,7 +88,8 @@ ROUTES: dict[Intent, Route] = {
         candidates=ANY_LIVE,
         hub_tab="return",
         unavailable=returns.unavailable,
-        prefer=returns.has_returnable_item,
+        # No preference: an exchange may mean a swap before shipping as well as a return
+        # after delivery, so with several live orders the shopper is asked which one.
     ),
     Intent.ADD_ITEM: Route(Skill.ORDER_EDITING, answer=order_editing.add_item),
     Intent.RETURN_REQUEST: _returns_route(returns.start_return, returns.has_returnable_item),

@@ -237,10 +237,23 @@ def follows_on(text: str) -> bool:
     return bool(_FOLLOW_UP.search(fold(text)))
 
 
-def placed_on(moment: datetime, day: date, tz: tzinfo, morning: bool = False) -> bool:
-    """Whether an order placed at `moment` (aware) was placed on `day` in the brand's zone."""
+def placed_on(
+    moment: datetime, day: date, tz: tzinfo, morning: bool = False, now: datetime | None = None
+) -> bool:
+    """Whether an order placed at `moment` (aware) was placed on `day` in the brand's zone.
+
+    Just after midnight "today" still means the order placed a little before it: an order of
+    the last `TODAY_STRETCH` counts as today's (`now` given and `day` is today).
+    """
     local = moment.astimezone(tz)
-    return local.date() == day and (not morning or local.hour < _MORNING_END)
+    if local.date() == day:
+        return not morning or local.hour < _MORNING_END
+    if now is None or morning or day != now.astimezone(tz).date():
+        return False
+    return timedelta(0) <= now - moment <= TODAY_STRETCH
+
+
+TODAY_STRETCH = timedelta(hours=3)
 
 
 def placed_on_weekday(moment: datetime, weekday: int, today: date, tz: tzinfo) -> bool:
