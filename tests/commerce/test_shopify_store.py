@@ -31,7 +31,7 @@ def new_shopper(fake: FakeShopify) -> FakeCustomer:
     line = FakeLine(fake.shop.new_id(), variant.id, "Merino Beanie", "Charcoal", "MB-CHR", 1, 1,
                     3500)  # fmt: skip
     template = next(iter(fake.shop.orders.values()))
-    order = FakeOrder(fake.shop.new_id(), "#1011", eve.id, now - timedelta(minutes=5), now,
+    order = FakeOrder(fake.shop.new_id(), "#1051", eve.id, now - timedelta(minutes=5), now,
                       "EUR", [line], template.shipping)  # fmt: skip
     fake.shop.orders[order.id] = order
     return eve
@@ -53,7 +53,7 @@ def test_a_shopper_the_copy_does_not_know_is_found_by_shopify_customer_search(
         assert (eve.first_name, eve.email) == ("Eve", "eve@example.com")
         asked = [r["variables"].get("query") for r in fake.requests if "Customers" in r["query"]]
         assert asked == ["email:eve@example.com"]
-        assert [o.number for o in store.orders_of(eve.id)] == ["1011"]
+        assert [o.number for o in store.orders_of(eve.id)] == ["1051"]
         fake.requests.clear()
         assert store.customer_by_phone("+46 70 111 22 33") == eve  # now from our copy
         assert fake.requests == []
@@ -64,11 +64,11 @@ def test_a_new_shopper_signs_in_and_tracks_an_order_before_any_webhook(
 ) -> None:
     new_shopper(fake)
     chat = Chat(shop_client, locale="en")
-    chat.send(text="where is my order 1011?")
+    chat.send(text="where is my order 1051?")
     chat.verify("eve@example.com")
     reply = chat.last["messages"][0]
     assert reply["meta"]["outcome"] == "answered"
-    assert block(reply, "order_card")["order"]["number"] == "1011"
+    assert block(reply, "order_card")["order"]["number"] == "1051"
 
 
 def test_the_worker_reconciles_when_due_and_not_before(
@@ -94,7 +94,7 @@ def test_the_worker_reconciles_when_due_and_not_before(
     assert status is not None
     assert (status.mode, status.status) == ("reconcile", "done")
     session.rollback()
-    copied = session.scalar(select(models.Order).where(models.Order.number == "1011"))
+    copied = session.scalar(select(models.Order).where(models.Order.number == "1051"))
     assert copied is not None  # in our copy without any lookup
     kept = session.scalars(select(models.WebhookReceipt.webhook_id)).all()
     assert kept == ["recent"]  # a week-old delivery id is forgotten

@@ -140,12 +140,12 @@ def test_a_customer_update_and_a_new_order_of_a_new_customer_arrive_by_webhook(
     new_customer = type(ben)(fake.shop.new_id(), "eve@example.com", None, "Eve", "Berg",
                              datetime.now(UTC), datetime.now(UTC))  # fmt: skip
     fake.shop.customers[new_customer.id] = new_customer
-    order = FakeOrder(fake.shop.new_id(), "#1011", new_customer.id, datetime.now(UTC),
+    order = FakeOrder(fake.shop.new_id(), "#1051", new_customer.id, datetime.now(UTC),
                       datetime.now(UTC), "EUR", [], template.shipping)  # fmt: skip
     fake.shop.orders[order.id] = order
     r = deliver(shop_client, fake, "orders/create", order_payload(fake.shop, order))
     assert r.json() == {"outcome": "applied"}
-    assert order_row(db, "1011").customer_id is not None
+    assert order_row(db, "1051").customer_id is not None
     db.rollback()
     assert db.scalar(select(Customer.phone).where(Customer.email == "ben@example.com")) == (
         "+4915199999999"

@@ -7,20 +7,22 @@ import uuid
 
 import pytest
 from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
 from tests.knowledge.conftest import Site
 from tests.knowledge.test_kb_crawl import build
 
 from deskhand.config import Settings
 from deskhand.db import models
+from deskhand.db.session import transaction
 from deskhand.tasks.queue import TaskKind, TaskQueue, TaskQueueUnavailable
 
 
-def _wait(session: Session, task_id: int, seconds: float = 60) -> models.BackgroundTask:
+def _wait(queue: TaskQueue, task_id: int, seconds: float = 60) -> models.BackgroundTask:
+    """Poll through the queue's own engine: on SQLite its writers share one lock in process,
+    so the test's reads never hold the database while a worker waits to write."""
     deadline = time.monotonic() + seconds
     while True:
-        row = session.get_one(models.BackgroundTask, task_id, populate_existing=True)
-        session.rollback()  # SQLite: never sit on the write lock the worker needs
+        with transaction(queue.sessions) as session:
+            row = session.get_one(models.BackgroundTask, task_id)
         if row.status in ("done", "failed"):
             return row
         assert time.monotonic() < deadline, (row.status, row.result)
@@ -30,7 +32,6 @@ def _wait(session: Session, task_id: int, seconds: float = 60) -> models.Backgro
 def test_a_crawl_queued_in_redis_is_run_by_a_worker_once(
     settings: Settings,
     demo_db: Engine,
-    session: Session,
     help_site: Site,
     redis_space: tuple[str, str],
 ) -> None:
@@ -40,23 +41,24 @@ def test_a_crawl_queued_in_redis_is_run_by_a_worker_once(
         settings.model_copy(update={"redis_url": redis_url, "allow_private_urls": True}),
         namespace=prefix,
     )
-    brand_id = session.scalars(select(models.Brand.id)).one()
-    session.rollback()
+    with transaction(queue.sessions) as db:
+        brand_id = db.scalars(select(models.Brand.id)).one()
     good = queue.submit(TaskKind.CRAWL_HELP_CENTRE, brand_id, url=f"{help_site.base}/help/")
     bad = queue.submit(TaskKind.CRAWL_HELP_CENTRE, brand_id, url=f"{help_site.base}/nothing/")
-    assert session.get_one(models.BackgroundTask, good).status == "queued"
-    session.rollback()
+    with transaction(queue.sessions) as db:
+        assert db.get_one(models.BackgroundTask, good).status == "queued"
     worker = queue.worker(threads=2)
     worker.start()
     try:
-        done = _wait(session, good)
-        failed = _wait(session, bad)
+        done = _wait(queue, good)
+        failed = _wait(queue, bad)
     finally:
         worker.stop()
     assert done.status == "done"
     assert done.attempts == 1
     assert done.result.startswith("3 pages read")
-    titles = set(session.scalars(select(models.Article.title)))
+    with transaction(queue.sessions) as db:
+        titles = set(db.scalars(select(models.Article.title)))
     assert {"Help centre", "Gift wrapping", "Store pickup"} <= titles
     # A page that cannot be read fails at once, with the reason, and is not retried.
     assert failed.status == "failed"

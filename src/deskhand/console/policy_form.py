@@ -7,7 +7,7 @@ range; a refused form keeps everything the brand typed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -127,7 +127,10 @@ def read_policy_form(posted: PostedForm, current: PolicyRules, currency: str) ->
             times.append(ShippingTime(region, int(low), int(high)))
     if form.errors:
         return form
-    form.rules = PolicyRules(
+    # The fields this form does not show (return reasons, the returns provider, shipping
+    # rates) keep their current values.
+    form.rules = replace(
+        current,
         change_window=timedelta(minutes=change),
         allowed_changes=frozenset(form.values["allowed_changes"]),
         free_cancellation_window=timedelta(minutes=cancel),
