@@ -21,6 +21,7 @@ from deskhand.db import models
 from deskhand.db.models import KnowledgeChunk, KnowledgeFinding
 from deskhand.domain.policy import PolicyRules
 from deskhand.knowledge.facts import CATEGORIES, Duration, Fact, facts_in, has
+from deskhand.knowledge.translations import outdated_translations
 
 CATEGORY_NAMES = {
     "final_sale": "final-sale items",
@@ -31,7 +32,7 @@ CATEGORY_NAMES = {
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # "contradiction" | "missing_topic" | "missing_detail"
+    kind: str  # "contradiction" | "missing_topic" | "missing_detail" | "outdated_translation"
     facet: str
     message: str
     article_id: int | None = None
@@ -212,6 +213,18 @@ def check_consistency(session: Session, brand: models.Brand, now: datetime) -> l
         .order_by(KnowledgeChunk.article_id, KnowledgeChunk.position)
     ).all()
     findings = find_inconsistencies(rules, brand.currency, [(r[0], r[1], r[2]) for r in rows])
+    findings += [
+        Finding(
+            "outdated_translation",
+            "translation",
+            f'"{t.title}" ({t.language}) is older than its translation(s) '
+            + ", ".join(f'"{n}"' for n in t.newer)
+            + ": update it so shoppers in every language read the same.",
+            t.article_id,
+            t.title,
+        )
+        for t in outdated_translations(session, brand.id)
+    ]
     session.execute(delete(KnowledgeFinding).where(KnowledgeFinding.brand_id == brand.id))
     for f in findings:
         session.add(
@@ -233,7 +246,7 @@ def check_consistency(session: Session, brand: models.Brand, now: datetime) -> l
 
 def findings_for(session: Session, brand_id: int) -> list[Finding]:
     """The stored findings of the last check, contradictions first (for the console)."""
-    order = {"contradiction": 0, "missing_topic": 1, "missing_detail": 2}
+    order = {"contradiction": 0, "missing_topic": 1, "missing_detail": 2, "outdated_translation": 3}
     rows = session.execute(
         select(KnowledgeFinding, models.Article.title)
         .outerjoin(models.Article, models.Article.id == KnowledgeFinding.article_id)

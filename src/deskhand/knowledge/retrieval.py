@@ -94,21 +94,32 @@ def search_index(
     n = min(k, len(index))
     top = np.argpartition(-fused, n - 1)[:n] if n < len(index) else np.arange(len(index))
     top = top[np.argsort(-fused[top], kind="stable")]
-    hits = [
-        Hit(
-            chunk_id=index.chunk_ids[i],
-            article=index.articles[index.article_of[i]],
-            heading=index.headings[i],
-            anchor=index.anchors[i],
-            text=index.texts[i],
-            language=index.languages[i],
-            score=float(fused[i]),
-            dense=float(dense[i]),
-            lexical=float(lexical[i]),
-        )
-        for i in top
-    ]
+    hits = [_hit(index, i, fused[i], dense[i], lexical[i]) for i in top]
+    if hits and (hits[0].language != language or hits[0].article.outdated):
+        # The shopper's language when the article has an up-to-date translation into it:
+        # the same passage, with the confidence the best match earned. A translation that
+        # fell behind is not quoted when an up-to-date member of its group can be.
+        row = index.translated_row(int(top[0]), language)
+        if row is None and hits[0].article.outdated:
+            row = index.translated_row(int(top[0]), "*")
+        if row is not None:
+            mine = _hit(index, row, fused[top[0]], dense[top[0]], lexical[top[0]])
+            hits = [mine, *(h for h in hits if h.chunk_id != mine.chunk_id)][:n]
     return SearchResult(question, hits)
+
+
+def _hit(index: KnowledgeIndex, i: int, score: float, dense: float, lexical: float) -> Hit:
+    return Hit(
+        chunk_id=index.chunk_ids[i],
+        article=index.articles[index.article_of[i]],
+        heading=index.headings[i],
+        anchor=index.anchors[i],
+        text=index.texts[i],
+        language=index.languages[i],
+        score=float(score),
+        dense=float(dense),
+        lexical=float(lexical),
+    )
 
 
 def search_many(

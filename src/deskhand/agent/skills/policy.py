@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from deskhand.agent.skills.context import SkillContext
+from deskhand.agent.skills.figures import shipping_figure
 from deskhand.agent.skills.handoff import NO, YES, cannot_help, offer_handoff
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
@@ -103,6 +104,11 @@ def _answer_from_kb(ctx: SkillContext) -> _Answer:
             answer.unanswered.append(result.question)
             continue
         answer.sources.setdefault(hit.article.id, hit.article)
+        figure = shipping_figure(ctx, result.question)
+        if figure is not None:  # the figure first, then the passage that states the rule
+            answer.topics.add("shipping")
+            answer.paragraphs.append(f"{figure}\n\n{_quote(ctx, hit)}")
+            continue
         ruled = [t for t in rule_topics_in(hit.text) if rule_answer(ctx, t)]
         if ruled:
             for topic in ruled:

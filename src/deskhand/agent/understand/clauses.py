@@ -59,8 +59,10 @@ _CONTRAST_RE = re.compile(
     r"mais|juste|seulement|plutôt|pero|sino|solo|sólo)\b)",
     re.IGNORECASE,
 )
+_PAUSE_RE = re.compile(r"\s*[,;]\s*|\s+[–—-]+\s+")
 _BOUNDARY_RE = re.compile(
     r"(?<=[!?;])\s+"  # after ! ? ; (a run of them stays together)
+    r"|(?<=[^\s¿¡])\s*,?\s*(?=¿)"  # before a Spanish question mark that opens a question
     r"|(?<=[^\W_][.])\s+(?=[^\W\d_])"  # after a full stop (abbreviations are re-joined)
     r"|\s+[–—-]+\s+"  # a spaced dash
     r"|\n+"
@@ -125,7 +127,7 @@ _WISHES = frozenset(
 )
 _NEEDED = frozenset(
     "needed necessary notig noetig nodig behovs nodvandigt besoin necessaire necesario "
-    "falta".split()
+    "falta peine".split()
 )
 # A state, not a refusal: "has not been refunded", "wurde nicht erstattet", "n'a pas été
 # remboursé", "no me han reembolsado". A cue next to one of these refuses nothing.
@@ -158,6 +160,7 @@ _ACTION_STEMS = (
     "talk",
     "speak",
     "replac",
+    "address",
     # de
     "storn",
     "ander",
@@ -170,6 +173,8 @@ _ACTION_STEMS = (
     "hinzufug",
     "dazu",
     "sendungsverfolg",
+    "sprech",
+    "adress",
     # nl
     "annuler",
     "wijzig",
@@ -178,15 +183,24 @@ _ACTION_STEMS = (
     "terug",
     "toevoeg",
     "volg",
+    "verander",
+    "vervang",
+    "omruil",
+    "spreek",
+    "spreken",
+    "praten",
+    "adres",
     # sv
     "avbest",
     "avbryt",
     "andra",
     "byt",
-    "returner",
+    "retur",
     "aterbetal",
     "lagga till",
     "spar",
+    "tillbaka",
+    "prata",
     # fr
     "annul",
     "modifi",
@@ -196,6 +210,7 @@ _ACTION_STEMS = (
     "suiv",
     "renvoy",
     "retourn",
+    "parl",
     # es
     "cambi",
     "devol",
@@ -204,6 +219,8 @@ _ACTION_STEMS = (
     "agreg",
     "segui",
     "rastre",
+    "habl",
+    "direcc",
 )
 _WINDOW = 5  # "I don't want to check the tracking": the action follows within five words
 
@@ -215,6 +232,7 @@ class Clause:
 
 
 def _is_action(word: str) -> bool:
+    word = word.rsplit("'", 1)[-1]  # "d'annuler", "l'échanger"
     return any(word.startswith(stem) for stem in _ACTION_STEMS)
 
 
@@ -226,6 +244,8 @@ def is_negated(text: str) -> bool:
             continue
         before = _until_break(reversed(words[max(0, i - 3) : i]))[::-1]
         after = _until_break(words[i + 1 : i + 1 + _WINDOW])
+        if _refuses_in_short(word, before, after, words[i + 2 : i + 3]):
+            return True
         if not after or any(w in _CONDITIONALS or w in _RELATIVES for w in before):
             continue
         if any(
@@ -237,9 +257,14 @@ def is_negated(text: str) -> bool:
             continue
         if any(w in _NOT_A_REFUSAL_AFTER for w in after) or after[0] in _NOT_YET:
             continue
-        if before[-1:] and before[-1] in _NOT_YET or (word == "no" and before[-1:] == ["ya"]):
+        wished = any(w in _WISHES for w in before)
+        if before[-1:] and before[-1] in _NOT_YET and not wished:
+            continue  # "noch nicht erstattet"; but "ik wil nog niks terugsturen" refuses
+        if word == "no" and before[-1:] == ["ya"]:
             continue
-        if any(w in _AUXILIARIES for w in (*before[-2:], *after[:2])):
+        if any(w in _AUXILIARIES for w in (*before[-2:], *after[:2])) and not (
+            wished and after[0] in _AUXILIARIES  # "jag vill inte ha pengarna tillbaka"
+        ):
             continue
         actions = [w for w in after if _is_action(w)]
         if not actions:
@@ -248,7 +273,7 @@ def is_negated(text: str) -> bool:
         if wish:
             return True
         nominal = word in _NOMINAL_CUES or (word == "pas" and after[0] in ("de", "d"))
-        if nominal:
+        if nominal and not _ends_on_infinitive(words, i, after):
             continue
         endings = _INFINITIVE_AFTER.get(word)
         if endings is None and not actions[0].endswith("ed"):
@@ -256,6 +281,40 @@ def is_negated(text: str) -> bool:
         if endings is not None and actions[0].endswith(endings):
             return True
     return False
+
+
+def _refuses_in_short(word: str, before: list[str], after: list[str], then: list[str]) -> bool:
+    """The short refusals that end at a break: "storniere nicht, ...", "kein Tausch – ...".
+
+    A verb then a verbal cue, with nothing after but a break ("annuleer niet,"), or a
+    nominal cue opening the clause before an action noun and a break ("ingen retur,
+    jag undrar ..."). "No refund, ..." stays a complaint: money and tracking are left out.
+    """
+    if word in _VERBAL_CUES and not after:
+        return bool(before) and _is_action(before[-1]) and not before[-1].endswith(("ed", "t"))
+    return (
+        word in _NOMINAL_CUES
+        and not before
+        and len(after) == 1
+        and (not then or then[0] in _BREAKS)
+        and _is_action(after[0])
+        and not after[0].startswith(_MONEY_OR_TRACKING)
+    )
+
+
+def _ends_on_infinitive(words: list[str], i: int, after: list[str]) -> bool:
+    """ "niks aan de jas veranderen, ...": a nominal cue whose clause ends on an infinitive
+    of an action refuses it, where "no refund for my return" (a noun) does not."""
+    last = i + len(after)
+    ends = last + 1 >= len(words) or words[last + 1] in _BREAKS
+    verb = after[-1]
+    return ends and _is_action(verb) and verb.endswith(("en", "er", "ir", "re", "ar"))
+
+
+_MONEY_OR_TRACKING = (
+    "refund", "erstatt", "terug", "aterbetal", "rembours", "reembols", "track", "volg", "suiv",
+    "segui", "rastre", "sendungsverfolg", "spar",
+)  # fmt: skip
 
 
 def _until_break(words: Iterable[str]) -> list[str]:
@@ -289,7 +348,9 @@ def split_clauses(text: str) -> list[Clause]:
     for sentence in _sentences(text):
         for piece in _CONNECTOR_RE.split(sentence):
             for part in _AND_RE.split(piece):
-                parts.extend(_split_after_refusal(part))
+                for cut in _split_before_request(part):
+                    for clause in _split_two_actions(cut):
+                        parts.extend(_split_after_refusal(clause))
     parts = [p for p in parts if p.strip()]
     merged: list[str] = []
     for part in parts:
@@ -301,11 +362,72 @@ def split_clauses(text: str) -> list[Clause]:
 
 
 def _split_after_refusal(part: str) -> list[str]:
-    """ "not cancelling just checking" -> the refusal and what follows the contrast word."""
+    """ "not cancelling just checking" -> the refusal and what follows the contrast word.
+
+    A comma or a dash ends a refusal too: "no hace falta cambiar la dirección, anulad el
+    pedido" refuses the change and asks for the cancel.
+    """
     if not is_negated(part):
         return [part]
-    for match in _CONTRAST_RE.finditer(part):
+    for match in (*_CONTRAST_RE.finditer(part), *_PAUSE_RE.finditer(part)):
         head, tail = part[: match.start()], part[match.end() :]
         if is_negated(head) and len(_LETTERS.findall(tail)) >= 2:
             return [head, tail]
+    return [part]
+
+
+# After a comma, these open a request of their own: "ich will den parka zurückschicken,
+# wie lange habe ich dafür?", "el reembolso sigue sin llegar, pasadme con una persona".
+_REQUEST_OPENERS = (
+    r"i want|i'd like|i would like|i need|please|can you|could you|can i|could i|how much|"
+    r"how long|how many|when|where|what|is there|do you|tell me|"
+    r"ich will|ich möchte|ich moechte|ich hätte gern|ich brauche|bitte|könnt ihr|koennt ihr|"
+    r"können sie|kann ich|wie viel|wie lange|wann|wo|gibt es|habt ihr|"
+    r"ik wil|ik zou graag|graag|kunnen jullie|kan ik|kan iemand|hoeveel|hoe lang|wanneer|"
+    r"waar|hebben jullie|is er|"
+    r"jag vill|jag skulle vilja|kan ni|kan jag|kan någon|hur mycket|hur länge|hur många|när|"
+    r"har ni|finns det|"
+    r"je veux|je voudrais|j'aimerais|pouvez-vous|pouvez vous|est-ce que|combien|quand|où|"
+    r"il faut|dites-moi|passez-moi|vous avez|avez-vous|ça coûte|c'est gratuit|"
+    r"quiero|necesito|me gustaría|podéis|podeis|puedo|cuánto|cuanto|cuándo|dónde|hay que|"
+    r"pasadme|decidme|tenéis|teneis"
+)
+_COMMA_REQUEST_RE = re.compile(rf"\s*,\s*(?=(?:{_REQUEST_OPENERS})(?![^\W\d_]))", re.IGNORECASE)
+_AND_WORD_RE = re.compile(r"\s+(?:and|und|en|och|et|y)\s+", re.IGNORECASE)
+
+
+def _split_before_request(part: str) -> list[str]:
+    """A statement or request, a comma, then a request of its own: two clauses.
+
+    Not after a condition ("if it doesn't fit, can I return it?" is one question), and not
+    after a greeting or a word or two (those join the request anyway).
+    """
+    out: list[str] = []
+    rest = part
+    for match in _COMMA_REQUEST_RE.finditer(part):
+        head = rest[: match.start() - (len(part) - len(rest))]
+        words = _WORDS.findall(fold(head))
+        if len(words) < 3 or words[0] in _CONDITIONALS:
+            continue
+        out.append(head)
+        rest = rest[match.end() - (len(part) - len(rest)) :]
+    return [*out, rest]
+
+
+def _split_two_actions(part: str) -> list[str]:
+    """ "die socken will ich zurückgeben und den parka tauschen": an action on each side.
+
+    Only where both sides name something the agent could do, in two words or more each;
+    "change the size and colour" names one action and stays whole.
+    """
+    for match in _AND_WORD_RE.finditer(part):
+        head, tail = part[: match.start()], part[match.end() :]
+        head_words, tail_words = _WORDS.findall(fold(head)), _WORDS.findall(fold(tail))
+        if (
+            len(head_words) >= 2
+            and len(tail_words) >= 2
+            and any(_is_action(w) for w in head_words)
+            and any(_is_action(w) for w in tail_words)
+        ):
+            return [head, *_split_two_actions(tail)]
     return [part]

@@ -25,11 +25,13 @@ from deskhand.db.models.conversations import (
 from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMessage, WebhookNonce
 from deskhand.db.models.integrations import Integration
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
+from deskhand.db.models.translations import ArticleTranslation
 from deskhand.db.models.verification import HubHandoff, HubSession, VerificationCode
 
 __all__ = [
     "AnalyticsEvent",
     "Article",
+    "ArticleTranslation",
     "Base",
     "Brand",
     "ChannelOptOut",
