@@ -57,8 +57,10 @@ def test_quoted_passage_is_framed_in_the_shoppers_language(client: TestClient) -
     reply = Chat(client).send(text="Welche Zahlungsarten akzeptiert ihr?")
     assert reply["meta"] == {"intent": "policy_payment", "skill": "policy", "outcome": "answered"}
     text = text_of(reply)
-    assert text.startswith("Im Artikel „Zahlungsarten“") and "Englisch" not in text
-    assert "iDEAL" in text and "Alle Preise sind in Euro" in text
+    assert text.startswith("Im Artikel „Zahlungsarten“")
+    assert "Englisch" not in text
+    assert "iDEAL" in text
+    assert "Alle Preise sind in Euro" in text
     assert block(reply, "sources")["articles"] == [
         {"title": "Zahlungsarten", "url": "http://testserver/help/payment-de"}
     ]

@@ -23,7 +23,11 @@ LANGS = ("en", "de", "nl", "sv", "fr", "es")
 PAYMENT = {  # (question, title of the article quoted, words of its passage)
     "en": ("Which payment methods do you accept?", "Payment methods", "All prices are in euros"),
     "de": ("Welche Zahlungsarten akzeptiert ihr?", "Zahlungsarten", "Alle Preise sind in Euro"),
-    "nl": ("Welke betaalmethoden accepteren jullie?", "Betaalmethoden", "Alle prijzen zijn in euro"),
+    "nl": (
+        "Welke betaalmethoden accepteren jullie?",
+        "Betaalmethoden",
+        "Alle prijzen zijn in euro",
+    ),
     "sv": ("Vilka betalningssätt tar ni emot?", "Betalningssätt", "Alla priser är i euro"),
     "fr": (
         "Quels moyens de paiement acceptez-vous ?",
@@ -57,7 +61,12 @@ def test_the_demo_help_centre_is_in_six_languages_linked_and_up_to_date(
         groups.setdefault(linked[a.id].group, set()).add(a.language)
     assert groups == {
         slug: set(LANGS)
-        for slug in ("order-changes-and-cancellation", "payment", "returns-and-exchanges", "shipping")
+        for slug in (
+            "order-changes-and-cancellation",
+            "payment",
+            "returns-and-exchanges",
+            "shipping",
+        )
     }
     assert outdated_translations(session, brand.id) == []
     # Every translation states the same policy as the rules: no contradiction, no gap.

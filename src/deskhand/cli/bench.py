@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Callable
 
 from deskhand.bench import kb as bench_kb
+from deskhand.bench import no_answer as bench_no_answer
 from deskhand.bench import turns as bench_turns
 from deskhand.bench import understanding as bench_understanding
 from deskhand.cli.common import needs_bench_extra
@@ -14,6 +15,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], int]] = {
     "turns": bench_turns.main,
     "kb": bench_kb.main,
     "understanding": bench_understanding.main,
+    "no-answer": bench_no_answer.main,
 }
 
 

@@ -64,7 +64,13 @@ def _add(
             )
     else:
         r = ingest_file(
-            session, brand, Path(target), title=args.title, language=args.language, now=now
+            session,
+            brand,
+            Path(target),
+            title=args.title,
+            language=args.language,
+            now=now,
+            translation_of=getattr(args, "translation_of", None),
         )
         lines = [f"{r.status:9} {r.title}  ({r.chunks} chunks, {r.language})  id {r.article_id}"]
     return [*lines, _summary(findings_for(session, brand.id))]
@@ -164,6 +170,11 @@ def add_kb_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add.add_argument("--title", help="the article title (default: from the document)")
     add.add_argument("--language", help="en, de, nl, sv, fr or es (default: detected)")
     add.add_argument("--max-pages", type=int, default=50, help="crawl at most this many pages")
+    add.add_argument(
+        "--translation-of",
+        metavar="SLUG",
+        help="link the file as a translation of the article with this slug (or its group)",
+    )
     kbs.add_parser("list", parents=[common], help="list the articles")
     remove = kbs.add_parser("remove", parents=[common], help="remove articles and their chunks")
     remove.add_argument(

@@ -106,6 +106,30 @@ def _contradictions(fact: Fact, rules: PolicyRules, currency: str) -> list[tuple
                 out.append(
                     (f"states a different delivery time for {region}", str(expected), str(d))
                 )
+    elif fact.facet == "shipping_cost" and fact.amount is not None and rules.shipping_rates:
+        rates = {r.region: r for r in rules.shipping_rates}
+        for region in sorted(fact.regions):
+            rate = rates.get(region) or rates.get("EU")
+            if rate and rate.cost != fact.amount:
+                out.append(
+                    (
+                        f"states a different shipping cost for {region}",
+                        _money(rate.cost, currency),
+                        _money(fact.amount, currency),
+                    )
+                )
+    elif fact.facet == "free_shipping_over" and fact.amount is not None:
+        thresholds = {r.free_over for r in rules.shipping_rates if r.free_over is not None}
+        # One threshold stated for every region, where the rules differ, is wrong too.
+        if thresholds and (fact.amount not in thresholds or len(thresholds) > 1):
+            rule_says = " / ".join(_money(t, currency) for t in sorted(thresholds))
+            out.append(
+                (
+                    "states a different free-shipping threshold",
+                    rule_says,
+                    _money(fact.amount, currency),
+                )
+            )
     elif fact.facet == "return_excluded":
         for cat in sorted(fact.categories - rules.return_excluded):
             out.append(
@@ -164,8 +188,8 @@ def find_inconsistencies(
         ("returns", "return", "returns and the return window"),
         ("refunds", "refund", "refunds"),
     ]
-    if rules.shipping_times:
-        topics.append(("shipping", "deliver", "delivery times"))
+    if rules.shipping_times or rules.shipping_rates:
+        topics.append(("shipping", "deliver", "delivery times and costs"))
     missing_topics = set()
     for facet, concept, what in topics:
         if not covered(concept):
@@ -187,6 +211,8 @@ def find_inconsistencies(
     ]
     if rules.shipping_times:
         details.append(("shipping_time", "shipping", "delivery times"))
+    if rules.shipping_rates:
+        details.append(("shipping_cost", "shipping", "shipping costs"))
     for facet, topic, what in details:
         if topic not in missing_topics and facet not in stated:
             findings.append(Finding("missing_detail", facet, f"No article states {what}."))

@@ -33,7 +33,7 @@ from deskhand.knowledge.parsers import (
     parse_document,
     parse_markdown,
 )
-from deskhand.knowledge.translations import link_translation, note_edit
+from deskhand.knowledge.translations import group_of, link_translation, note_edit
 from deskhand.nlp.language import detect_language
 
 log = logging.getLogger(__name__)
@@ -201,6 +201,7 @@ def ingest_file(
     title: str | None = None,
     language: str | None = None,
     now: datetime,
+    translation_of: str | None = None,
 ) -> IngestResult:
     """Add (or update) a Markdown, HTML, text, PDF or DOCX file given by its path."""
     if not path.is_file():
@@ -213,8 +214,16 @@ def ingest_file(
         )
     doc = parse_document(path.name, path.read_bytes())
     source = str(path.resolve())
+    group = group_of(session, brand.id, translation_of) if translation_of else None
     return store_document(
-        session, brand, doc, source=source, title=title, language=language, now=now
+        session,
+        brand,
+        doc,
+        source=source,
+        title=title,
+        language=language,
+        now=now,
+        translation_of=group,
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from deskhand.db import models
 from deskhand.db.models import ArticleTranslation
+from deskhand.knowledge.parsers import IngestError
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,35 @@ def _newest(session: Session, brand_id: int, group: str) -> int:
         )
     )
     return int(found or 0)
+
+
+def group_of(session: Session, brand_id: int, slug: str) -> str:
+    """The group an article (named by its slug) belongs to: its own, or one named after it.
+
+    Raises IngestError when no article or group has that slug.
+    """
+    row = session.execute(
+        select(ArticleTranslation.group_slug)
+        .join(models.Article, models.Article.id == ArticleTranslation.article_id)
+        .where(models.Article.brand_id == brand_id, models.Article.slug == slug)
+    ).scalar()
+    if row is not None:
+        return str(row)
+    original = session.scalar(
+        select(models.Article).where(
+            models.Article.brand_id == brand_id, models.Article.slug == slug
+        )
+    )
+    grouped = session.scalar(
+        select(ArticleTranslation.article_id).where(
+            ArticleTranslation.brand_id == brand_id, ArticleTranslation.group_slug == slug
+        )
+    )
+    if original is None and grouped is None:
+        raise IngestError(f"no article or translation group is called {slug!r}")
+    if original is not None and grouped is None:
+        link_translation(session, brand_id, original.id, slug, original.updated_at)
+    return slug
 
 
 def link_translation(

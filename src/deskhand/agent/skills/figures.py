@@ -74,3 +74,23 @@ def _for_value_everywhere(ctx: SkillContext, ask: FigureQuestion) -> str | None:
     if len(thresholds) == 1:
         out.append(w.t("figure.free_over", threshold=w.money_of(thresholds.pop())))
     return " ".join(out)
+
+
+def shipping_costs(ctx: SkillContext) -> list[str]:
+    """What shipping costs to each region, and from when it is free (the rules, worded)."""
+    w, rates = ctx.words, ctx.rules.shipping_rates
+    if not rates:
+        return []
+    by_cost: dict[int, list[str]] = {}
+    for r in rates:
+        name = w.t("policy.rest_of_eu") if r.region == REST_OF_EU else w.territory(r.region)
+        by_cost.setdefault(r.cost, []).append(name)
+    lines = [
+        w.t("figure.cost_line", cost=w.money_of(cost), region=w.items(names))
+        for cost, names in by_cost.items()
+    ]
+    out = [w.t("policy.shipping_costs", lines=w.items(lines))]
+    thresholds = {r.free_over for r in rates if r.free_over is not None}
+    if len(thresholds) == 1:
+        out.append(w.t("figure.free_over", threshold=w.money_of(thresholds.pop())))
+    return out
