@@ -23,7 +23,12 @@ from deskhand.bench.report import write_section
 from deskhand.config import Settings
 from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.demo import prepare_database
-from deskhand.knowledge.retrieval import ANSWER_THRESHOLD, SURE_THRESHOLD, search_many
+from deskhand.knowledge.retrieval import (
+    ANSWER_THRESHOLD,
+    OWN_LANGUAGE_LIFT,
+    SURE_THRESHOLD,
+    search_many,
+)
 from deskhand.nlp.embeddings import warm_up
 
 TITLE = "No-answer decision (`deskhand bench no-answer`)"
@@ -87,10 +92,12 @@ def main(args: argparse.Namespace) -> int:
             "languages, linked as translations. The decision is `SearchResult.confident`: "
             f"a passage answers at a fused score of {SURE_THRESHOLD:.2f} or more, or from "
             f"{ANSWER_THRESHOLD:.2f} when the help centre knows every content word of the "
-            "question. Near misses: `tests/data/kb_questions/near_miss.tsv` (20 per "
-            "language, about the shop, plausible, answered by no article); recall = near "
-            "misses declined; precision = declined questions that were near misses rather "
-            "than answerable ones. The near-miss set was written for this decision and its "
+            f"question (both lines {OWN_LANGUAGE_LIFT:.2f} higher when the best passage is in "
+            "the question's language). Near misses: "
+            "`tests/data/kb_questions/near_miss.tsv` (20 per language, about the shop, "
+            "plausible, answered by no article); recall = near misses declined; "
+            "precision = declined questions that were near misses rather than answerable "
+            "ones. The near-miss set was written for this decision and its "
             "two lines were chosen on it: the figures are not held out.",
             "",
             *lines,
