@@ -30,9 +30,10 @@ GLOSSARY_WEIGHT = 1.0  # a glossary translation counts as much as the shopper's 
 _WHITESPACE = re.compile(r"\s+")
 # Calibrated on tests/data/kb_questions: below this the best passage is a weak match.
 ANSWER_THRESHOLD = 0.83
-# A question scores higher still against a passage in its own language than the offset
+# A question scores higher still against passages in its own language than the offset
 # above corrects for (measured once the demo help centre was written in six languages):
-# when the best passage is in the question's language, both lines sit this much higher.
+# when the knowledge base is written in the question's language, both lines sit this much
+# higher (an English help centre asked in German keeps the lower lines).
 OWN_LANGUAGE_LIFT = 0.05
 # Between the two lines a passage answers only when the knowledge base knows every content
 # word of the question: "Do you offer a student discount?" shares "discount" with the
@@ -65,7 +66,7 @@ class SearchResult:
     hits: list[Hit]  # best first
     # Content words of the question the knowledge base never uses (in its own language).
     unknown: tuple[str, ...] = ()
-    own_language: bool = False  # the best match was written in the question's language
+    own_language: bool = False  # the knowledge base is written in the question's language
 
     @property
     def confidence(self) -> float:
@@ -115,7 +116,7 @@ def search_index(
     top = np.argpartition(-fused, n - 1)[:n] if n < len(index) else np.arange(len(index))
     top = top[np.argsort(-fused[top], kind="stable")]
     hits = [_hit(index, i, fused[i], dense[i], lexical[i]) for i in top]
-    own = bool(hits) and hits[0].language == language
+    own = language in index.written_in
     if hits and (hits[0].language != language or hits[0].article.outdated):
         # The shopper's language when the article has an up-to-date translation into it:
         # the same passage, with the confidence the best match earned. A translation that
