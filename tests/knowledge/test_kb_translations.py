@@ -4,6 +4,7 @@ flagged as outdated when another member of their group changes."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,8 +15,8 @@ from deskhand.db import models
 from deskhand.knowledge.articles import DEMO_ARTICLES
 from deskhand.knowledge.consistency import check_consistency
 from deskhand.knowledge.index import index_for
-from deskhand.knowledge.ingest import store_document
-from deskhand.knowledge.parsers import parse_markdown
+from deskhand.knowledge.ingest import ingest_file, store_document
+from deskhand.knowledge.parsers import IngestError, parse_markdown
 from deskhand.knowledge.retrieval import search
 from deskhand.knowledge.translations import memberships, outdated_translations
 
@@ -109,3 +110,18 @@ def test_the_answer_quotes_the_article_in_the_shoppers_language(
     assert block(reply, "sources")["articles"] == [
         {"title": title, "url": f"http://testserver/help/{SLUG[lang]}"}
     ]
+
+
+def test_a_file_is_added_as_a_translation_of_an_article_by_its_slug(
+    session: Session, brand: models.Brand, tmp_path: Path
+) -> None:
+    path = tmp_path / "zahlung-at.md"
+    path.write_text(
+        "# Zahlungsarten (Österreich)\n\n## Zahlungsarten\nWir akzeptieren auch EPS.\n",
+        encoding="utf-8",
+    )
+    now = datetime.now(UTC)
+    result = ingest_file(session, brand, path, language="de", now=now, translation_of="payment")
+    assert memberships(session, brand.id)[result.article_id].group == "payment"
+    with pytest.raises(IngestError):
+        ingest_file(session, brand, path, language="de", now=now, translation_of="no-such-slug")
