@@ -116,7 +116,7 @@ def search_index(
     top = np.argpartition(-fused, n - 1)[:n] if n < len(index) else np.arange(len(index))
     top = top[np.argsort(-fused[top], kind="stable")]
     hits = [_hit(index, i, fused[i], dense[i], lexical[i]) for i in top]
-    own = language in index.written_in
+    own_language = language in index.written_in
     if hits and (hits[0].language != language or hits[0].article.outdated):
         # The shopper's language when the article has an up-to-date translation into it:
         # the same passage, with the confidence the best match earned. A translation that
@@ -127,7 +127,7 @@ def search_index(
         if row is not None:
             mine = _hit(index, row, fused[top[0]], dense[top[0]], lexical[top[0]])
             hits = [mine, *(h for h in hits if h.chunk_id != mine.chunk_id)][:n]
-    return SearchResult(question, hits, unknown_words(index, question, language), own)
+    return SearchResult(question, hits, unknown_words(index, question, language), own_language)
 
 
 def unknown_words(index: KnowledgeIndex, question: str, language: str) -> tuple[str, ...]:

@@ -12,6 +12,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from deskhand.agent.understand.actions import CONDITIONALS as _CONDITIONALS
+from deskhand.agent.understand.actions import is_action as _is_action
+from deskhand.agent.understand.cuts import split_before_request, split_two_actions
 from deskhand.agent.understand.lexical import fold
 
 # Words that start a new request inside one sentence ("..., and when do I get my money back").
@@ -141,87 +144,6 @@ _AUXILIARIES = frozenset(
 )
 # "No longer" asks for the cancel or return rather than refusing it.
 _NOT_A_REFUSAL_AFTER = frozenset("longer anymore mehr meer langre plus mas".split())
-# Conditions: "can I return it if it doesn't fit" does not refuse the return.
-_CONDITIONALS = frozenset(
-    "if unless wenn falls ob als indien tenzij om ifall si sinon cuando".split()
-)
-# Things the agent could do for the shopper (accent-folded stems). Delivery verbs ("ship",
-# "send") are left out: "hasn't shipped" and "don't send it" are not refusals of a request.
-_ACTION_STEMS = (
-    # en
-    "cancel",
-    "chang",
-    "return",
-    "exchang",
-    "swap",
-    "refund",
-    "add",
-    "track",
-    "talk",
-    "speak",
-    "replac",
-    "address",
-    # de
-    "storn",
-    "ander",
-    "tausch",
-    "umtausch",
-    "zuruck",
-    "retour",
-    "ruckgab",
-    "erstatt",
-    "hinzufug",
-    "dazu",
-    "sendungsverfolg",
-    "sprech",
-    "adress",
-    # nl
-    "annuler",
-    "wijzig",
-    "aanpas",
-    "ruil",
-    "terug",
-    "toevoeg",
-    "volg",
-    "verander",
-    "vervang",
-    "omruil",
-    "spreek",
-    "spreken",
-    "praten",
-    "adres",
-    # sv
-    "avbest",
-    "avbryt",
-    "andra",
-    "byt",
-    "retur",
-    "aterbetal",
-    "lagga till",
-    "spar",
-    "tillbaka",
-    "prata",
-    # fr
-    "annul",
-    "modifi",
-    "echang",
-    "rembours",
-    "ajout",
-    "suiv",
-    "renvoy",
-    "retourn",
-    "parl",
-    # es
-    "cambi",
-    "devol",
-    "reembols",
-    "anad",
-    "agreg",
-    "segui",
-    "rastre",
-    "habl",
-    "direcc",
-)
 _WINDOW = 5  # "I don't want to check the tracking": the action follows within five words
 
 
@@ -229,11 +151,6 @@ _WINDOW = 5  # "I don't want to check the tracking": the action follows within f
 class Clause:
     text: str
     negated: bool  # refuses an action: "I don't want to cancel", "no refund needed"
-
-
-def _is_action(word: str) -> bool:
-    word = word.rsplit("'", 1)[-1]  # "d'annuler", "l'échanger"
-    return any(word.startswith(stem) for stem in _ACTION_STEMS)
 
 
 def is_negated(text: str) -> bool:
@@ -348,8 +265,8 @@ def split_clauses(text: str) -> list[Clause]:
     for sentence in _sentences(text):
         for piece in _CONNECTOR_RE.split(sentence):
             for part in _AND_RE.split(piece):
-                for cut in _split_before_request(part):
-                    for clause in _split_two_actions(cut):
+                for cut in split_before_request(part):
+                    for clause in split_two_actions(cut):
                         parts.extend(_split_after_refusal(clause))
     parts = [p for p in parts if p.strip()]
     merged: list[str] = []
@@ -373,61 +290,4 @@ def _split_after_refusal(part: str) -> list[str]:
         head, tail = part[: match.start()], part[match.end() :]
         if is_negated(head) and len(_LETTERS.findall(tail)) >= 2:
             return [head, tail]
-    return [part]
-
-
-# After a comma, these open a request of their own: "ich will den parka zurückschicken,
-# wie lange habe ich dafür?", "el reembolso sigue sin llegar, pasadme con una persona".
-_REQUEST_OPENERS = (
-    r"i want|i'd like|i would like|i need|please|can you|could you|can i|could i|how much|"
-    r"how long|how many|when|where|what|is there|do you|tell me|"
-    r"ich will|ich möchte|ich moechte|ich hätte gern|ich brauche|bitte|könnt ihr|koennt ihr|"
-    r"können sie|kann ich|wie viel|wie lange|wann|wo|gibt es|habt ihr|"
-    r"ik wil|ik zou graag|graag|kunnen jullie|kan ik|kan iemand|hoeveel|hoe lang|wanneer|"
-    r"waar|hebben jullie|is er|"
-    r"jag vill|jag skulle vilja|kan ni|kan jag|kan någon|hur mycket|hur länge|hur många|när|"
-    r"har ni|finns det|"
-    r"je veux|je voudrais|j'aimerais|pouvez-vous|pouvez vous|est-ce que|combien|quand|où|"
-    r"il faut|dites-moi|passez-moi|vous avez|avez-vous|ça coûte|c'est gratuit|"
-    r"quiero|necesito|me gustaría|podéis|podeis|puedo|cuánto|cuanto|cuándo|dónde|hay que|"
-    r"pasadme|decidme|tenéis|teneis"
-)
-_COMMA_REQUEST_RE = re.compile(rf"\s*,\s*(?=(?:{_REQUEST_OPENERS})(?![^\W\d_]))", re.IGNORECASE)
-_AND_WORD_RE = re.compile(r"\s+(?:and|und|en|och|et|y)\s+", re.IGNORECASE)
-
-
-def _split_before_request(part: str) -> list[str]:
-    """A statement or request, a comma, then a request of its own: two clauses.
-
-    Not after a condition ("if it doesn't fit, can I return it?" is one question), and not
-    after a greeting or a word or two (those join the request anyway).
-    """
-    out: list[str] = []
-    rest = part
-    for match in _COMMA_REQUEST_RE.finditer(part):
-        head = rest[: match.start() - (len(part) - len(rest))]
-        words = _WORDS.findall(fold(head))
-        if len(words) < 3 or words[0] in _CONDITIONALS:
-            continue
-        out.append(head)
-        rest = rest[match.end() - (len(part) - len(rest)) :]
-    return [*out, rest]
-
-
-def _split_two_actions(part: str) -> list[str]:
-    """ "die socken will ich zurückgeben und den parka tauschen": an action on each side.
-
-    Only where both sides name something the agent could do, in two words or more each;
-    "change the size and colour" names one action and stays whole.
-    """
-    for match in _AND_WORD_RE.finditer(part):
-        head, tail = part[: match.start()], part[match.end() :]
-        head_words, tail_words = _WORDS.findall(fold(head)), _WORDS.findall(fold(tail))
-        if (
-            len(head_words) >= 2
-            and len(tail_words) >= 2
-            and any(_is_action(w) for w in head_words)
-            and any(_is_action(w) for w in tail_words)
-        ):
-            return [head, *_split_two_actions(tail)]
     return [part]
