@@ -16,7 +16,7 @@ from deskhand.knowledge.consistency import Finding, check_consistency, findings_
 from deskhand.knowledge.crawl import crawl_site
 from deskhand.knowledge.ingest import ingest_file, list_articles, remove_articles
 from deskhand.knowledge.parsers import IngestError
-from deskhand.knowledge.retrieval import ANSWER_THRESHOLD, search
+from deskhand.knowledge.retrieval import ANSWER_THRESHOLD, OWN_LANGUAGE_LIFT, search
 from deskhand.nlp.language import detect_language
 
 Lines = list[str]
@@ -102,9 +102,16 @@ def _search(session: Session, brand: models.Brand, args: argparse.Namespace) -> 
     verdict = (
         "confident: the agent answers from the first passage"
         if result.confident
-        else "below the answer threshold: the agent says it has no definitive answer"
+        else "not an answer: the agent says it couldn't find that and offers a human"
     )
-    return [*lines, f"question language {lang}; threshold {ANSWER_THRESHOLD:.3f}; {verdict}"]
+    line = ANSWER_THRESHOLD + (OWN_LANGUAGE_LIFT if result.own_language else 0.0)
+    unknown = f"; words the help centre never uses: {', '.join(result.unknown)}"
+    return [
+        *lines,
+        f"question language {lang}; threshold {line:.3f}"
+        + (unknown if result.unknown else "")
+        + f"; {verdict}",
+    ]
 
 
 def _check(session: Session, brand: models.Brand) -> tuple[int, Lines]:
