@@ -29,10 +29,12 @@ from deskhand.agent.understand.reading import read_intents_many, read_message
 
 DATA_DIR = Path(__file__).parent.parent / "data"
 BRAND_LANGUAGES = ("en", "de", "nl", "sv", "fr", "es")
-MEASURED_ACCURACY = {"en": 0.970, "de": 0.966, "nl": 0.963, "sv": 0.952, "fr": 0.963, "es": 0.974}
-MEASURED_MACRO_F1 = {"en": 0.970, "de": 0.965, "nl": 0.962, "sv": 0.952, "fr": 0.962, "es": 0.974}
-MEASURED_MULTI_BOTH = 0.653  # both requests of a two-request message found, all languages
-MEASURED_NEGATION = 0.833  # the request meant, in messages that refuse another one
+MEASURED_ACCURACY = {"en": 0.963, "de": 0.963, "nl": 0.971, "sv": 0.949, "fr": 0.960, "es": 0.963}
+MEASURED_MACRO_F1 = {"en": 0.963, "de": 0.961, "nl": 0.970, "sv": 0.948, "fr": 0.959, "es": 0.964}
+MEASURED_MULTI_BOTH = 0.900  # both requests of a two-request message found, all languages
+MULTI_BOTH_BY_LANGUAGE = {"en": 0.92, "de": 0.88, "nl": 0.96, "sv": 0.96, "fr": 0.80, "es": 0.88}
+MEASURED_NEGATION = 0.967  # the request meant, in messages that refuse another one
+NEGATION_BY_LANGUAGE = {"en": 1.00, "de": 0.95, "nl": 0.95, "sv": 0.95, "fr": 1.00, "es": 0.95}
 MARGIN = 0.02
 MARGIN_SMALL_SETS = 0.05  # 25 and 20 messages per language: one message is 4-5 points
 
@@ -107,7 +109,10 @@ def test_two_request_messages_find_both_requests() -> None:
         {guess.intent, also} == set(labels.split(","))
         for (_, labels, _), (guess, also, *_) in zip(rows, readings, strict=True)
     ]
-    assert np.mean(found) >= MEASURED_MULTI_BOTH - MARGIN_SMALL_SETS
+    assert np.mean(found) >= MEASURED_MULTI_BOTH - MARGIN
+    for lang, floor in MULTI_BOTH_BY_LANGUAGE.items():
+        mine = [ok for ok, (lg, _, _) in zip(found, rows, strict=True) if lg == lang]
+        assert np.mean(mine) >= floor - MARGIN_SMALL_SETS, lang
 
 
 def test_a_refused_request_is_never_the_one_acted_on() -> None:
@@ -120,7 +125,10 @@ def test_a_refused_request_is_never_the_one_acted_on() -> None:
     ]
     assert acted_on_refused == []
     right = [g.intent == label for (_, label, _), (g, *_) in zip(rows, readings, strict=True)]
-    assert np.mean(right) >= MEASURED_NEGATION - MARGIN_SMALL_SETS
+    assert np.mean(right) >= MEASURED_NEGATION - MARGIN
+    for lang, floor in NEGATION_BY_LANGUAGE.items():
+        mine = [ok for ok, (lg, _, _) in zip(right, rows, strict=True) if lg == lang]
+        assert np.mean(mine) >= floor - MARGIN_SMALL_SETS, lang
 
 
 def test_confidence_is_calibrated_on_the_held_out_set() -> None:

@@ -42,13 +42,13 @@ ADD_ITEM = {
     "fr": "je peux ajouter un bonnet à ma commande ?",
     "es": "¿puedo añadir un gorro a mi pedido?",
 }
-POLICY = {  # (question, expected article title)
+POLICY = {  # (question, expected article title: the help centre's, in the shopper's language)
     "en": ("how long do deliveries to Belgium take?", "Shipping and delivery times"),
-    "de": ("Wie lange habe ich Zeit, etwas zurückzuschicken?", "Returns and exchanges"),
-    "nl": ("kost annuleren geld?", "Changing or cancelling an order"),
-    "sv": ("vilka betalningsmetoder tar ni emot?", "Payment methods"),
-    "fr": ("quelle est votre politique de retour ?", "Returns and exchanges"),
-    "es": ("¿cuánto tarda el envío a España?", "Shipping and delivery times"),
+    "de": ("Wie lange habe ich Zeit, etwas zurückzuschicken?", "Rücksendung und Umtausch"),
+    "nl": ("kost annuleren geld?", "Bestelling wijzigen of annuleren"),
+    "sv": ("vilka betalningsmetoder tar ni emot?", "Betalningssätt"),
+    "fr": ("quelle est votre politique de retour ?", "Retours et échanges"),
+    "es": ("¿cuánto tarda el envío a España?", "Envíos y plazos de entrega"),
 }
 OUT_OF_SCOPE = {
     "en": "can you recommend a good hiking trail near Oslo?",

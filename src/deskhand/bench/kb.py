@@ -79,7 +79,8 @@ def quality(
     results = search_many(session, brand_id, [q for _, _, q in rows], language=lang, k=10)
     ranks, passage_hits, confidences = [], 0, []
     for (slug, section, _), result in zip(rows, results, strict=True):
-        slugs = [a.slug for a in result.articles()]
+        # An article and its translations are one answer: ranked by translation group.
+        slugs = list(dict.fromkeys(a.group or a.slug for a in result.articles()))
         ranks.append(slugs.index(slug) + 1 if slug in slugs else 99)
         passage_hits += bool(result.best and result.best.anchor == section)
         confidences.append(result.confidence)

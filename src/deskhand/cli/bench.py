@@ -8,6 +8,7 @@ from collections.abc import Callable
 from deskhand.bench import dialogue as bench_dialogue
 from deskhand.bench import kb as bench_kb
 from deskhand.bench import load as bench_load
+from deskhand.bench import no_answer as bench_no_answer
 from deskhand.bench import scale as bench_scale
 from deskhand.bench import shopify as bench_shopify
 from deskhand.bench import turns as bench_turns
@@ -22,6 +23,7 @@ SCENARIOS: dict[str, Callable[[argparse.Namespace], int]] = {
     "understanding": bench_understanding.main,
     "shopify": bench_shopify.main,
     "dialogue": bench_dialogue.main,
+    "no-answer": bench_no_answer.main,
 }
 
 

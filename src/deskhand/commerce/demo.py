@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from deskhand.commerce.demo_catalogue import seed_demo_catalogue
 from deskhand.db import models
 from deskhand.domain.policy import PolicyRules, ShippingTime
+from deskhand.domain.shipping import ShippingRate
 
 DEMO_SLUG = "demo"
 DEMO_LANGUAGES = ["en", "de", "nl", "sv", "fr", "es"]
@@ -25,6 +26,12 @@ DEMO_POLICY = PolicyRules(
         ShippingTime("DE", 1, 2),
         ShippingTime("BE", 1, 2),
         ShippingTime("EU", 3, 5),
+    ),
+    shipping_rates=(
+        ShippingRate("NL", 495, 5000),
+        ShippingRate("DE", 495, 5000),
+        ShippingRate("BE", 495, 5000),
+        ShippingRate("EU", 795, 5000),
     ),
 )
 

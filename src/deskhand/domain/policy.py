@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from deskhand.domain.orders import ItemStatus, LineItem, Money, Order, OrderStatus
+from deskhand.domain.shipping import ShippingRate, rates_from_json
 from deskhand.domain.vocabulary import ReturnsProviderKind
 
 CHANGE_TYPES = ("size", "colour", "quantity", "address")
@@ -35,6 +36,7 @@ class PolicyRules:
     return_excluded: frozenset[str] = frozenset({"final_sale", "gift_card", "personalised"})
     refund_business_days: int = 5
     shipping_times: tuple[ShippingTime, ...] = field(default=())
+    shipping_rates: tuple[ShippingRate, ...] = field(default=())  # domain/shipping.py
     adding_items_supported: bool = False
     hub_enabled: bool = True
     # Returns: what a refund to the original payment deducts for return postage (0: free),
@@ -59,6 +61,7 @@ class PolicyRules:
                 {"region": s.region, "min_days": s.min_days, "max_days": s.max_days}
                 for s in self.shipping_times
             ],
+            "shipping_rates": [r.to_json() for r in self.shipping_rates],
             "adding_items_supported": self.adding_items_supported,
             "hub_enabled": self.hub_enabled,
             "return_shipping_fee": self.return_shipping_fee,
@@ -77,6 +80,7 @@ class PolicyRules:
             return_excluded=frozenset(data["return_excluded"]),
             refund_business_days=data["refund_business_days"],
             shipping_times=tuple(ShippingTime(**s) for s in data["shipping_times"]),
+            shipping_rates=rates_from_json(data.get("shipping_rates")),  # validated
             adding_items_supported=data["adding_items_supported"],
             hub_enabled=data["hub_enabled"],
             # Policies stored before returns had settings get the defaults.

@@ -1,4 +1,4 @@
-"""Knowledge-base articles: the demo help centre, and looking an article up by its slug."""
+"""Knowledge-base articles: the demo help centre (six languages), and looking one up by slug."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from deskhand.knowledge.ingest import after_change, store_document
 from deskhand.knowledge.parsers import parse_markdown
 
 DEMO_ARTICLES = Path(__file__).parent / "demo_articles"
+TRANSLATED = ("de", "nl", "sv", "fr", "es")  # demo_articles/<lang>/: the English, translated
 
 
 def seed_demo_articles(session: Session, brand_id: int, now: datetime) -> None:
@@ -29,7 +30,23 @@ def seed_demo_articles(session: Session, brand_id: int, now: datetime) -> None:
             slug=path.stem,
             now=now,
             check=False,
+            translation_of=path.stem,
         )
+    # The same help centre in the brand's other languages, linked as translations.
+    for lang in TRANSLATED:
+        for path in sorted((DEMO_ARTICLES / lang).glob("*.md")):
+            doc = parse_markdown(path.name, path.read_text(encoding="utf-8"))
+            store_document(
+                session,
+                brand,
+                doc,
+                source=f"demo:{lang}/{path.name}",
+                language=lang,
+                slug=f"{path.stem}-{lang}",
+                now=now,
+                check=False,
+                translation_of=path.stem,
+            )
     after_change(session, brand, now)
 
 

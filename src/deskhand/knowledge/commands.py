@@ -16,7 +16,7 @@ from deskhand.knowledge.consistency import Finding, check_consistency, findings_
 from deskhand.knowledge.crawl import crawl_site
 from deskhand.knowledge.ingest import ingest_file, list_articles, remove_articles
 from deskhand.knowledge.parsers import IngestError
-from deskhand.knowledge.retrieval import ANSWER_THRESHOLD, search
+from deskhand.knowledge.retrieval import ANSWER_THRESHOLD, OWN_LANGUAGE_LIFT, search
 from deskhand.nlp.language import detect_language
 
 Lines = list[str]
@@ -64,7 +64,13 @@ def _add(
             )
     else:
         r = ingest_file(
-            session, brand, Path(target), title=args.title, language=args.language, now=now
+            session,
+            brand,
+            Path(target),
+            title=args.title,
+            language=args.language,
+            now=now,
+            translation_of=getattr(args, "translation_of", None),
         )
         lines = [f"{r.status:9} {r.title}  ({r.chunks} chunks, {r.language})  id {r.article_id}"]
     return [*lines, _summary(findings_for(session, brand.id))]
@@ -96,9 +102,16 @@ def _search(session: Session, brand: models.Brand, args: argparse.Namespace) -> 
     verdict = (
         "confident: the agent answers from the first passage"
         if result.confident
-        else "below the answer threshold: the agent says it has no definitive answer"
+        else "not an answer: the agent says it couldn't find that and offers a human"
     )
-    return [*lines, f"question language {lang}; threshold {ANSWER_THRESHOLD:.3f}; {verdict}"]
+    line = ANSWER_THRESHOLD + (OWN_LANGUAGE_LIFT if result.own_language else 0.0)
+    unknown = f"; words the help centre never uses: {', '.join(result.unknown)}"
+    return [
+        *lines,
+        f"question language {lang}; threshold {line:.3f}"
+        + (unknown if result.unknown else "")
+        + f"; {verdict}",
+    ]
 
 
 def _check(session: Session, brand: models.Brand) -> tuple[int, Lines]:
@@ -164,6 +177,11 @@ def add_kb_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add.add_argument("--title", help="the article title (default: from the document)")
     add.add_argument("--language", help="en, de, nl, sv, fr or es (default: detected)")
     add.add_argument("--max-pages", type=int, default=50, help="crawl at most this many pages")
+    add.add_argument(
+        "--translation-of",
+        metavar="SLUG",
+        help="link the file as a translation of the article with this slug (or its group)",
+    )
     kbs.add_parser("list", parents=[common], help="list the articles")
     remove = kbs.add_parser("remove", parents=[common], help="remove articles and their chunks")
     remove.add_argument(

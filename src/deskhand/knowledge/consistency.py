@@ -21,6 +21,7 @@ from deskhand.db import models
 from deskhand.db.models import KnowledgeChunk, KnowledgeFinding
 from deskhand.domain.policy import PolicyRules
 from deskhand.knowledge.facts import CATEGORIES, Duration, Fact, facts_in, has
+from deskhand.knowledge.translations import outdated_translations
 
 CATEGORY_NAMES = {
     "final_sale": "final-sale items",
@@ -31,7 +32,7 @@ CATEGORY_NAMES = {
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str  # "contradiction" | "missing_topic" | "missing_detail"
+    kind: str  # "contradiction" | "missing_topic" | "missing_detail" | "outdated_translation"
     facet: str
     message: str
     article_id: int | None = None
@@ -105,6 +106,30 @@ def _contradictions(fact: Fact, rules: PolicyRules, currency: str) -> list[tuple
                 out.append(
                     (f"states a different delivery time for {region}", str(expected), str(d))
                 )
+    elif fact.facet == "shipping_cost" and fact.amount is not None and rules.shipping_rates:
+        rates = {r.region: r for r in rules.shipping_rates}
+        for region in sorted(fact.regions):
+            rate = rates.get(region) or rates.get("EU")
+            if rate and rate.cost != fact.amount:
+                out.append(
+                    (
+                        f"states a different shipping cost for {region}",
+                        _money(rate.cost, currency),
+                        _money(fact.amount, currency),
+                    )
+                )
+    elif fact.facet == "free_shipping_over" and fact.amount is not None:
+        thresholds = {r.free_over for r in rules.shipping_rates if r.free_over is not None}
+        # One threshold stated for every region, where the rules differ, is wrong too.
+        if thresholds and (fact.amount not in thresholds or len(thresholds) > 1):
+            rule_says = " / ".join(_money(t, currency) for t in sorted(thresholds))
+            out.append(
+                (
+                    "states a different free-shipping threshold",
+                    rule_says,
+                    _money(fact.amount, currency),
+                )
+            )
     elif fact.facet == "return_excluded":
         for cat in sorted(fact.categories - rules.return_excluded):
             out.append(
@@ -163,8 +188,8 @@ def find_inconsistencies(
         ("returns", "return", "returns and the return window"),
         ("refunds", "refund", "refunds"),
     ]
-    if rules.shipping_times:
-        topics.append(("shipping", "deliver", "delivery times"))
+    if rules.shipping_times or rules.shipping_rates:
+        topics.append(("shipping", "deliver", "delivery times and costs"))
     missing_topics = set()
     for facet, concept, what in topics:
         if not covered(concept):
@@ -186,6 +211,8 @@ def find_inconsistencies(
     ]
     if rules.shipping_times:
         details.append(("shipping_time", "shipping", "delivery times"))
+    if rules.shipping_rates:
+        details.append(("shipping_cost", "shipping", "shipping costs"))
     for facet, topic, what in details:
         if topic not in missing_topics and facet not in stated:
             findings.append(Finding("missing_detail", facet, f"No article states {what}."))
@@ -210,7 +237,20 @@ def findings_under(session: Session, brand: models.Brand, rules: PolicyRules) ->
         .where(KnowledgeChunk.brand_id == brand.id)
         .order_by(KnowledgeChunk.article_id, KnowledgeChunk.position)
     ).all()
-    return find_inconsistencies(rules, brand.currency, [(r[0], r[1], r[2]) for r in rows])
+    findings = find_inconsistencies(rules, brand.currency, [(r[0], r[1], r[2]) for r in rows])
+    findings += [
+        Finding(
+            "outdated_translation",
+            "translation",
+            f'"{t.title}" ({t.language}) is older than its translation(s) '
+            + ", ".join(f'"{n}"' for n in t.newer)
+            + ": update it so shoppers in every language read the same.",
+            t.article_id,
+            t.title,
+        )
+        for t in outdated_translations(session, brand.id)
+    ]
+    return findings
 
 
 def check_consistency(session: Session, brand: models.Brand, now: datetime) -> list[Finding]:
@@ -237,7 +277,7 @@ def check_consistency(session: Session, brand: models.Brand, now: datetime) -> l
 
 def findings_for(session: Session, brand_id: int) -> list[Finding]:
     """The stored findings of the last check, contradictions first (for the console)."""
-    order = {"contradiction": 0, "missing_topic": 1, "missing_detail": 2}
+    order = {"contradiction": 0, "missing_topic": 1, "missing_detail": 2, "outdated_translation": 3}
     rows = session.execute(
         select(KnowledgeFinding, models.Article.title)
         .outerjoin(models.Article, models.Article.id == KnowledgeFinding.article_id)

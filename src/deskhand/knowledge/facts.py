@@ -23,6 +23,7 @@ _CONCEPTS = {
     "deliver": r"deliver|arriv|liefer|zustell|bezorg|geleverd|lever|framme|livr|entreg|lleg|recib",  # noqa: E501
     "fee": r"fee|charge|cost|gebühr|kosten|berechn|kost|toeslag|avgift|kostnad|frais|coût|cargo|coste|gasto|tarifa|comisi|penaliz",  # noqa: E501
     "free": r"free|kostenlos|gratis|gebührenfrei|kosteloos|kostnadsfri|avgiftsfri|gratuit|sans frais|sin coste|sin cargo",  # noqa: E501
+    "ship": r"ship|deliver|versand|versend|liefer|verzend|lever|frakt|livr|expédi|expedi|envío|envio",  # noqa: E501
     "negation": r"cannot|can't|can not|not |non-returnable|excluded|nicht|kein|ausgeschlossen|niet|geen|uitgesloten|inte|ej |undantag|ne |pas |exclu|no se|no pueden|no puede|excluid",  # noqa: E501
 }
 CONCEPT = {
@@ -91,6 +92,8 @@ TOPIC_OF_FACET = {
     "return_excluded": "returns",
     "refund_time": "returns",
     "shipping_time": "shipping",
+    "shipping_cost": "shipping",
+    "free_shipping_over": "shipping",
 }
 
 
@@ -170,6 +173,44 @@ def _region_names() -> dict[str, list[str]]:
 _REGIONS = _region_names()
 
 
+def _region_spans(sentence: str) -> list[tuple[int, str]]:
+    lowered = sentence.lower()
+    found = []
+    for code, names in _REGIONS.items():
+        for name in names:
+            start = lowered.find(name)
+            if start >= 0:
+                found.append((start, code))
+                break
+    return sorted(found)
+
+
+def priced_regions(sentence: str) -> list[tuple[int, frozenset[str]]]:
+    """(amount, regions) pairs of a sentence that prices shipping per region.
+
+    "EUR 4.95 to the Netherlands, Germany and Belgium and EUR 7.95 to the rest of the EU"
+    names the regions after each sum; "4,95 EUR in die Niederlande ... und 7,95 EUR in die
+    übrigen EU-Länder" too; "nach Belgien 4,95 EUR" before it: a region belongs to the
+    sum on the side the sentence starts with.
+    """
+    sums = [
+        (m.start(), a) for m, a in zip(MONEY.finditer(sentence), amounts(sentence), strict=True)
+    ]
+    places = _region_spans(sentence)
+    if not sums or not places:
+        return []
+    after = sums[0][0] < places[0][0]
+    pairs: dict[int, set[str]] = {}
+    for pos, code in places:
+        if after:
+            owner = [i for i, (start, _) in enumerate(sums) if start < pos][-1]
+        else:
+            later = [i for i, (start, _) in enumerate(sums) if start > pos]
+            owner = later[0] if later else len(sums) - 1
+        pairs.setdefault(owner, set()).add(code)
+    return [(sums[i][1], frozenset(codes)) for i, codes in sorted(pairs.items())]
+
+
 def regions_in(sentence: str) -> frozenset[str]:
     lowered = sentence.lower()
     return frozenset(code for code, names in _REGIONS.items() if any(n in lowered for n in names))
@@ -201,6 +242,17 @@ def facts_in(text: str) -> list[Fact]:
             facts.append(Fact("return_window", sentence, duration=long[0]))
         elif has("deliver", sentence) and long and (regions := regions_in(sentence)):
             facts.append(Fact("shipping_time", sentence, duration=long[0], regions=regions))
+        money_rules = ("return", "cancel", "refund", "change")
+        if has("ship", sentence) and not any(has(c, sentence) for c in money_rules):
+            if has("free", sentence):
+                facts.extend(
+                    Fact("free_shipping_over", sentence, amount=a) for a in amounts(sentence)
+                )
+            else:
+                facts.extend(
+                    Fact("shipping_cost", sentence, amount=a, regions=r)
+                    for a, r in priced_regions(sentence)
+                )
         if has("return", sentence) and has("negation", sentence):
             cats = frozenset(c for c, pattern in CATEGORIES.items() if pattern.search(sentence))
             if cats:

@@ -25,6 +25,7 @@ from deskhand.db.models import KnowledgeChunk, KnowledgeVersion
 from deskhand.knowledge.analysis import WORD, analyse, stem_words
 from deskhand.knowledge.embedding import DIM, from_bytes
 from deskhand.knowledge.lexicon import translations
+from deskhand.knowledge.translations import memberships
 
 
 def question_terms(
@@ -54,6 +55,8 @@ class ArticleRef:
     title: str
     url: str
     language: str
+    group: str = ""  # the translations group it belongs to ("" when none)
+    outdated: bool = False  # a translation behind the group's newest change
 
 
 @dataclass
@@ -73,6 +76,7 @@ class KnowledgeIndex:
     vocab: dict[str, int]
     _language_masks: dict[str, np.ndarray] = field(default_factory=dict)
     _written_in: frozenset[str] | None = None
+    _rows_of: dict[int, list[int]] | None = None  # article id -> its rows, in order
 
     def __len__(self) -> int:
         return len(self.chunk_ids)
@@ -91,6 +95,26 @@ class KnowledgeIndex:
             found = np.array([lg == lang for lg in self.languages], dtype=np.float32)
             self._language_masks[lang] = found
         return found
+
+    def translated_row(self, row: int, language: str) -> int | None:
+        """The same passage (by its place in the article) in the up-to-date translation of
+        row's article into `language` ("*": any up-to-date one), if there is one."""
+        group = self.articles[self.article_of[row]].group
+        if not group:
+            return None
+        if self._rows_of is None:
+            self._rows_of = {}
+            for i, article_id in enumerate(self.article_of):
+                self._rows_of.setdefault(article_id, []).append(i)
+        own_id = self.article_of[row]
+        place = self._rows_of[own_id].index(row)
+        for article_id, rows in self._rows_of.items():
+            ref = self.articles[article_id]
+            if ref.group != group or ref.outdated:
+                continue
+            if ref.language == language or (language == "*" and article_id != own_id):
+                return rows[place] if place < len(rows) else None
+        return None
 
     def lexical_scores(self, terms: list[str]) -> np.ndarray:
         ids = [self.vocab[t] for t in terms if t in self.vocab]
@@ -169,10 +193,12 @@ def mark_changed(session: Session, brand_id: int, now: datetime) -> None:
 def load_index(session: Session, brand_id: int) -> KnowledgeIndex:
     """Build a brand's index from its stored chunks (no model call)."""
     token = version_token(session, brand_id)
-    articles = {
-        a.id: ArticleRef(a.id, a.slug, a.title, a.url, a.language)
-        for a in session.scalars(select(models.Article).where(models.Article.brand_id == brand_id))
-    }
+    linked = memberships(session, brand_id)
+    articles = {}
+    for a in session.scalars(select(models.Article).where(models.Article.brand_id == brand_id)):
+        member = linked.get(a.id)
+        group, outdated = (member.group, member.outdated) if member else ("", False)
+        articles[a.id] = ArticleRef(a.id, a.slug, a.title, a.url, a.language, group, outdated)
     rows = [
         (r[0], r[1], r[2], r[3], r[4], r[5], r[6])
         for r in session.execute(

@@ -33,6 +33,7 @@ from deskhand.knowledge.parsers import (
     parse_document,
     parse_markdown,
 )
+from deskhand.knowledge.translations import group_of, link_translation, note_edit
 from deskhand.nlp.language import detect_language
 
 log = logging.getLogger(__name__)
@@ -99,8 +100,12 @@ def store_document(
     slug: str | None = None,
     now: datetime,
     check: bool = True,
+    translation_of: str | None = None,
 ) -> IngestResult:
-    """Create or update the article of `source`, with its chunks and their embeddings."""
+    """Create or update the article of `source`, with its chunks and their embeddings.
+
+    `translation_of` names the group of translations (a slug) this article belongs to.
+    """
     title = (title or doc.title).strip()[:300] or "Untitled"
     lang = _language_of(brand, doc, language)
     passages = chunk_markdown(doc.markdown)
@@ -172,6 +177,10 @@ def store_document(
             )
         )
     session.flush()
+    if translation_of:
+        link_translation(session, brand.id, article.id, translation_of, now)
+    elif status == "updated":
+        note_edit(session, article.id, now)  # its translations fall behind (or it catches up)
     log.info("kb.ingested", extra={"brand": brand.id, "source": source, "status": status})
     if check:
         after_change(session, brand, now)
@@ -192,6 +201,7 @@ def ingest_file(
     title: str | None = None,
     language: str | None = None,
     now: datetime,
+    translation_of: str | None = None,
 ) -> IngestResult:
     """Add (or update) a Markdown, HTML, text, PDF or DOCX file given by its path."""
     if not path.is_file():
@@ -204,8 +214,16 @@ def ingest_file(
         )
     doc = parse_document(path.name, path.read_bytes())
     source = str(path.resolve())
+    group = group_of(session, brand.id, translation_of) if translation_of else None
     return store_document(
-        session, brand, doc, source=source, title=title, language=language, now=now
+        session,
+        brand,
+        doc,
+        source=source,
+        title=title,
+        language=language,
+        now=now,
+        translation_of=group,
     )
 
 

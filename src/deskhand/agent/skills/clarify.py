@@ -6,7 +6,8 @@ Also joins the replies to a two-part message ("cancel 1004, and is there a fee?"
 from __future__ import annotations
 
 from deskhand.agent.skills.context import SkillContext
-from deskhand.agent.understand.reading import ACTIONABLE, Reading
+from deskhand.agent.understand.combine import ACTIONABLE
+from deskhand.agent.understand.reading import Reading
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
 from deskhand.domain.vocabulary import Intent, Outcome, Skill

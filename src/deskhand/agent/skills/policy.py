@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from deskhand.agent.skills.context import SkillContext
+from deskhand.agent.skills.figures import shipping_costs, shipping_figure
 from deskhand.agent.skills.handoff import NO, YES, cannot_help, offer_handoff
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
@@ -60,12 +61,17 @@ def rule_answer(ctx: SkillContext, topic: str) -> list[str]:
                 refund_days=r.refund_business_days,
             )
         ]
-    if topic == "shipping" and r.shipping_times:
-        lines = []
-        for s in r.shipping_times:
-            where = w.t("policy.rest_of_eu") if s.region == "EU" else w.territory(s.region)
-            lines.append(w.t("policy.shipping_line", region=where, min=s.min_days, max=s.max_days))
-        return [w.t("policy.shipping", lines=w.items(lines))]
+    if topic == "shipping" and (r.shipping_times or r.shipping_rates):
+        out = []
+        if r.shipping_times:
+            lines = []
+            for s in r.shipping_times:
+                where = w.t("policy.rest_of_eu") if s.region == "EU" else w.territory(s.region)
+                lines.append(
+                    w.t("policy.shipping_line", region=where, min=s.min_days, max=s.max_days)
+                )
+            out.append(w.t("policy.shipping", lines=w.items(lines)))
+        return out + shipping_costs(ctx)
     return []
 
 
@@ -103,6 +109,11 @@ def _answer_from_kb(ctx: SkillContext) -> _Answer:
             answer.unanswered.append(result.question)
             continue
         answer.sources.setdefault(hit.article.id, hit.article)
+        figure = shipping_figure(ctx, result.question)
+        if figure is not None:  # the figure first, then the passage that states the rule
+            answer.topics.add("shipping")
+            answer.paragraphs.append(f"{figure}\n\n{_quote(ctx, hit)}")
+            continue
         ruled = [t for t in rule_topics_in(hit.text) if rule_answer(ctx, t)]
         if ruled:
             for topic in ruled:
@@ -127,7 +138,7 @@ def _reply(ctx: SkillContext, intent: Intent, skill: Skill, answer: _Answer) -> 
         asked = ", ".join(f"“{q.rstrip('?？ ')}”" for q in answer.unanswered)
         reply.blocks.append(
             blocks.handoff_prompt(
-                f"{w.t('kb.part_unanswered', question=asked)} {w.t('handoff.offer')}",
+                f"{w.t('kb.part_not_found', question=asked)} {w.t('handoff.offer')}",
                 blocks.button(w.t("handoff.yes"), YES),
                 blocks.button(w.t("handoff.no"), NO),
             )
@@ -144,7 +155,7 @@ def answer_policy(ctx: SkillContext, intent: Intent, skill: Skill = Skill.POLICY
     """
     answer = _answer_from_kb(ctx)
     if not answer.paragraphs:
-        return offer_handoff(ctx, intent, skill, ctx.words.t("policy.no_answer"), Outcome.NO_ANSWER)
+        return offer_handoff(ctx, intent, skill, ctx.words.t("kb.not_found"), Outcome.NO_ANSWER)
     return _reply(ctx, intent, skill, answer)
 
 
@@ -152,8 +163,14 @@ def answer_other(ctx: SkillContext, intent: Intent) -> Reply:
     """A message no skill claims: answer it if the knowledge base does, confidently."""
     answer = _answer_from_kb(ctx)
     if not answer.paragraphs:
+        if answer.unanswered and _asks(ctx.text):  # a question the help centre does not answer
+            return offer_handoff(ctx, intent, Skill.FALLBACK, ctx.words.t("kb.not_found"))
         return cannot_help(ctx, intent)
     return _reply(ctx, intent, Skill.POLICY, answer)
+
+
+def _asks(text: str | None) -> bool:
+    return bool(text) and ("?" in (text or "") or "¿" in (text or ""))
 
 
 def _absolute(ctx: SkillContext, url: str) -> str:

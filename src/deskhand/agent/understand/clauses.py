@@ -12,6 +12,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from deskhand.agent.understand.actions import CONDITIONALS as _CONDITIONALS
+from deskhand.agent.understand.actions import is_action as _is_action
+from deskhand.agent.understand.cuts import split_before_request, split_two_actions
 from deskhand.agent.understand.lexical import fold
 
 # Words that start a new request inside one sentence ("..., and when do I get my money back").
@@ -59,8 +62,10 @@ _CONTRAST_RE = re.compile(
     r"mais|juste|seulement|plutôt|pero|sino|solo|sólo)\b)",
     re.IGNORECASE,
 )
+_PAUSE_RE = re.compile(r"\s*[,;]\s*|\s+[–—-]+\s+")
 _BOUNDARY_RE = re.compile(
     r"(?<=[!?;])\s+"  # after ! ? ; (a run of them stays together)
+    r"|(?<=[^\s¿¡])\s*,?\s*(?=¿)"  # before a Spanish question mark that opens a question
     r"|(?<=[^\W_][.])\s+(?=[^\W\d_])"  # after a full stop (abbreviations are re-joined)
     r"|\s+[–—-]+\s+"  # a spaced dash
     r"|\n+"
@@ -125,7 +130,7 @@ _WISHES = frozenset(
 )
 _NEEDED = frozenset(
     "needed necessary notig noetig nodig behovs nodvandigt besoin necessaire necesario "
-    "falta".split()
+    "falta peine".split()
 )
 # A state, not a refusal: "has not been refunded", "wurde nicht erstattet", "n'a pas été
 # remboursé", "no me han reembolsado". A cue next to one of these refuses nothing.
@@ -139,72 +144,6 @@ _AUXILIARIES = frozenset(
 )
 # "No longer" asks for the cancel or return rather than refusing it.
 _NOT_A_REFUSAL_AFTER = frozenset("longer anymore mehr meer langre plus mas".split())
-# Conditions: "can I return it if it doesn't fit" does not refuse the return.
-_CONDITIONALS = frozenset(
-    "if unless wenn falls ob als indien tenzij om ifall si sinon cuando".split()
-)
-# Things the agent could do for the shopper (accent-folded stems). Delivery verbs ("ship",
-# "send") are left out: "hasn't shipped" and "don't send it" are not refusals of a request.
-_ACTION_STEMS = (
-    # en
-    "cancel",
-    "chang",
-    "return",
-    "exchang",
-    "swap",
-    "refund",
-    "add",
-    "track",
-    "talk",
-    "speak",
-    "replac",
-    # de
-    "storn",
-    "ander",
-    "tausch",
-    "umtausch",
-    "zuruck",
-    "retour",
-    "ruckgab",
-    "erstatt",
-    "hinzufug",
-    "dazu",
-    "sendungsverfolg",
-    # nl
-    "annuler",
-    "wijzig",
-    "aanpas",
-    "ruil",
-    "terug",
-    "toevoeg",
-    "volg",
-    # sv
-    "avbest",
-    "avbryt",
-    "andra",
-    "byt",
-    "returner",
-    "aterbetal",
-    "lagga till",
-    "spar",
-    # fr
-    "annul",
-    "modifi",
-    "echang",
-    "rembours",
-    "ajout",
-    "suiv",
-    "renvoy",
-    "retourn",
-    # es
-    "cambi",
-    "devol",
-    "reembols",
-    "anad",
-    "agreg",
-    "segui",
-    "rastre",
-)
 _WINDOW = 5  # "I don't want to check the tracking": the action follows within five words
 
 
@@ -212,10 +151,6 @@ _WINDOW = 5  # "I don't want to check the tracking": the action follows within f
 class Clause:
     text: str
     negated: bool  # refuses an action: "I don't want to cancel", "no refund needed"
-
-
-def _is_action(word: str) -> bool:
-    return any(word.startswith(stem) for stem in _ACTION_STEMS)
 
 
 def is_negated(text: str) -> bool:
@@ -226,6 +161,8 @@ def is_negated(text: str) -> bool:
             continue
         before = _until_break(reversed(words[max(0, i - 3) : i]))[::-1]
         after = _until_break(words[i + 1 : i + 1 + _WINDOW])
+        if _refuses_in_short(word, before, after, words[i + 2 : i + 3]):
+            return True
         if not after or any(w in _CONDITIONALS or w in _RELATIVES for w in before):
             continue
         if any(
@@ -237,9 +174,14 @@ def is_negated(text: str) -> bool:
             continue
         if any(w in _NOT_A_REFUSAL_AFTER for w in after) or after[0] in _NOT_YET:
             continue
-        if before[-1:] and before[-1] in _NOT_YET or (word == "no" and before[-1:] == ["ya"]):
+        wished = any(w in _WISHES for w in before)
+        if before[-1:] and before[-1] in _NOT_YET and not wished:
+            continue  # "noch nicht erstattet"; but "ik wil nog niks terugsturen" refuses
+        if word == "no" and before[-1:] == ["ya"]:
             continue
-        if any(w in _AUXILIARIES for w in (*before[-2:], *after[:2])):
+        if any(w in _AUXILIARIES for w in (*before[-2:], *after[:2])) and not (
+            wished and after[0] in _AUXILIARIES  # "jag vill inte ha pengarna tillbaka"
+        ):
             continue
         actions = [w for w in after if _is_action(w)]
         if not actions:
@@ -248,7 +190,7 @@ def is_negated(text: str) -> bool:
         if wish:
             return True
         nominal = word in _NOMINAL_CUES or (word == "pas" and after[0] in ("de", "d"))
-        if nominal:
+        if nominal and not _ends_on_infinitive(words, i, after):
             continue
         endings = _INFINITIVE_AFTER.get(word)
         if endings is None and not actions[0].endswith("ed"):
@@ -256,6 +198,40 @@ def is_negated(text: str) -> bool:
         if endings is not None and actions[0].endswith(endings):
             return True
     return False
+
+
+def _refuses_in_short(word: str, before: list[str], after: list[str], then: list[str]) -> bool:
+    """The short refusals that end at a break: "storniere nicht, ...", "kein Tausch – ...".
+
+    A verb then a verbal cue, with nothing after but a break ("annuleer niet,"), or a
+    nominal cue opening the clause before an action noun and a break ("ingen retur,
+    jag undrar ..."). "No refund, ..." stays a complaint: money and tracking are left out.
+    """
+    if word in _VERBAL_CUES and not after:
+        return bool(before) and _is_action(before[-1]) and not before[-1].endswith(("ed", "t"))
+    return (
+        word in _NOMINAL_CUES
+        and not before
+        and len(after) == 1
+        and (not then or then[0] in _BREAKS)
+        and _is_action(after[0])
+        and not after[0].startswith(_MONEY_OR_TRACKING)
+    )
+
+
+def _ends_on_infinitive(words: list[str], i: int, after: list[str]) -> bool:
+    """ "niks aan de jas veranderen, ...": a nominal cue whose clause ends on an infinitive
+    of an action refuses it, where "no refund for my return" (a noun) does not."""
+    last = i + len(after)
+    ends = last + 1 >= len(words) or words[last + 1] in _BREAKS
+    verb = after[-1]
+    return ends and _is_action(verb) and verb.endswith(("en", "er", "ir", "re", "ar"))
+
+
+_MONEY_OR_TRACKING = (
+    "refund", "erstatt", "terug", "aterbetal", "rembours", "reembols", "track", "volg", "suiv",
+    "segui", "rastre", "sendungsverfolg", "spar",
+)  # fmt: skip
 
 
 def _until_break(words: Iterable[str]) -> list[str]:
@@ -289,7 +265,9 @@ def split_clauses(text: str) -> list[Clause]:
     for sentence in _sentences(text):
         for piece in _CONNECTOR_RE.split(sentence):
             for part in _AND_RE.split(piece):
-                parts.extend(_split_after_refusal(part))
+                for cut in split_before_request(part):
+                    for clause in split_two_actions(cut):
+                        parts.extend(_split_after_refusal(clause))
     parts = [p for p in parts if p.strip()]
     merged: list[str] = []
     for part in parts:
@@ -301,10 +279,14 @@ def split_clauses(text: str) -> list[Clause]:
 
 
 def _split_after_refusal(part: str) -> list[str]:
-    """ "not cancelling just checking" -> the refusal and what follows the contrast word."""
+    """ "not cancelling just checking" -> the refusal and what follows the contrast word.
+
+    A comma or a dash ends a refusal too: "no hace falta cambiar la dirección, anulad el
+    pedido" refuses the change and asks for the cancel.
+    """
     if not is_negated(part):
         return [part]
-    for match in _CONTRAST_RE.finditer(part):
+    for match in (*_CONTRAST_RE.finditer(part), *_PAUSE_RE.finditer(part)):
         head, tail = part[: match.start()], part[match.end() :]
         if is_negated(head) and len(_LETTERS.findall(tail)) >= 2:
             return [head, tail]

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import NamedTuple
 
 import numpy as np
 
-from deskhand.agent.understand.clauses import Clause, split_clauses
+from deskhand.agent.understand.clauses import split_clauses
+from deskhand.agent.understand.combine import combine
 from deskhand.agent.understand.entities import Entities, extract_entities
 from deskhand.agent.understand.hygiene import tidy
-from deskhand.agent.understand.intents import INTENTS, IntentGuess, guess_of, probabilities
-from deskhand.domain.vocabulary import SMALLTALK, Intent
+from deskhand.agent.understand.intents import IntentGuess, guess_of, probabilities
+from deskhand.domain.vocabulary import Intent
 from deskhand.nlp.embeddings import embed_queries
 
 _LATEST = re.compile(
@@ -26,16 +27,6 @@ _LETTERS = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 _ORDER_WORDS = re.compile(
     r"(?i)\b(order|bestellung|bestelling|beställning|commande|pedido|nr|no)\b"
 )
-# Intents that ask the agent to do or answer something; smalltalk and "other" are not
-# a second request ("hi, where is my order" is one request).
-ACTIONABLE = frozenset(INTENTS) - SMALLTALK - {Intent.OTHER}
-
-# A clause counts as a request of its own from this calibrated confidence. Chosen with heads
-# trained on four fifths of the training corpus, on two-request messages stitched from the
-# other fifth (never the test sets): 0.5 finds both requests in 85% of them and adds a false
-# second request to 1.6% of single-request messages; `data/dev/multi.tsv` (60 natural
-# two-request messages written for this) checks it: 88% both found.
-CLAUSE_FLOOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -98,31 +89,9 @@ def read_intents_many(texts: list[str]) -> list[IntentReading]:
         parts = [(guess_of(p[row + i]), c) for i, c in enumerate(clauses)]
         embedded.update((c.text, vectors[row + i]) for i, c in enumerate(clauses))
         row += len(clauses)
-        out.append(_combine(whole, parts)._replace(embedded=embedded))
+        main, also, refused, also_text = combine(whole, parts)
+        out.append(IntentReading(main, also, refused, also_text, embedded))
     return out
-
-
-def _combine(whole: IntentGuess, parts: list[tuple[IntentGuess, Clause]]) -> IntentReading:
-    """The whole message's reading, corrected by what its clauses ask for and refuse."""
-    asserted: dict[Intent, IntentGuess] = {}  # confident, not refused, actionable
-    said_in: dict[Intent, str] = {}
-    for guess, clause in parts:
-        if clause.negated or guess.confidence < CLAUSE_FLOOR or guess.intent not in ACTIONABLE:
-            continue
-        if guess.intent not in asserted or guess.confidence > asserted[guess.intent].confidence:
-            asserted[guess.intent], said_in[guess.intent] = guess, clause.text
-    refused = frozenset(g.intent for g, clause in parts if clause.negated) - set(asserted)
-    main = whole
-    if whole.intent in refused or (asserted and (whole.unsure or whole.intent not in ACTIONABLE)):
-        if asserted:
-            main = asserted.get(whole.intent) or max(asserted.values(), key=lambda g: g.confidence)
-        else:
-            # Everything asked for is refused: ask what the shopper wants instead.
-            kept = tuple((i, c) for i, c in whole.candidates if i not in refused)
-            main = replace(whole, candidates=kept, unsure=True)
-    others = [g for i, g in asserted.items() if i != main.intent]
-    also = max(others, key=lambda g: g.confidence).intent if others else None
-    return IntentReading(main, also, refused, said_in.get(also) if also else None)
 
 
 def read_message(text: str) -> Reading:

@@ -35,6 +35,7 @@ from deskhand.db.models.settings_audit import SettingsChange, SkillSwitch
 from deskhand.db.models.sync import ExternalLink, SyncRun, WebhookReceipt
 from deskhand.db.models.tasks import BackgroundTask
 from deskhand.db.models.team import TeamMember, TeamSession, TeamToken
+from deskhand.db.models.translations import ArticleTranslation
 from deskhand.db.models.verification import HubHandoff, HubSession, VerificationCode
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "AgentTestSuite",
     "AnalyticsEvent",
     "Article",
+    "ArticleTranslation",
     "BackgroundTask",
     "Base",
     "Brand",

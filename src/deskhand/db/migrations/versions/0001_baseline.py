@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 22:58:09.025181
+Create Date: 2026-12-04 23:17:32.911520
 """
 
 from collections.abc import Sequence
@@ -415,6 +415,28 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("brand_id"),
     )
+    op.create_table(
+        "article_translations",
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("group_slug", sa.String(length=200), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("changed_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("article_id"),
+    )
+    with op.batch_alter_table("article_translations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_article_translations_brand_id"), ["brand_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_article_translations_group", ["brand_id", "group_slug"], unique=False
+        )
+
     op.create_table(
         "conversations",
         sa.Column("id", sa.String(length=36), nullable=False),
@@ -1247,6 +1269,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_conversations_brand_id"))
 
     op.drop_table("conversations")
+    with op.batch_alter_table("article_translations", schema=None) as batch_op:
+        batch_op.drop_index("ix_article_translations_group")
+        batch_op.drop_index(batch_op.f("ix_article_translations_brand_id"))
+
+    op.drop_table("article_translations")
     op.drop_table("widget_settings")
     with op.batch_alter_table("webhook_receipts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_webhook_receipts_received_at"))
