@@ -232,6 +232,15 @@ def read_cues(text: str, today: date) -> Cues:
     )
 
 
+_ANY_DAY = date(2026, 1, 7)  # the day plays no part in "I just ordered"
+
+
+def only_says_just_ordered(clause: str) -> bool:
+    """A short clause that only tells the order is new ("Ich habe eben bestellt", "I just
+    ordered"): context for the request beside it, never a request of its own."""
+    return len(clause.split()) <= 6 and read_cues(clause, _ANY_DAY).newest
+
+
 def follows_on(text: str) -> bool:
     """Whether a message opens as a follow-up: "and to Belgium?", "what about …?"."""
     return bool(_FOLLOW_UP.search(fold(text)))

@@ -12,6 +12,7 @@ import numpy as np
 
 from deskhand.agent.understand.clauses import split_clauses
 from deskhand.agent.understand.combine import combine
+from deskhand.agent.understand.cues import only_says_just_ordered
 from deskhand.agent.understand.entities import Entities, extract_entities
 from deskhand.agent.understand.hygiene import tidy
 from deskhand.agent.understand.intents import IntentGuess, guess_of, probabilities
@@ -90,6 +91,8 @@ def read_intents_many(texts: list[str]) -> list[IntentReading]:
         embedded.update((c.text, vectors[row + i]) for i, c in enumerate(clauses))
         row += len(clauses)
         main, also, refused, also_text = combine(whole, parts)
+        if also_text and only_says_just_ordered(also_text):
+            also, also_text = None, None  # "I just ordered, can I cancel?": one request
         out.append(IntentReading(main, also, refused, also_text, embedded))
     return out
 
