@@ -147,3 +147,44 @@ class TeamRole(StrEnum):
     MANAGER = "manager"
     AGENT = "agent"
     VIEWER = "viewer"
+
+
+class HandoffDestination(StrEnum):
+    """Where a brand sends what the agent cannot resolve (the brand's handoff setting)."""
+
+    BUILTIN = "builtin"  # Deskhand's own helpdesk inbox (the default)
+    ZENDESK = "zendesk"
+    GORGIAS = "gorgias"
+    NONE = "none"  # don't hand off: the brand's message and links instead, never a human
+
+
+class TicketStatus(StrEnum):
+    """A handed-off conversation's state in the helpdesk inbox."""
+
+    OPEN = "open"
+    PENDING = "pending"
+    SOLVED = "solved"
+
+
+class TicketDelivery(StrEnum):
+    """Whether the ticket exists at its destination yet (external helpdesks go through the
+    outbox; the built-in inbox is delivered at once)."""
+
+    QUEUED = "queued"  # waiting in the outbox, retried while the helpdesk is down
+    DELIVERED = "delivered"
+    FAILED = "failed"  # refused for good (bad credentials, rejected payload): the brand sees it
+
+
+class Availability(StrEnum):
+    """A team member's own setting for receiving handed-off conversations."""
+
+    AVAILABLE = "available"
+    AWAY = "away"
+
+
+class MessageRole(StrEnum):
+    """Who wrote a message in a conversation."""
+
+    SHOPPER = "shopper"
+    AGENT = "agent"  # Deskhand's agent
+    TEAM = "team"  # a person of the brand's team (built-in inbox, or relayed from a helpdesk)

@@ -24,6 +24,7 @@ from deskhand.db.models.conversations import (
     Message,
 )
 from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMessage, WebhookNonce
+from deskhand.db.models.helpdesk import HelpdeskNote, HelpdeskTicket
 from deskhand.db.models.integrations import Integration
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
 from deskhand.db.models.launch import AgentLaunch
@@ -54,6 +55,8 @@ __all__ = [
     "DeliveryEvent",
     "EmailMessageId",
     "ExternalLink",
+    "HelpdeskNote",
+    "HelpdeskTicket",
     "HubHandoff",
     "HubSession",
     "InboundMessage",

@@ -27,6 +27,10 @@ class TeamMember(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
     last_sign_in_at: Mapped[datetime | None]
+    # The helpdesk inbox: domain.vocabulary.Availability, and when the member was last given
+    # a handed-off conversation (round robin picks the available member given one longest ago).
+    availability: Mapped[str] = mapped_column(String(16), default="away")
+    last_assigned_at: Mapped[datetime | None]
 
 
 class TeamSession(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-04 23:17:32.911520
+Create Date: 2026-12-05 01:20:25.306634
 """
 
 from collections.abc import Sequence
@@ -366,6 +366,8 @@ def upgrade() -> None:
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_sign_in_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("availability", sa.String(length=16), nullable=False),
+        sa.Column("last_assigned_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["brand_id"],
             ["brands.id"],
@@ -812,6 +814,58 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "helpdesk_tickets",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("conversation_id", sa.String(length=36), nullable=False),
+        sa.Column("destination", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("delivery", sa.String(length=16), nullable=False),
+        sa.Column("idempotency_key", sa.String(length=64), nullable=False),
+        sa.Column("external_id", sa.String(length=64), nullable=True),
+        sa.Column("assignee_id", sa.Integer(), nullable=True),
+        sa.Column("shopper_email", sa.String(length=320), nullable=False),
+        sa.Column("customer_id", sa.Integer(), nullable=True),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("language", sa.String(length=8), nullable=False),
+        sa.Column("intent", sa.String(length=32), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("packet", sa.JSON(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("solved_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["assignee_id"],
+            ["team_members.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["conversation_id"],
+            ["conversations.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["customer_id"],
+            ["customers.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("brand_id", "idempotency_key"),
+    )
+    with op.batch_alter_table("helpdesk_tickets", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_helpdesk_tickets_assignee_id"), ["assignee_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_helpdesk_tickets_brand_id"), ["brand_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_helpdesk_tickets_conversation_id"), ["conversation_id"], unique=False
+        )
+
+    op.create_table(
         "inbound_messages",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("brand_id", sa.Integer(), nullable=False),
@@ -1069,6 +1123,34 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "helpdesk_notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["team_members.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"],
+            ["helpdesk_tickets.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("helpdesk_notes", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_helpdesk_notes_brand_id"), ["brand_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_helpdesk_notes_ticket_id"), ["ticket_id"], unique=False
+        )
+
+    op.create_table(
         "line_items",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("brand_id", sa.Integer(), nullable=False),
@@ -1158,6 +1240,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_line_items_brand_id"))
 
     op.drop_table("line_items")
+    with op.batch_alter_table("helpdesk_notes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_helpdesk_notes_ticket_id"))
+        batch_op.drop_index(batch_op.f("ix_helpdesk_notes_brand_id"))
+
+    op.drop_table("helpdesk_notes")
     with op.batch_alter_table("delivery_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_delivery_events_outbox_id"))
 
@@ -1200,6 +1287,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_inbound_messages_brand_id"))
 
     op.drop_table("inbound_messages")
+    with op.batch_alter_table("helpdesk_tickets", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_helpdesk_tickets_conversation_id"))
+        batch_op.drop_index(batch_op.f("ix_helpdesk_tickets_brand_id"))
+        batch_op.drop_index(batch_op.f("ix_helpdesk_tickets_assignee_id"))
+
+    op.drop_table("helpdesk_tickets")
     with op.batch_alter_table("email_message_ids", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_email_message_ids_conversation_id"))
         batch_op.drop_index(batch_op.f("ix_email_message_ids_brand_id"))
