@@ -42,6 +42,10 @@ class HelpdeskTicket(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     solved_at: Mapped[datetime | None]
+    # Set when a team member hands the conversation back to the agent: from then the agent
+    # answers again. Until then the agent stays silent in it, and a shopper writing into a
+    # solved ticket reopens it (to the same member when available), never a new handoff offer.
+    handed_back_at: Mapped[datetime | None]
 
 
 class HelpdeskNote(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-05 01:20:25.306634
+Create Date: 2026-12-05 01:22:03.656675
 """
 
 from collections.abc import Sequence
@@ -835,6 +835,7 @@ def upgrade() -> None:
         sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("solved_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("handed_back_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["assignee_id"],
             ["team_members.id"],
