@@ -13,7 +13,9 @@ from deskhand.channels.inbound import retry_inbound
 from deskhand.channels.transports import transports_for
 from deskhand.commerce.shopify.sync import reconcile_due
 from deskhand.config import Settings
+from deskhand.helpdesk import delivery as helpdesk_delivery
 from deskhand.jobs import worker
+from deskhand.jobs.transport import Transport
 from deskhand.jobs.worker import Chore
 from deskhand.privacy.retention import retention_chore
 from deskhand.returns import sync as returns_sync
@@ -33,6 +35,15 @@ def chores(sessions: sessionmaker[Session], agent: Agent, settings: Settings) ->
     return [retry, retention_chore(sessions, settings), reconcile_shops]
 
 
+def transports(settings: Settings, sessions: sessionmaker[Session]) -> dict[str, Transport]:
+    """Every outbox kind's transport: the channels', the returns providers', the helpdesks'."""
+    return {
+        **transports_for(settings),
+        **returns_sync.transports(settings, sessions),
+        **helpdesk_delivery.transports(settings, sessions),
+    }
+
+
 def _agent(settings: Settings, agent: Agent | None) -> Agent:
     return agent if agent is not None else Agent(settings, settings.resolved_secret_key())
 
@@ -48,7 +59,7 @@ def run_worker(
         settings,
         sessions,
         stop,
-        {**transports_for(settings), **returns_sync.transports(settings, sessions)},
+        transports(settings, sessions),
         chores(sessions, _agent(settings, agent), settings),
     )
 
@@ -60,6 +71,6 @@ def start_worker_thread(
     return worker.start_worker_thread(
         settings,
         sessions,
-        {**transports_for(settings), **returns_sync.transports(settings, sessions)},
+        transports(settings, sessions),
         chores(sessions, _agent(settings, agent), settings),
     )

@@ -24,6 +24,7 @@ class FieldSpec:
     secret: bool = False
     pattern: str = r"^\S{1,300}$"
     hint: str = ""
+    optional: bool = False  # a secret that may stay empty
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def _basic(user: str, password: str) -> str:
 
 
 _DOMAIN = r"^[a-z0-9][a-z0-9-]{0,62}$"
+_ID = r"^(\d{1,20})?$"  # an optional numeric id
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 SHOPIFY_VERSION = "2026-04"
 
@@ -66,6 +68,14 @@ KINDS: dict[IntegrationKind, tuple[str, tuple[FieldSpec, ...], Probe | None]] = 
             FieldSpec("subdomain", "Subdomain (the part before .zendesk.com)", pattern=_DOMAIN),
             FieldSpec("email", "Agent email", pattern=_EMAIL),
             FieldSpec("api_token", "API token", secret=True),
+            FieldSpec(
+                "webhook_secret",
+                "Webhook signing secret (for agents' replies)",
+                secret=True,
+                optional=True,
+            ),
+            FieldSpec("intent_field_id", "Custom field id for the intent (optional)", pattern=_ID),
+            FieldSpec("order_field_id", "Custom field id for the order (optional)", pattern=_ID),
         ),
         Probe(
             "GET",
@@ -147,7 +157,7 @@ def check_fields(
     for spec in fields:
         value = posted.get(spec.name, "").strip()
         if spec.secret:
-            if not value and have_secrets:
+            if not value and (have_secrets or spec.optional):
                 continue
             if not value or len(value) > 500:
                 errors[spec.name] = f"{spec.label}: required."

@@ -22,7 +22,16 @@ from deskhand.serving.deps import AppState
 from deskhand.serving.openapi import publish_problems
 from deskhand.serving.ratelimit import RateLimiter
 from deskhand.serving.turns import MAX_BODY_BYTES
-from deskhand.web import api, assets, health, messaging, pages, returns_webhooks, stores
+from deskhand.web import (
+    api,
+    assets,
+    health,
+    helpdesk_webhooks,
+    messaging,
+    pages,
+    returns_webhooks,
+    stores,
+)
 from deskhand.web.headers import SecurityHeaders
 from deskhand.web.limits import BodyLimit
 
@@ -57,6 +66,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(api.router)
     app.include_router(messaging.router)
     app.include_router(returns_webhooks.router)
+    app.include_router(helpdesk_webhooks.router)
     app.include_router(stores.router)
     app.include_router(pages.router)
     app.include_router(staff_returns.router)

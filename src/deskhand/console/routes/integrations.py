@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from deskhand.console.deps import EditorForm, Member, SignedInMember, console_router
 from deskhand.console.integration_kinds import KINDS, check_fields, probe
 from deskhand.db.integrations import connect, disconnect, find_integration, record_error, secrets_of
-from deskhand.domain.vocabulary import IntegrationKind
+from deskhand.domain.vocabulary import HandoffDestination, IntegrationKind
+from deskhand.helpdesk.delivery import waiting
 from deskhand.team.audit import record_change
 
 router = console_router()
@@ -29,11 +30,17 @@ def _page(
 ) -> Response:
     console = me.console
     rows = {k: find_integration(console.db, console.brand.id, k) for k in KINDS}
+    helpdesks = {
+        kind: waiting(console.db, console.brand.id, HandoffDestination(kind.value))
+        for kind in (IntegrationKind.ZENDESK, IntegrationKind.GORGIAS)
+    }
     return console.render(
         "integrations.html",
         status=status,
         kinds=KINDS,
         rows=rows,
+        helpdesks=helpdesks,
+        base_url=console.state.settings.base_url.rstrip("/"),
         errors=errors or {},
         note=note,
     )
