@@ -109,8 +109,12 @@ def connect_gorgias(
             settings,
             brand_id,
             IntegrationKind.GORGIAS,
-            config={"domain": "fjordfinch", "email": GORGIAS_EMAIL, "api_base": base,
-                    "timeout_seconds": 0.5},
+            config={
+                "domain": "fjordfinch",
+                "email": GORGIAS_EMAIL,
+                "api_base": base,
+                "timeout_seconds": 0.5,
+            },
             secrets={"api_key": key},
         )
 

@@ -28,11 +28,13 @@ def test_a_web_chat_handoff_becomes_an_email_ticket_with_the_transcript(
     ticket_id = hand_off(sessions, brand_id, "gorgias")
     assert set(deliver(sessions, hd_settings, datetime.now(UTC)).values()) == {"sent"}
     [created] = fake_gorgias.tickets
-    assert created["channel"] == "email" and created["via"] == "api"
+    assert created["channel"] == "email"
+    assert created["via"] == "api"
     assert created["from_agent"] is False
     assert created["customer"]["email"] == "jane@example.com"
     [message] = created["messages"]
-    assert message["channel"] == "email" and message["via"] == "api"
+    assert message["channel"] == "email"
+    assert message["via"] == "api"
     assert message["from_agent"] is False
     assert message["sender"] == {"email": "jane@example.com"}
     assert "shopper: Where is my parcel? Order 1001" in message["body_text"]
@@ -40,7 +42,8 @@ def test_a_web_chat_handoff_becomes_an_email_ticket_with_the_transcript(
     assert "&lt;jane@example.com&gt;" in message["body_html"]  # escaped, not markup
     done = ticket(sessions, ticket_id)
     assert created["external_id"] == done.idempotency_key
-    assert done.delivery == "delivered" and done.external_id == str(created["id"])
+    assert done.delivery == "delivered"
+    assert done.external_id == str(created["id"])
     [(_, _, headers, _)] = fake_gorgias.creates()
     assert headers["Authorization"] == fake_gorgias.auth  # Basic email:key
     assert created["customer"]["email"] != GORGIAS_EMAIL  # the shopper, not our API user

@@ -39,8 +39,12 @@ def test_the_ticket_carries_requester_transcript_tags_and_custom_fields(
     fake_zendesk: FakeHelpdesk,
 ) -> None:
     connect_zendesk(
-        sessions, hd_settings, brand_id, fake_zendesk.base,
-        intent_field_id="360000000001", order_field_id="360000000002",
+        sessions,
+        hd_settings,
+        brand_id,
+        fake_zendesk.base,
+        intent_field_id="360000000001",
+        order_field_id="360000000002",
     )
     ticket_id = hand_off(sessions, brand_id, "zendesk")
     assert set(deliver(sessions, hd_settings, datetime.now(UTC)).values()) == {"sent"}
@@ -81,7 +85,8 @@ def test_500_then_429_are_retried_after_retry_after_and_create_one_ticket(
 
     assert set(deliver(sessions, hd_settings, now).values()) == {"retry"}
     waiting = ticket(sessions, ticket_id)
-    assert waiting.delivery == "queued" and "500" in waiting.last_error
+    assert waiting.delivery == "queued"
+    assert "500" in waiting.last_error
     # The retry (a lookup first, then the 429) must wait for Retry-After: 120 s.
     later = now + timedelta(seconds=5)
     assert set(deliver(sessions, hd_settings, later).values()) == {"retry"}
@@ -127,9 +132,16 @@ def test_a_ticket_with_its_zendesk_id_is_never_sent_again(
     with transaction(sessions) as session:
         first = session.scalars(select(models.OutboxMessage)).one()
         again = models.OutboxMessage(
-            brand_id=brand_id, kind=first.kind, recipient=first.recipient, subject="", body="",
-            idempotency_key=first.idempotency_key + ":again", status="pending", attempts=0,
-            created_at=datetime.now(UTC), payload={"ticket_id": ticket_id},
+            brand_id=brand_id,
+            kind=first.kind,
+            recipient=first.recipient,
+            subject="",
+            body="",
+            idempotency_key=first.idempotency_key + ":again",
+            status="pending",
+            attempts=0,
+            created_at=datetime.now(UTC),
+            payload={"ticket_id": ticket_id},
         )
         session.add(again)
     assert set(deliver(sessions, hd_settings, datetime.now(UTC)).values()) == {"sent"}
@@ -204,8 +216,10 @@ def test_zendesk_stopped_mid_run_still_gets_each_ticket_exactly_once(
         fake_zendesk.stop()
         third = hand_off(sessions, brand_id, "zendesk")
         wait_for(
-            lambda: outbox_row(sessions, third).attempts >= 2
-            and outbox_row(sessions, second).attempts >= 2,
+            lambda: (
+                outbox_row(sessions, third).attempts >= 2
+                and outbox_row(sessions, second).attempts >= 2
+            ),
             "retries against the stopped server",
         )
         assert ticket(sessions, third).delivery == "queued"

@@ -64,8 +64,9 @@ def delivered_ticket(
         )
 
 
-def comment_event(ticket_id: str, body: str, *, public: bool = True, staff: bool = True,
-                  comment_id: str = "9001") -> dict[str, Any]:
+def comment_event(
+    ticket_id: str, body: str, *, public: bool = True, staff: bool = True, comment_id: str = "9001"
+) -> dict[str, Any]:
     """Zendesk's ticket.comment_added event, as its event webhooks send it."""
     return {
         "type": "zen:event-type:ticket.comment_added",
@@ -137,7 +138,8 @@ def test_an_agents_reply_reaches_the_open_web_chat_live(
         assert r.status_code == 200, r.text
         assert r.json() == {"status": "relayed"}
         frame = ws.receive_json()
-    assert frame["type"] == "messages" and frame["pushed"] is True
+    assert frame["type"] == "messages"
+    assert frame["pushed"] is True
     [message] = frame["messages"]
     assert message["blocks"] == [{"type": "text", "text": "Your parcel left our warehouse today."}]
     assert message["meta"] == {
@@ -172,7 +174,8 @@ def test_a_replayed_delivery_is_relayed_once(
     first = app_client.post(PATH, params={"brand": slug}, content=body, headers=headers)
     again = app_client.post(PATH, params={"brand": slug}, content=body, headers=headers)
     assert first.json() == {"status": "relayed"}
-    assert again.status_code == 200 and again.json() == {"status": "duplicate"}
+    assert again.status_code == 200
+    assert again.json() == {"status": "duplicate"}
     # Zendesk retrying the same event later (new timestamp, new signature): still once.
     later = post(app_client, slug, event)
     assert later.json() == {"status": "duplicate"}
@@ -196,7 +199,8 @@ def test_forged_stale_and_unsigned_deliveries_are_refused(
     assert forged.headers["content-type"].startswith("application/problem+json")
     assert forged.json()["detail"] == "bad_signature"
     stale = post(app_client, slug, event, at=datetime.now(UTC) - timedelta(minutes=10))
-    assert stale.status_code == 401 and stale.json()["detail"] == "stale_timestamp"
+    assert stale.status_code == 401
+    assert stale.json()["detail"] == "stale_timestamp"
     future = post(app_client, slug, event, at=datetime.now(UTC) + timedelta(minutes=10))
     assert future.status_code == 401
     unsigned = app_client.post(PATH, params={"brand": slug}, content=json.dumps(event).encode())
@@ -229,13 +233,22 @@ def test_another_brands_ticket_is_not_found_and_nothing_is_relayed(
     connect_zendesk(sessions, hd_settings, brand_id, "http://127.0.0.1:9")
     with transaction(sessions) as session:
         other = models.Brand(
-            slug="north-wind", name="North Wind", currency="EUR", timezone="UTC",
-            languages=["en"], default_language="en", policy={}, created_at=datetime.now(UTC),
+            slug="north-wind",
+            name="North Wind",
+            currency="EUR",
+            timezone="UTC",
+            languages=["en"],
+            default_language="en",
+            policy={},
+            created_at=datetime.now(UTC),
         )
         session.add(other)
         session.flush()
         connect(
-            session, hd_settings, other.id, IntegrationKind.ZENDESK,
+            session,
+            hd_settings,
+            other.id,
+            IntegrationKind.ZENDESK,
             config={"subdomain": "northwind", "email": ZENDESK_EMAIL},
             secrets={"api_token": ZENDESK_TOKEN, "webhook_secret": "north-secret"},
         )
@@ -270,14 +283,16 @@ def test_an_sms_conversation_gets_the_reply_by_sms_and_notes_stay_internal(
     )
     assert shopper.json() == {"status": "ignored"}
     # A trigger webhook with the body the README suggests.
-    trigger = {"ticket_id": "1045", "comment_id": "9003", "body": "It ships Monday.",
-               "author": "Maja"}
+    trigger = {
+        "ticket_id": "1045",
+        "comment_id": "9003",
+        "body": "It ships Monday.",
+        "author": "Maja",
+    }
     assert post(app_client, slug, trigger).json() == {"status": "relayed"}
     with transaction(sessions) as session:
         sms = list(
-            session.scalars(
-                select(models.OutboxMessage).where(models.OutboxMessage.kind == "sms")
-            )
+            session.scalars(select(models.OutboxMessage).where(models.OutboxMessage.kind == "sms"))
         )
         assert [(m.recipient, m.body, m.conversation_id) for m in sms] == [
             ("+46701234567", "Maja: It ships Monday.", conv_id)
@@ -285,9 +300,7 @@ def test_an_sms_conversation_gets_the_reply_by_sms_and_notes_stay_internal(
     assert [m.blocks[0]["text"] for m in team_messages(sessions, conv_id)] == ["It ships Monday."]
 
 
-def test_a_brand_without_zendesk_gets_404(
-    app_client: TestClient, slug: str
-) -> None:
+def test_a_brand_without_zendesk_gets_404(app_client: TestClient, slug: str) -> None:
     r = post(app_client, slug, comment_event("1", "hi"))
     assert r.status_code == 404
     assert r.json()["detail"] == "not_connected"

@@ -191,6 +191,7 @@ GUARDS: dict[tuple[str, str], Guard] = {
     ("POST", "/webhooks/shopify"): Guard.SIGNED,
     ("POST", "/webhooks/returns/loop"): Guard.SIGNED,
     ("POST", "/webhooks/returns/aftership"): Guard.SIGNED,
+    ("POST", "/webhooks/helpdesk/zendesk"): Guard.SIGNED,
     ("GET", "/healthz"): Guard.OPEN,
     ("GET", "/admin"): Guard.CONSOLE_PAGE,
     ("GET", "/admin/audit"): Guard.CONSOLE_PAGE,

@@ -152,7 +152,9 @@ class HelpdeskTransport:
                 raise TransportError(f"no helpdesk ticket {ticket_id!r}", permanent=True)
             if ticket.external_id:
                 ticket.delivery = TicketDelivery.DELIVERED.value
-                return _Job(ticket.destination, handoff_of(session, ticket), {}, {}, ticket.external_id)
+                return _Job(
+                    ticket.destination, handoff_of(session, ticket), {}, {}, ticket.external_id
+                )
             kind = _INTEGRATION.get(ticket.destination)
             row = find_integration(session, ticket.brand_id, kind) if kind else None
             if row is None:

@@ -103,7 +103,10 @@ class GorgiasClient:
         url = f"{self.base.rstrip('/')}/api/tickets"
         try:
             r = request(
-                "POST", url, json=ticket_body(handoff), headers=self._headers(),
+                "POST",
+                url,
+                json=ticket_body(handoff),
+                headers=self._headers(),
                 timeout=self.timeout,
             )
         except NetworkError as exc:
@@ -112,5 +115,7 @@ class GorgiasClient:
             raise refused(VENDOR, "the new ticket", r)
         ticket_id = json_of(VENDOR, r).get("id")
         if ticket_id is None:
-            raise HelpdeskError(f"{VENDOR}'s answer has no ticket id", r.status_code, retryable=True)
+            raise HelpdeskError(
+                f"{VENDOR}'s answer has no ticket id", r.status_code, retryable=True
+            )
         return str(ticket_id)

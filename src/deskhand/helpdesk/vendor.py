@@ -67,7 +67,9 @@ def json_of(vendor: str, response: httpx.Response) -> dict[str, Any]:
     try:
         data = response.json()
     except ValueError:
-        raise HelpdeskError(f"{vendor} sent no JSON", response.status_code, retryable=True) from None
+        raise HelpdeskError(
+            f"{vendor} sent no JSON", response.status_code, retryable=True
+        ) from None
     if not isinstance(data, dict):
         raise HelpdeskError(f"{vendor} sent unexpected JSON", retryable=True)
     return data

@@ -106,7 +106,10 @@ class ZendeskClient:
         headers = self._headers({"Idempotency-Key": handoff.key})
         try:
             r = request(
-                "POST", url, json=ticket_body(handoff, fields), headers=headers,
+                "POST",
+                url,
+                json=ticket_body(handoff, fields),
+                headers=headers,
                 timeout=self.timeout,
             )
         except NetworkError as exc:
@@ -116,5 +119,7 @@ class ZendeskClient:
         ticket = json_of(VENDOR, r).get("ticket")
         ticket_id = ticket.get("id") if isinstance(ticket, dict) else None
         if ticket_id is None:
-            raise HelpdeskError(f"{VENDOR}'s answer has no ticket id", r.status_code, retryable=True)
+            raise HelpdeskError(
+                f"{VENDOR}'s answer has no ticket id", r.status_code, retryable=True
+            )
         return str(ticket_id)

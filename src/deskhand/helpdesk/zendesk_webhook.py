@@ -169,7 +169,9 @@ def receive(
         raise WebhookRefused(Refused.NO_TICKET)
     nonce = _nonce(brand.id, comment, timestamp, body)
     if session.scalar(
-        select(WebhookNonce.id).where(WebhookNonce.provider == PROVIDER, WebhookNonce.nonce == nonce)
+        select(WebhookNonce.id).where(
+            WebhookNonce.provider == PROVIDER, WebhookNonce.nonce == nonce
+        )
     ):
         return Relayed("duplicate")
     session.add(WebhookNonce(provider=PROVIDER, nonce=nonce, seen_at=now))

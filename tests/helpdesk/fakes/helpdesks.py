@@ -71,9 +71,7 @@ class FakeHelpdesk:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def _send(
-                self, status: int, body: Any, headers: dict[str, str] | None = None
-            ) -> None:
+            def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
                 raw = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)
                 kind = "text/plain" if isinstance(body, bytes) else "application/json"
@@ -162,7 +160,9 @@ class FakeHelpdesk:
             return 200, {"user": {"id": 7, "email": ZENDESK_EMAIL, "role": "admin"}}, {}
         if method == "GET" and path == "/api/v2/tickets.json":
             with self._lock:
-                found = [t for t in self.tickets if t.get("external_id") == query.get("external_id")]
+                found = [
+                    t for t in self.tickets if t.get("external_id") == query.get("external_id")
+                ]
             return 200, {"tickets": found, "next_page": None, "count": len(found)}, {}
         if method == "POST" and path == "/api/v2/tickets.json":
             ticket = (body or {}).get("ticket")
@@ -187,13 +187,19 @@ class FakeHelpdesk:
             return 200, {"domain": "fjordfinch"}, calls
         if method == "GET" and path == "/api/tickets":
             with self._lock:
-                found = [t for t in self.tickets if t.get("external_id") == query.get("external_id")]
+                found = [
+                    t for t in self.tickets if t.get("external_id") == query.get("external_id")
+                ]
             return 200, {"data": found, "meta": {"next_cursor": None}}, calls
         if method == "POST" and path == "/api/tickets":
             messages = (body or {}).get("messages")
-            good = isinstance(messages, list) and 1 <= len(messages) <= 500 and all(
-                isinstance(m, dict) and {"channel", "via", "from_agent"} <= m.keys()
-                for m in messages
+            good = (
+                isinstance(messages, list)
+                and 1 <= len(messages) <= 500
+                and all(
+                    isinstance(m, dict) and {"channel", "via", "from_agent"} <= m.keys()
+                    for m in messages
+                )
             )
             if not good:
                 return 400, {"error": "messages: channel, via and from_agent are required"}, calls
