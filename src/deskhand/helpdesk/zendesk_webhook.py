@@ -10,9 +10,8 @@ nothing is relayed) and a public agent comment is relayed to the shopper.
 Two payload shapes are read: Zendesk's event webhook for `ticket.comment_added`
 (`{"type": "zen:event-type:ticket.comment_added", "id": …, "detail": {"id": <ticket>},
 "event": {"comment": {"id", "body", "is_public", "author": {"name", "is_staff"}}}}`) and a
-trigger webhook whose JSON body the brand writes from placeholders, for which the README
-gives `{"ticket_id": "{{ticket.id}}", "comment_id": "{{ticket.latest_comment.id}}",
-"body": "{{ticket.latest_public_comment}}", "author": "{{current_user.name}}"}`.
+trigger webhook whose JSON body the brand writes from placeholders (the README suggests
+`{"ticket_id", "body", "author"}`, with `"comment_id"` when there is one).
 """
 
 from __future__ import annotations
