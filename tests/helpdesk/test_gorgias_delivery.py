@@ -114,3 +114,20 @@ def test_a_wrong_key_fails_the_ticket_for_good(
     assert set(deliver(sessions, hd_settings, datetime.now(UTC)).values()) == {"failed"}
     assert ticket(sessions, ticket_id).delivery == "failed"
     assert "Gorgias answered 401" in ticket(sessions, ticket_id).last_error
+
+
+def test_a_web_chat_without_an_email_address_fails_and_says_why(
+    sessions: sessionmaker[Session],
+    hd_settings: Settings,
+    brand_id: int,
+    fake_gorgias: FakeHelpdesk,
+) -> None:
+    """Gorgias answers a web chat by email: without the shopper's address there is no one to
+    answer, and nothing is sent."""
+    connect_gorgias(sessions, hd_settings, brand_id, fake_gorgias.base)
+    ticket_id = hand_off(sessions, brand_id, "gorgias", email="")
+    assert set(deliver(sessions, hd_settings, datetime.now(UTC)).values()) == {"failed"}
+    failed = ticket(sessions, ticket_id)
+    assert failed.delivery == "failed"
+    assert failed.last_error == "Gorgias: no shopper email address for this email ticket"
+    assert fake_gorgias.requests == []

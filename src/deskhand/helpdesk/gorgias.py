@@ -43,7 +43,15 @@ def channel_for(conversation_channel: str) -> str:
 
 
 def ticket_body(handoff: Handoff) -> dict[str, Any]:
+    """The create-ticket document; a ticket Gorgias could not answer (email without an
+    address, SMS without a number) is refused here, for good."""
     channel = channel_for(handoff.channel)
+    if (channel == "email" and not handoff.email) or (channel == "sms" and not handoff.phone):
+        raise HelpdeskError(
+            f"{VENDOR}: no shopper {'email address' if channel == 'email' else 'number'} "
+            f"for this {channel} ticket",
+            retryable=False,
+        )
     customer: dict[str, Any] = {}
     if handoff.email:
         customer["email"] = handoff.email
@@ -101,11 +109,12 @@ class GorgiasClient:
 
     def create(self, handoff: Handoff) -> str:
         url = f"{self.base.rstrip('/')}/api/tickets"
+        body = ticket_body(handoff)
         try:
             r = request(
                 "POST",
                 url,
-                json=ticket_body(handoff),
+                json=body,
                 headers=self._headers(),
                 timeout=self.timeout,
             )

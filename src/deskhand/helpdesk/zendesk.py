@@ -48,7 +48,10 @@ def _field_id(value: Any) -> int | None:
 def ticket_body(handoff: Handoff, fields: dict[str, Any]) -> dict[str, Any]:
     """The create-ticket document: requester, the transcript as a private first comment,
     tags (deskhand, the intent), the custom fields configured on connect, our key."""
-    requester: dict[str, str] = {"name": handoff.name or handoff.email or handoff.phone}
+    name = (
+        handoff.name or handoff.email or handoff.phone or f"Shopper {handoff.conversation_id[:8]}"
+    )
+    requester: dict[str, str] = {"name": name}
     if handoff.email:
         requester["email"] = handoff.email
     tags = [TAG] + ([_tag(handoff.intent)] if handoff.intent else [])

@@ -3,7 +3,7 @@
 Checked before anything is read: `X-Zendesk-Webhook-Signature` must be
 base64(HMAC-SHA256(signing secret, X-Zendesk-Webhook-Signature-Timestamp + raw body)), the
 timestamp within `WINDOW` of now, and the delivery not seen before (`WebhookNonce`: the
-event's id, else the comment's, else the signed bytes). Then the ticket is found by its
+comment's id, else the event's, else the signed bytes). Then the ticket is found by its
 Zendesk id among this brand's tickets only (another brand's ticket id is "not found", and
 nothing is relayed) and a public agent comment is relayed to the shopper.
 
@@ -191,8 +191,9 @@ def receive(
 
 
 def _nonce(brand_id: int, comment: Comment, timestamp: str, body: bytes) -> str:
-    if comment.event_id:
-        return f"{brand_id}:event:{comment.event_id}"[:128]
+    """One comment is relayed once, whichever event or retry brings it."""
     if comment.comment_id:
         return f"{brand_id}:comment:{comment.ticket_id}:{comment.comment_id}"[:128]
+    if comment.event_id:
+        return f"{brand_id}:event:{comment.event_id}"[:128]
     return f"{brand_id}:body:" + hashlib.sha256(timestamp.encode() + body).hexdigest()
