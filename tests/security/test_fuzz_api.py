@@ -82,6 +82,7 @@ OPERATIONS = [
     ("POST", "/api/v1/returns/{rma}/state"),
     ("POST", "/webhooks/returns/loop"),
     ("POST", "/webhooks/returns/aftership"),
+    ("POST", "/webhooks/helpdesk/zendesk"),
 ]
 
 

@@ -162,6 +162,8 @@ def check_fields(
             if not value or len(value) > 500:
                 errors[spec.name] = f"{spec.label}: required."
             secrets[spec.name] = value
+        elif not value and re.match(spec.pattern, value):
+            continue  # an optional field left empty
         elif not re.match(spec.pattern, value):
             errors[spec.name] = f"{spec.label}: not valid."
         else:
