@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from deskhand.config import Settings
 from deskhand.helpdesk.delivery import transports
 from deskhand.jobs.worker import deliver_due
-from tests.helpdesk.conftest import connect_gorgias, hand_off, ticket
 from tests.helpdesk.fakes.helpdesks import GORGIAS_EMAIL, FakeHelpdesk
+from tests.helpdesk.vendor_fixtures import connect_gorgias, hand_off, ticket
 
 
 def deliver(sessions: sessionmaker[Session], settings: Settings, at: datetime) -> dict[int, str]:

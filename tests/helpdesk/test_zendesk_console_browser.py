@@ -15,7 +15,7 @@ from deskhand.db import models
 from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.team.demo import DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD
 from tests.console.test_console_browser import look, sign_in
-from tests.helpdesk.conftest import hand_off
+from tests.helpdesk.vendor_fixtures import hand_off
 
 SECRET_FOR_BROWSER = "zd-signing-secret-typed-in-chromium"
 

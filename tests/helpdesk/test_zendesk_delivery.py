@@ -15,8 +15,8 @@ from deskhand.db import models
 from deskhand.db.session import transaction
 from deskhand.helpdesk.delivery import transports
 from deskhand.jobs.worker import deliver_due, start_worker_thread
-from tests.helpdesk.conftest import connect_zendesk, hand_off, ticket
 from tests.helpdesk.fakes.helpdesks import FakeHelpdesk
+from tests.helpdesk.vendor_fixtures import connect_zendesk, hand_off, ticket
 
 
 def outbox_row(sessions: sessionmaker[Session], ticket_id: int) -> models.OutboxMessage:

@@ -18,7 +18,6 @@ from deskhand.db.integrations import secrets_of
 from deskhand.db.session import transaction
 from deskhand.web.app import create_app
 from tests.console.team_members import Member
-from tests.helpdesk.conftest import hand_off
 from tests.helpdesk.fakes.helpdesks import (
     GORGIAS_EMAIL,
     GORGIAS_KEY,
@@ -26,6 +25,7 @@ from tests.helpdesk.fakes.helpdesks import (
     ZENDESK_TOKEN,
     FakeHelpdesk,
 )
+from tests.helpdesk.vendor_fixtures import hand_off
 
 SIGNING = "zd-signing-secret-never-shown"
 

@@ -22,8 +22,8 @@ from deskhand.domain.vocabulary import IntegrationKind
 from deskhand.helpdesk.zendesk_webhook import sign
 from deskhand.web.app import create_app
 from tests.conftest import Chat
-from tests.helpdesk.conftest import WEBHOOK_SECRET, connect_zendesk, conversation
 from tests.helpdesk.fakes.helpdesks import ZENDESK_EMAIL, ZENDESK_TOKEN
+from tests.helpdesk.vendor_fixtures import WEBHOOK_SECRET, connect_zendesk, conversation
 
 PATH = "/webhooks/helpdesk/zendesk"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,6 +24,22 @@ from deskhand.jobs.outbox import enqueue
 
 SMS_MAX = 1600  # Twilio's limit for one (concatenated) message body
 TEXT_CHANNELS = ("sms", "whatsapp")
+
+
+class Relay(Protocol):
+    """How a helpdesk's reply enters the conversation (`relay_team_message`, or the inbox's
+    own team-message function passed in by the caller)."""
+
+    def __call__(
+        self,
+        session: Session,
+        *,
+        conv: models.Conversation,
+        text: str,
+        author: str,
+        key: str,
+        now: datetime,
+    ) -> models.Message: ...
 
 
 def team_meta(author: str) -> dict[str, Any]:

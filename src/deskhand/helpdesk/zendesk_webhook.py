@@ -34,7 +34,7 @@ from deskhand.db import models
 from deskhand.db.integrations import find_integration, secrets_of
 from deskhand.db.models import WebhookNonce
 from deskhand.domain.vocabulary import HandoffDestination, IntegrationKind
-from deskhand.helpdesk.relay import relay_team_message
+from deskhand.helpdesk.relay import Relay, relay_team_message
 
 SIGNATURE = "x-zendesk-webhook-signature"
 TIMESTAMP = "x-zendesk-webhook-signature-timestamp"
@@ -136,8 +136,10 @@ def receive(
     body: bytes,
     headers: Mapping[str, str],
     now: datetime,
+    relay: Relay = relay_team_message,
 ) -> Relayed:
-    """Verify one delivery and relay the agent's comment; raises WebhookRefused."""
+    """Verify one delivery and relay the agent's comment (through `relay`); raises
+    WebhookRefused."""
     row = find_integration(session, brand.id, IntegrationKind.ZENDESK)
     if row is None:
         raise WebhookRefused(Refused.NOT_CONNECTED)
@@ -178,7 +180,7 @@ def receive(
     if not comment.public or not comment.by_staff or not text:
         return Relayed("ignored")  # internal notes, the shopper's own words, empty events
     conv = session.get_one(models.Conversation, ticket.conversation_id)
-    message = relay_team_message(
+    message = relay(
         session,
         conv=conv,
         text=text,
