@@ -50,6 +50,7 @@ FLASHES = {
     "tests": "Suite saved.",
     "integration": "Integration saved.",
     "content": "Content saved.",
+    "crawl": "Help centre import queued: its progress is shown below.",
     "reset": "If that address belongs to the team, a reset link is on its way.",
 }
 
