@@ -18,9 +18,9 @@ from starlette.formparsers import MultiPartException
 
 from deskhand.console.breakage import would_break
 from deskhand.console.content_views import content_gaps, most_used_articles
-from deskhand.console.routes.crawl import crawl_view
 from deskhand.console.deps import Editor, EditorForm, Member, SignedInMember, console_router
 from deskhand.console.forms import PostedForm
+from deskhand.console.routes.crawl import crawl_view
 from deskhand.db import models
 from deskhand.knowledge.consistency import findings_for
 from deskhand.knowledge.ingest import ingest_upload, list_articles, remove_found, write_article

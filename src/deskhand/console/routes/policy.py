@@ -1,6 +1,7 @@
 """Policy settings: change windows, allowed changes, fees, excluded categories, return
-reasons, refund and shipping times, shipping costs, the Customer Hub switch. Validated; the consistency checker's findings for the
-form as typed are shown before saving ("Check") and after; every save is in the audit log."""
+reasons, refund and shipping times, shipping costs, the Customer Hub switch. Validated; the
+consistency checker's findings for the form as typed are shown before saving ("Check") and
+after; every save is in the audit log."""
 
 from __future__ import annotations
 
