@@ -112,9 +112,7 @@ def run_task(sessions: sessionmaker[Session], settings: Settings, task_id: int) 
         raise
 
 
-def _settle(
-    sessions: sessionmaker[Session], task_id: int, status: TaskStatus, result: str
-) -> None:
+def _settle(sessions: sessionmaker[Session], task_id: int, status: TaskStatus, result: str) -> None:
     with transaction(sessions) as session:
         row = session.get_one(models.BackgroundTask, task_id)
         row.status, row.result = status.value, result[:2000]
