@@ -53,6 +53,7 @@ FLASHES = {
     "integration": "Integration saved.",
     "content": "Content saved.",
     "crawl": "Help centre import queued: its progress is shown below.",
+    "look": "Brand look saved.",
     "reset": "If that address belongs to the team, a reset link is on its way.",
 }
 

@@ -12,9 +12,11 @@ from deskhand.console.routes import (
     dashboard,
     integrations,
     launch,
+    look,
     overview,
     policy,
     preview,
+    privacy,
     skills,
     team,
 )
@@ -33,5 +35,7 @@ for module in (
     agent_tests,
     launch,
     integrations,
+    look,
+    privacy,
 ):
     router.include_router(module.router)
