@@ -14,8 +14,8 @@ from tests.fakes.help_centre import help_centre
 from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.db.session import make_engine, make_sessionmaker, transaction
-from deskhand.tasks.queue import TaskKind
-from deskhand.tasks.table import TableRunner, record_task, table_chores
+from deskhand.tasks.queue import TaskKind, TaskQueue
+from deskhand.tasks.table import TableRunner, record_task, send_after_commit, table_chores
 
 
 def _row(sessions: object, task_id: int) -> models.BackgroundTask:
@@ -104,3 +104,32 @@ def test_a_crawl_that_cannot_start_fails_with_its_reason(
     assert row.status == "failed"
     assert "404" in row.result
     assert row.attempts == 1
+
+
+def test_with_redis_a_row_recorded_by_a_page_is_sent_to_dramatiq_after_commit(
+    settings: Settings, demo_db: Engine, redis_space: tuple[str, str]
+) -> None:
+    redis_url, prefix = redis_space
+    local = settings.model_copy(update={"redis_url": redis_url, "allow_private_urls": True})
+    sessions = make_sessionmaker(make_engine(local.resolved_database_url()), local)
+    with help_centre() as site:
+        with transaction(sessions) as db:
+            brand_id = db.scalars(select(models.Brand.id)).one()
+            task_id = record_task(
+                db,
+                TaskKind.CRAWL_HELP_CENTRE,
+                brand_id,
+                {"url": f"{site.base}/help/"},
+                datetime.now(UTC),
+            ).id
+        send_after_commit(local, task_id, namespace=prefix)
+        worker = TaskQueue(local, namespace=prefix).worker(threads=1)
+        worker.start()
+        try:
+            _until(lambda: _row(sessions, task_id).status in ("done", "failed"), 60)
+        finally:
+            worker.stop()
+    row = _row(sessions, task_id)
+    assert row.status == "done", row.result
+    assert row.attempts == 1
+    assert row.progress["done"] == 4

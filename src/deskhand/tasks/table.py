@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.db.session import transaction
-from deskhand.tasks.queue import TaskKind, TaskQueue, TaskStatus, run_task
+from deskhand.tasks.queue import NAMESPACE, TaskKind, TaskQueue, TaskStatus, run_task
 
 log = logging.getLogger("deskhand.tasks")
-_queues: dict[tuple[str, str], TaskQueue] = {}
+_queues: dict[tuple[str, str, str], TaskQueue] = {}
 _queues_lock = threading.Lock()
 
 
@@ -47,13 +47,15 @@ def record_task(
     return row
 
 
-def send_after_commit(settings: Settings, task_id: int) -> None:
+def send_after_commit(settings: Settings, task_id: int, *, namespace: str = NAMESPACE) -> None:
     """With Redis: hand the (committed) task to Dramatiq. Without: the TableRunner finds it."""
     if not settings.redis_url:
         return
-    key = (settings.redis_url, settings.resolved_database_url())
+    key = (settings.redis_url, settings.resolved_database_url(), namespace)
     with _queues_lock:
-        queue = _queues.get(key) or _queues.setdefault(key, TaskQueue(settings))
+        queue = _queues.get(key)
+        if queue is None:
+            queue = _queues[key] = TaskQueue(settings, namespace=namespace)
     queue.actor.send(task_id)
 
 
