@@ -31,6 +31,18 @@ DEMO_FORM = {
     "ship_region_3": "EU",
     "ship_min_3": "3",
     "ship_max_3": "5",
+    "rate_region_0": "NL",
+    "rate_cost_0": "4.95",
+    "rate_free_0": "50.00",
+    "rate_region_1": "DE",
+    "rate_cost_1": "4.95",
+    "rate_free_1": "50.00",
+    "rate_region_2": "BE",
+    "rate_cost_2": "4.95",
+    "rate_free_2": "50.00",
+    "rate_region_3": "EU",
+    "rate_cost_3": "7.95",
+    "rate_free_3": "50.00",
 }
 
 
@@ -118,9 +130,77 @@ def test_keys_other_parts_keep_in_the_policy_survive_a_save(
     client: TestClient, db: Session, owner: Member
 ) -> None:
     brand = db.scalars(select(models.Brand)).one()
-    brand.policy = {**brand.policy, "return_reasons": ["too small"]}
+    brand.policy = {**brand.policy, "return_shipping_fee": 395, "returns_provider": "none"}
     db.commit()
     owner.post("/admin/policy", {**DEMO_FORM, "refund_days": "7"}, "/admin/policy")
     after = policy(db)
     assert after["refund_business_days"] == 7
-    assert after["return_reasons"] == ["too small"]
+    assert after["return_shipping_fee"] == 395
+    assert after["returns_provider"] == "none"
+
+
+def test_the_form_shows_the_shipping_costs_and_return_reasons_in_force(
+    client: TestClient, owner: Member
+) -> None:
+    page = client.get("/admin/policy").text
+    assert 'name="rate_region_3" type="text" value="EU"' in page
+    assert 'name="rate_cost_3" type="text" inputmode="decimal" value="7.95"' in page
+    assert 'name="rate_free_0" type="text" inputmode="decimal" value="50.00"' in page
+    assert 'id="return_reasons"' in page
+
+
+def test_shipping_costs_and_return_reasons_save_with_an_audit_entry_and_findings(
+    client: TestClient, db: Session, owner: Member
+) -> None:
+    form = {
+        **DEMO_FORM,
+        "rate_cost_1": "5.95",
+        "rate_free_3": "",
+        "return_reasons": "too_small\n  Arrived too late \n\ntoo_small\nchanged_mind",
+        "action": "save",
+    }
+    r = owner.post("/admin/policy", form, "/admin/policy")
+    assert r.status_code == 303
+    after = policy(db)
+    rates = {rate["region"]: rate for rate in after["shipping_rates"]}  # type: ignore[union-attr]
+    assert rates["DE"] == {"region": "DE", "cost": 595, "free_over": 5000}
+    assert rates["EU"] == {"region": "EU", "cost": 795, "free_over": None}
+    assert rates["NL"]["cost"] == 495
+    assert after["return_reasons"] == ["too_small", "Arrived too late", "changed_mind"]
+    [change] = db.scalars(
+        select(models.SettingsChange).where(models.SettingsChange.area == "policy")
+    )
+    assert set(change.after) == {"shipping_rates", "return_reasons"}
+    assert change.before["return_reasons"] == []
+    page = client.get(r.headers["location"]).text
+    assert "Arrived too late" in page
+    # The demo's shipping article says EUR 4.95 to Germany: the checker says so at once.
+    findings = page.split('id="findings"')[1]
+    assert "states a different shipping cost for DE" in findings
+
+
+def test_bad_shipping_costs_and_reasons_are_refused_and_kept_as_typed(
+    client: TestClient, db: Session, admin: Member
+) -> None:
+    before = policy(db)
+    form = {
+        **DEMO_FORM,
+        "rate_region_4": "US",
+        "rate_cost_4": "3.00",
+        "rate_region_5": "FR",
+        "rate_cost_5": "cheap",
+        "return_reasons": "x" * 81,
+        "action": "save",
+    }
+    r = admin.post("/admin/policy", form, "/admin/policy")
+    assert r.status_code == 400
+    assert "An EU country code (or EU for the rest), each region once." in r.text
+    assert "Cost and free-from in EUR" in r.text
+    assert "Each reason at most 80 characters." in r.text
+    assert 'value="cheap"' in r.text
+    assert policy(db) == before
+    many = "\n".join(f"reason {n}" for n in range(13))
+    r = admin.post("/admin/policy", {**DEMO_FORM, "return_reasons": many}, "/admin/policy")
+    assert r.status_code == 400
+    assert "At most 12 reasons, one a line." in r.text
+    assert policy(db) == before

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from deskhand.agent.engine import Agent
 from deskhand.agent.understand.reading import Reading
 from deskhand.analytics.events import record
+from deskhand.analytics.signals import note_turn
 from deskhand.db import models
 from deskhand.domain.blocks import Block, Reply
 from deskhand.verification.handoff import without_tokens
@@ -104,6 +105,8 @@ def take_turn(
         base_url=base_url,
         reading=reading,
     )
+    # A thanks after an answer confirms it; the same question after that reopens it.
+    note_turn(session, conv.brand_id, conv.id, reply.intent, now)
     row = _store_reply(session, conv, reply, channel=channel, now=now)
     return StoredReply(row, reply)
 

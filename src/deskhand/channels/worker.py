@@ -19,6 +19,7 @@ from deskhand.jobs.transport import Transport
 from deskhand.jobs.worker import Chore
 from deskhand.privacy.retention import retention_chore
 from deskhand.returns import sync as returns_sync
+from deskhand.tasks.table import table_chores
 
 
 def chores(sessions: sessionmaker[Session], agent: Agent, settings: Settings) -> list[Chore]:
@@ -32,7 +33,9 @@ def chores(sessions: sessionmaker[Session], agent: Agent, settings: Settings) ->
         every = timedelta(minutes=settings.shopify_reconcile_minutes)
         return reconcile_due(sessions, settings, now, every)
 
-    return [retry, retention_chore(sessions, settings), reconcile_shops]
+    # Without Redis, queued background tasks (help-centre crawls) run from here too.
+    tasks: list[Chore] = [*table_chores(sessions, settings)]
+    return [retry, retention_chore(sessions, settings), reconcile_shops, *tasks]
 
 
 def transports(settings: Settings, sessions: sessionmaker[Session]) -> dict[str, Transport]:

@@ -32,6 +32,8 @@ PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        # The one script is the console's own file (the Content page's import progress).
+        "script-src 'self'; connect-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Frame-Options": "DENY",
@@ -50,6 +52,8 @@ FLASHES = {
     "tests": "Suite saved.",
     "integration": "Integration saved.",
     "content": "Content saved.",
+    "crawl": "Help centre import queued: its progress is shown below.",
+    "look": "Brand look saved.",
     "reset": "If that address belongs to the team, a reset link is on its way.",
 }
 

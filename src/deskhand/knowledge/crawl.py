@@ -7,6 +7,11 @@ address, all with the start URL as their origin (so `kb remove <start URL>` remo
 whole import). A page that fails is skipped and reported; a start URL that cannot be
 reached fails the import before anything is changed. Re-crawling updates changed pages
 in place and removes pages the site no longer lists.
+
+Where the pages go is a `PageSink`: `crawl_site` writes them into the caller's session (the
+command line's one transaction); a background task passes a sink that writes each page in
+its own short transaction, so no transaction is held across a network fetch, and a
+`progress` callback that hears of every page (`CrawlProgress`).
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from __future__ import annotations
 import html
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 from urllib.parse import urldefrag, urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
@@ -57,6 +64,81 @@ class CrawlReport:
     removed: list[str] = field(default_factory=list)
     truncated: bool = False  # more pages were found than the limit allows
     delay: float = 0.0  # seconds waited between requests, as robots.txt asks
+
+
+@dataclass
+class CrawlProgress:
+    """How far a crawl is: pages read (imported or skipped) of those found so far."""
+
+    done: int = 0
+    found: int = 0
+    current: str = ""  # the page being read now ("" between pages and at the end)
+    errors: list[str] = field(default_factory=list)  # "url: why", the latest few
+
+
+class PageSink(Protocol):
+    """Where a crawl's pages are written."""
+
+    def store(self, doc: ParsedDocument, url: str, start_url: str) -> IngestResult: ...
+
+    def finish(self, start_url: str, seen: set[str], kept: set[str] | None) -> list[str]:
+        """After the last page: remove the import's articles not in `seen` or `kept`
+        (`kept` None: the crawl stopped early, remove nothing); the removed titles."""
+        ...
+
+
+@dataclass
+class SessionSink:
+    """Every page into one session (the caller's transaction)."""
+
+    session: Session
+    brand: models.Brand
+    now: datetime
+    language: str | None = None
+
+    def store(self, doc: ParsedDocument, url: str, start_url: str) -> IngestResult:
+        return store_document(
+            self.session,
+            self.brand,
+            doc,
+            source=url,
+            origin=start_url,
+            url=url,
+            language=self.language,
+            now=self.now,
+            check=False,
+        )
+
+    def finish(self, start_url: str, seen: set[str], kept: set[str] | None) -> list[str]:
+        return finish_import(self.session, self.brand, start_url, seen, kept, self.now)
+
+
+def finish_import(
+    session: Session,
+    brand: models.Brand,
+    start_url: str,
+    seen: set[str],
+    kept: set[str] | None,
+    now: datetime,
+) -> list[str]:
+    """Remove the pages the site no longer lists (unless `kept` is None), then re-check."""
+    removed: list[str] = []
+    if kept is not None:
+        gone = [
+            a
+            for a in session.scalars(
+                select(models.Article).where(
+                    models.Article.brand_id == brand.id, models.Article.origin == start_url
+                )
+            )
+            if a.source not in seen and a.source not in kept
+        ]
+        removed = remove_found(session, brand, gone, now=now, check=False)
+    after_change(session, brand, now)
+    return removed
+
+
+MAX_ERRORS_SHOWN = 5
 
 
 def _prefix_of(url: str) -> str:
@@ -143,13 +225,39 @@ def crawl_site(
     language: str | None = None,
     clock: Clock | None = None,
 ) -> CrawlReport:
-    """Import the pages of a help centre; raise IngestError if nothing could be imported.
+    """Import the pages of a help centre into `session`; raise IngestError if nothing could
+    be imported. `clock` is where the fetcher waits between requests (the real one unless a
+    test passes its own)."""
+    return crawl_into(
+        SessionSink(session, brand, now, language),
+        start_url,
+        allow_private=allow_private,
+        max_pages=max_pages,
+        clock=clock,
+    )
 
-    `clock` is where the fetcher waits between requests (the real one unless a test
-    passes its own).
-    """
+
+def crawl_into(
+    sink: PageSink,
+    start_url: str,
+    *,
+    allow_private: bool = False,
+    max_pages: int = MAX_PAGES,
+    clock: Clock | None = None,
+    progress: Callable[[CrawlProgress], None] | None = None,
+) -> CrawlReport:
+    """Crawl the help centre at `start_url`, each page into `sink`; `progress` hears before
+    and after every page."""
     start_url = urldefrag(start_url.strip())[0]
     report = CrawlReport(start_url)
+    state = CrawlProgress()
+
+    def tell(current: str = "") -> None:
+        if progress is not None:
+            state.done, state.current = len(report.pages) + len(report.skipped), current
+            state.errors = [f"{u}: {why}" for u, why in report.skipped[-MAX_ERRORS_SHOWN:]]
+            progress(state)
+
     sitemap_mode = start_url.lower().endswith(".xml")
     prefix = _origin_of(start_url) + "/" if sitemap_mode else _prefix_of(start_url)
     seen_sources: set[str] = set()
@@ -177,6 +285,7 @@ def crawl_site(
         queued = set(queue)
         follow_links = not sitemap_mode
         while queue:
+            state.found = min(len(queued), max_pages)
             url = queue.popleft()
             if len(report.pages) + len(report.skipped) >= max_pages:
                 report.truncated = True
@@ -187,6 +296,7 @@ def crawl_site(
             if not allowed(url):
                 report.skipped.append((url, "disallowed by robots.txt"))
                 continue
+            tell(url)
             try:
                 page = first if not sitemap_mode and url == start_url else fetcher.get(url)
                 if not page.ok:
@@ -206,36 +316,22 @@ def crawl_site(
                 if doc is None:
                     report.skipped.append((url, f"not a page ({page.content_type})"))
                     continue
-                result = store_document(
-                    session,
-                    brand,
-                    doc,
-                    source=url,
-                    origin=start_url,
-                    url=url,
-                    language=language,
-                    now=now,
-                    check=False,
-                )
+                result = sink.store(doc, url, start_url)
                 seen_sources.add(url)
                 report.pages.append(result)
             except IngestError as exc:
                 report.skipped.append((url, str(exc)))
+            finally:
+                state.found = min(len(queued), max_pages)
+                tell()
     if not report.pages:
         reasons = "; ".join(f"{u}: {why}" for u, why in report.skipped[:3]) or "no pages found"
         raise IngestError(f"{start_url}: no page could be imported ({reasons})")
-    if not report.truncated:
-        # Only a page the site no longer lists, or answers 404/410 for, is removed.
-        kept = {u for u, why in report.skipped if why not in ("HTTP 404", "HTTP 410")}
-        gone = [
-            a
-            for a in session.scalars(
-                select(models.Article).where(
-                    models.Article.brand_id == brand.id, models.Article.origin == start_url
-                )
-            )
-            if a.source not in seen_sources and a.source not in kept
-        ]
-        report.removed = remove_found(session, brand, gone, now=now, check=False)
-    after_change(session, brand, now)
+    # Only a page the site no longer lists, or answers 404/410 for, is removed.
+    kept = (
+        None
+        if report.truncated
+        else {u for u, why in report.skipped if why not in ("HTTP 404", "HTTP 410")}
+    )
+    report.removed = sink.finish(start_url, seen_sources, kept)
     return report

@@ -6,9 +6,10 @@ and each task once: the row goes queued -> running -> done (with a summary) or f
 the reason). A task that fails for a reason that will not change (a page that cannot be
 read) fails at once; an unexpected error is retried by Dramatiq with backoff.
 
-The queue needs Redis (`DESKHAND_REDIS_URL`): the embedded single-process mode runs the same
-work in the foreground (`deskhand kb add <url>`), never in the app process, where a crawl
-would hold SQLite's one write lock for its whole length.
+The queue needs Redis (`DESKHAND_REDIS_URL`). Without it (the embedded single-process mode)
+a task queued as a row (`tasks/table.py`) is run by the outbox worker's thread with the same
+`run_task`. A crawl never holds a transaction across a network fetch: it writes each page in
+a short transaction of its own (`tasks/crawling.py`), so SQLite's one write lock stays free.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.db.session import make_engine, make_sessionmaker, transaction
-from deskhand.knowledge.crawl import crawl_site
 from deskhand.knowledge.parsers import IngestError
+from deskhand.tasks.crawling import crawl_in_steps
 
 log = logging.getLogger("deskhand.tasks")
 QUEUE = "deskhand"
@@ -55,21 +56,20 @@ class Permanent(Exception):
 
 
 Handler = Callable[[Session, Settings, models.Brand, dict[str, Any]], str]
+# A task that opens its own short transactions (a crawl: one per page), given the task's id
+# for its progress; it never runs inside one long transaction.
+Stepped = Callable[[sessionmaker[Session], Settings, int, int, dict[str, Any]], str]
 
 
 def crawl_help_centre(
-    session: Session, settings: Settings, brand: models.Brand, params: dict[str, Any]
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    task_id: int,
+    brand_id: int,
+    params: dict[str, Any],
 ) -> str:
     try:
-        report = crawl_site(
-            session,
-            brand,
-            str(params["url"]),
-            now=datetime.now(UTC),
-            allow_private=settings.allow_private_urls,
-            max_pages=int(params.get("max_pages") or 200),
-            language=params.get("language"),
-        )
+        report = crawl_in_steps(sessions, settings, task_id, brand_id, params)
     except IngestError as exc:
         raise Permanent(str(exc)) from exc
     imported = sum(1 for page in report.pages if page.status != "unchanged")
@@ -79,7 +79,45 @@ def crawl_help_centre(
     )
 
 
-HANDLERS: dict[TaskKind, Handler] = {TaskKind.CRAWL_HELP_CENTRE: crawl_help_centre}
+HANDLERS: dict[TaskKind, Handler] = {}
+STEPPED: dict[TaskKind, Stepped] = {TaskKind.CRAWL_HELP_CENTRE: crawl_help_centre}
+
+
+def run_task(sessions: sessionmaker[Session], settings: Settings, task_id: int) -> None:
+    """Run one task and settle its row; re-raises an unexpected error unless it was the
+    last try (the caller may retry)."""
+    with transaction(sessions) as session:
+        row = session.get(models.BackgroundTask, task_id)
+        if row is None or row.status in (TaskStatus.DONE, TaskStatus.FAILED):
+            return  # unknown, or already settled: a redelivered message does nothing
+        row.status, row.attempts = TaskStatus.RUNNING.value, row.attempts + 1
+        kind, brand_id, params = TaskKind(row.kind), row.brand_id, dict(row.params)
+        last_try = row.attempts > MAX_RETRIES
+    try:
+        if kind in STEPPED:
+            summary = STEPPED[kind](sessions, settings, task_id, brand_id, params)
+        else:
+            with transaction(sessions) as session:
+                brand = session.get_one(models.Brand, brand_id)
+                summary = HANDLERS[kind](session, settings, brand, params)
+        _settle(sessions, task_id, TaskStatus.DONE, summary)
+    except Permanent as exc:
+        _settle(sessions, task_id, TaskStatus.FAILED, str(exc))
+    except Exception as exc:
+        log.exception("task.failed", extra={"task": task_id})
+        if last_try:
+            _settle(sessions, task_id, TaskStatus.FAILED, f"{type(exc).__name__}: {exc}")
+            return
+        _settle(sessions, task_id, TaskStatus.QUEUED, f"retrying after {type(exc).__name__}")
+        raise
+
+
+def _settle(sessions: sessionmaker[Session], task_id: int, status: TaskStatus, result: str) -> None:
+    with transaction(sessions) as session:
+        row = session.get_one(models.BackgroundTask, task_id)
+        row.status, row.result = status.value, result[:2000]
+        if status in (TaskStatus.DONE, TaskStatus.FAILED):
+            row.finished_at = datetime.now(UTC)
 
 
 class TaskQueue:
@@ -124,35 +162,8 @@ class TaskQueue:
         return task_id
 
     def run(self, task_id: int) -> None:
-        """Run one task (called by a Dramatiq worker thread)."""
-        with transaction(self.sessions) as session:
-            row = session.get(models.BackgroundTask, task_id)
-            if row is None or row.status in (TaskStatus.DONE, TaskStatus.FAILED):
-                return  # unknown, or already settled: a redelivered message does nothing
-            row.status, row.attempts = TaskStatus.RUNNING.value, row.attempts + 1
-            kind, brand_id, params = TaskKind(row.kind), row.brand_id, dict(row.params)
-            last_try = row.attempts > MAX_RETRIES
-        try:
-            with transaction(self.sessions) as session:
-                brand = session.get_one(models.Brand, brand_id)
-                summary = HANDLERS[kind](session, self.settings, brand, params)
-            self._settle(task_id, TaskStatus.DONE, summary)
-        except Permanent as exc:
-            self._settle(task_id, TaskStatus.FAILED, str(exc))
-        except Exception as exc:
-            log.exception("task.failed", extra={"task": task_id})
-            if last_try:
-                self._settle(task_id, TaskStatus.FAILED, f"{type(exc).__name__}: {exc}")
-                return
-            self._settle(task_id, TaskStatus.QUEUED, f"retrying after {type(exc).__name__}")
-            raise  # Dramatiq retries with backoff
-
-    def _settle(self, task_id: int, status: TaskStatus, result: str) -> None:
-        with transaction(self.sessions) as session:
-            row = session.get_one(models.BackgroundTask, task_id)
-            row.status, row.result = status.value, result[:2000]
-            if status in (TaskStatus.DONE, TaskStatus.FAILED):
-                row.finished_at = datetime.now(UTC)
+        """Run one task (called by a Dramatiq worker thread, which retries an error)."""
+        run_task(self.sessions, self.settings, task_id)
 
     def worker(self, threads: int = 2) -> dramatiq.Worker:
         """Dramatiq's worker for this queue (call .start() and .stop())."""

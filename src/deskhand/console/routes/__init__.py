@@ -8,12 +8,15 @@ from deskhand.console.routes import (
     agent_tests,
     auth,
     content,
+    crawl,
     dashboard,
     integrations,
     launch,
+    look,
     overview,
     policy,
     preview,
+    privacy,
     skills,
     team,
 )
@@ -27,9 +30,12 @@ for module in (
     skills,
     policy,
     content,
+    crawl,
     preview,
     agent_tests,
     launch,
     integrations,
+    look,
+    privacy,
 ):
     router.include_router(module.router)

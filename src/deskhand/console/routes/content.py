@@ -20,11 +20,14 @@ from deskhand.console.breakage import would_break
 from deskhand.console.content_views import content_gaps, most_used_articles
 from deskhand.console.deps import Editor, EditorForm, Member, SignedInMember, console_router
 from deskhand.console.forms import PostedForm
+from deskhand.console.routes.crawl import crawl_view
 from deskhand.db import models
 from deskhand.knowledge.consistency import findings_for
 from deskhand.knowledge.ingest import ingest_upload, list_articles, remove_found, write_article
 from deskhand.knowledge.parsers import MAX_FILE_BYTES, IngestError
 from deskhand.suites.runner import CaseResult
+from deskhand.tasks.queue import TaskKind
+from deskhand.tasks.table import recent_tasks
 from deskhand.team.audit import record_change
 
 router = console_router()
@@ -47,6 +50,10 @@ def content_page(me: Member) -> Response:
         findings=findings_for(console.db, console.brand.id),
         used=most_used_articles(console.db, console.brand.id, console.now),
         gaps=content_gaps(console.db, console.brand.id, console.now),
+        crawls=[
+            crawl_view(t)
+            for t in recent_tasks(console.db, console.brand.id, TaskKind.CRAWL_HELP_CENTRE)
+        ],
         error="",
     )
 

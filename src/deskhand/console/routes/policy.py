@@ -1,6 +1,7 @@
-"""Policy settings: change windows, allowed changes, fees, excluded categories, refund and
-shipping times, the Customer Hub switch. Validated; the consistency checker's findings for the
-form as typed are shown before saving ("Check") and after; every save is in the audit log."""
+"""Policy settings: change windows, allowed changes, fees, excluded categories, return
+reasons, refund and shipping times, shipping costs, the Customer Hub switch. Validated; the
+consistency checker's findings for the form as typed are shown before saving ("Check") and
+after; every save is in the audit log."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from deskhand.console.deps import EditorForm, Member, console_router
 from deskhand.console.policy_form import (
     CHANGE_NAMES,
     EXCLUDABLE,
+    KNOWN_REASONS,
     PolicyForm,
     form_of,
     read_policy_form,
@@ -47,6 +49,7 @@ def _render(
         breaks=breaks,
         change_names=CHANGE_NAMES,
         excludable=EXCLUDABLE,
+        known_reasons=KNOWN_REASONS,
         changes=changes[:20],
     )
 

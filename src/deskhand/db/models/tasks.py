@@ -23,5 +23,7 @@ class BackgroundTask(Base):
     status: Mapped[str] = mapped_column(String(16))  # queued | running | done | failed
     result: Mapped[str] = mapped_column(Text, default="")
     attempts: Mapped[int] = mapped_column(default=0)
+    # How far it is, for a progress bar (a crawl: done, found, current, errors); {} if unknown.
+    progress: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-05 01:22:03.656675
+Create Date: 2026-12-05 01:35:46.467880
 """
 
 from collections.abc import Sequence
@@ -136,6 +136,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("result", sa.Text(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("progress", sa.JSON(), nullable=False),
         sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("finished_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
