@@ -84,7 +84,7 @@ class Agent:
         # Resolve the context: who is asking whom, in which language, where the dialogue is.
         brand = session.get_one(models.Brand, conversation.brand_id)
         state = DialogueState.from_json(conversation.state)
-        if text is not None:
+        if text is not None and not state.handoff_email_pending:  # an address says no language
             conversation.language = detect_language(
                 text, tuple(brand.languages), conversation.language, brand.default_language
             )
