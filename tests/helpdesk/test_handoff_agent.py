@@ -67,15 +67,19 @@ def test_asking_for_a_human_gets_the_prompt_and_consent_hands_off(
     assert chat.last["conversation"]["status"] == "handed_off"
 
     [ticket] = tickets(db, chat.id)
-    assert ticket.destination == "builtin" and ticket.delivery == "delivered"
-    assert ticket.status == "open" and ticket.assignee_id == alice
+    assert ticket.destination == "builtin"
+    assert ticket.delivery == "delivered"
+    assert ticket.status == "open"
+    assert ticket.assignee_id == alice
     assert ticket.shopper_email == "ava.shopper@example.com"
     assert (ticket.channel, ticket.language, ticket.intent) == ("webchat", "en", "human_handoff")
     assert ticket.reason == ASK
     packet = ticket.packet
-    assert packet["email"] == "ava.shopper@example.com" and packet["customer_id"] is None
+    assert packet["email"] == "ava.shopper@example.com"
+    assert packet["customer_id"] is None
     said = [line["text"] for line in packet["transcript"]]
-    assert said[0] == ASK and "ava@" in said
+    assert said[0] == ASK
+    assert "ava@" in said
     assert all(datetime.fromisoformat(line["at"]) for line in packet["transcript"])
     assert {line["role"] for line in packet["transcript"]} == {"shopper", "agent"}
     events = db.scalars(
@@ -97,7 +101,8 @@ def test_the_agent_is_silent_while_the_team_has_it_and_answers_after_hand_back(
     assert quiet["messages"] == []
     assert quiet["conversation"]["status"] == "handed_off"
     stored = messages_of(chat)
-    assert stored[-1]["role"] == "shopper" and stored[-1]["text"] == "Hello? Anyone there?"
+    assert stored[-1]["role"] == "shopper"
+    assert stored[-1]["text"] == "Hello? Anyone there?"
     # Pressing "yes" again: that button no longer applies, and still one ticket.
     again = chat.client.post(
         f"/api/v1/conversations/{chat.id}/messages", json={"action": YES}, headers=chat.headers
@@ -114,7 +119,8 @@ def test_the_agent_is_silent_while_the_team_has_it_and_answers_after_hand_back(
     assert back["meta"]["skill"] == "policy"
     assert chat.last["conversation"]["status"] == "open"
     [ticket] = tickets(db, chat.id)
-    assert ticket.handed_back_at is not None and ticket.status == "solved"
+    assert ticket.handed_back_at is not None
+    assert ticket.status == "solved"
 
 
 def test_a_solved_ticket_reopens_to_the_same_member_and_never_offers_again(
@@ -134,7 +140,8 @@ def test_a_solved_ticket_reopens_to_the_same_member_and_never_offers_again(
     reopened = post(chat, text="Actually, one more thing: can I talk to a human?")
     assert reopened["messages"] == []  # still the team's: no offer, no agent
     [ticket] = tickets(db, chat.id)
-    assert ticket.status == "open" and ticket.solved_at is None
+    assert ticket.status == "open"
+    assert ticket.solved_at is None
     assert ticket.assignee_id == alice  # the same member, not the next in the round
 
 
@@ -172,7 +179,8 @@ def test_a_verified_shopper_is_handed_off_at_once_with_their_customer_id(
     done = ava_verified.send(action=YES)
     assert done["meta"]["outcome"] == "handed_off"
     [ticket] = tickets(db, ava_verified.id)
-    assert ticket.shopper_email == "ava@example.com" and ticket.customer_id is not None
+    assert ticket.shopper_email == "ava@example.com"
+    assert ticket.customer_id is not None
     # The packet keeps no one-time Hub sign-in token.
     packet = json.dumps(ticket.packet)
     assert "/hub" in packet, packet  # the orders shown before carried Hub links ...

@@ -48,15 +48,19 @@ def test_zendesk_ticket_is_queued_with_its_outbox_row(client: TestClient, db: Se
     [ticket] = tickets(db, chat.id)
     assert (ticket.destination, ticket.delivery, ticket.assignee_id) == ("zendesk", "queued", None)
     [row] = outbox_rows(db)
-    assert row.recipient == "zendesk" and row.subject == "" and row.body == ""
+    assert row.recipient == "zendesk"
+    assert row.subject == ""
+    assert row.body == ""
     assert row.idempotency_key == f"helpdesk:{ticket.idempotency_key}"
     assert row.payload == {"ticket_id": ticket.id}
-    assert row.conversation_id == chat.id and row.status == "pending"
+    assert row.conversation_id == chat.id
+    assert row.status == "pending"
     # The Zendesk agent answers in the conversation: the agent stays silent.
     r = client.post(
         f"/api/v1/conversations/{chat.id}/messages", json={"text": "ok"}, headers=chat.headers
     )
-    assert r.status_code == 200 and r.json()["messages"] == []
+    assert r.status_code == 200
+    assert r.json()["messages"] == []
 
 
 def test_gorgias_moves_web_chat_to_email_and_never_offers_twice(
@@ -76,7 +80,8 @@ def test_gorgias_moves_web_chat_to_email_and_never_offers_twice(
     again = chat.send(text=ASK)
     assert not [b for b in again["blocks"] if b["type"] == "handoff_prompt"]
     assert "already with our team" in text_of(again)
-    assert len(tickets(db, chat.id)) == 1 and len(outbox_rows(db)) == 1
+    assert len(tickets(db, chat.id)) == 1
+    assert len(outbox_rows(db)) == 1
 
 
 def test_outside_business_hours_the_shopper_learns_when_the_team_is_back(
@@ -100,7 +105,9 @@ def test_outside_business_hours_the_shopper_learns_when_the_team_is_back(
     assert done["meta"]["outcome"] == "handed_off"
     assert "We're closed for the holidays." in said
     back = today + timedelta(days=2)
-    assert f"{back.day}. " in said and "09:00" in said and "New York" in said
+    assert f"{back.day}. " in said
+    assert "09:00" in said
+    assert "New York" in said
     assert "per E-Mail an ava@example.com" in said
     assert len(tickets(db, chat.id)) == 1  # the ticket waits in the inbox
 

@@ -50,6 +50,8 @@ FLASHES = {
     "tests": "Suite saved.",
     "integration": "Integration saved.",
     "content": "Content saved.",
+    "handoff": "Handoff settings saved.",
+    "availability": "Availability saved.",
     "reset": "If that address belongs to the team, a reset link is on its way.",
 }
 

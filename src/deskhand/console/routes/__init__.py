@@ -9,6 +9,7 @@ from deskhand.console.routes import (
     auth,
     content,
     dashboard,
+    handoff,
     integrations,
     launch,
     overview,
@@ -31,5 +32,6 @@ for module in (
     agent_tests,
     launch,
     integrations,
+    handoff,
 ):
     router.include_router(module.router)
