@@ -17,6 +17,12 @@ from deskhand.db.brands import find_brand
 from deskhand.domain.vocabulary import Availability, TeamRole
 from deskhand.helpdesk.settings import HandoffConfig, save_handoff_config
 from deskhand.team.accounts import add_member
+from tests.fakes.channels import (  # noqa: F401  (the messaging fixtures, for SMS handoffs)
+    channel_settings,
+    channels,
+    fake_twilio,
+    smtp_server,
+)
 
 
 @pytest.fixture
