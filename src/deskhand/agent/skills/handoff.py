@@ -21,6 +21,7 @@ from deskhand.helpdesk.ownership import active_ticket
 from deskhand.helpdesk.settings import handoff_config
 
 YES, NO = "handoff:yes", "handoff:no"
+HANDOFF_REQUESTED = "handoff_requested"  # the conversation's status while the email is asked
 HANDED_OFF = "handed_off"  # the conversation's status once the team has it
 
 
@@ -104,7 +105,7 @@ def answer_handoff_choice(
             skill=Skill.HANDOFF,
             outcome=Outcome.HANDOFF_DECLINED,
             blocks=[blocks.text(w.t("handoff.declined"))],
-        ), None
+        ), "open" if conv.status == HANDOFF_REQUESTED else None
     config = handoff_config(ctx.session, ctx.brand)
     if not config.hands_off:  # switched off since the offer was shown
         reply = Reply(
@@ -116,7 +117,7 @@ def answer_handoff_choice(
         return reply, None
     email = handing_over.known_email(ctx, conv)
     if handing_over.needs_email(conv, config, email):
-        return handing_over.ask_for_email(ctx), None
+        return handing_over.ask_for_email(ctx), HANDOFF_REQUESTED
     return handing_over.hand_over(ctx, conv, config, email), HANDED_OFF
 
 
