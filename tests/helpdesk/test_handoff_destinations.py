@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from deskhand.db import models
 from deskhand.db.brands import find_brand
-from deskhand.helpdesk.tickets import hand_back, ticket_of_brand
+from deskhand.domain.vocabulary import HandoffDestination
+from deskhand.helpdesk.tickets import Packet, hand_back, open_ticket, ticket_of_brand
 from tests.conftest import Chat, text_of
 from tests.helpdesk.conftest import configure, member, tickets
 
@@ -193,3 +194,29 @@ def test_another_brands_ticket_is_not_found_nor_handed_back(
         hand_back(db, ticket, stranger, datetime.now(UTC))
     db.rollback()
     assert tickets(db, chat.id)[0].handed_back_at is None
+
+
+def test_opening_twice_gives_the_same_ticket_and_one_outbox_row(
+    client: TestClient, db: Session
+) -> None:
+    configure(db, destination="zendesk")
+    chat = Chat(client, locale="en")
+    chat.send(text=ASK)
+    conv = db.get_one(models.Conversation, chat.id)
+    packet = Packet([], "ava@example.com", None, "webchat", "en", "human_handoff", "asked")
+    now = datetime.now(UTC)
+    first = open_ticket(db, conv, HandoffDestination.ZENDESK, packet, now)
+    again = open_ticket(db, conv, HandoffDestination.ZENDESK, packet, now)
+    db.commit()
+    assert first.created
+    assert not again.created
+    assert again.ticket.id == first.ticket.id
+    assert len(tickets(db, chat.id)) == 1
+    assert len(outbox_rows(db)) == 1
+    # Handed back, a new handoff is a new ticket with its own key, delivered once as well.
+    hand_back(db, first.ticket, None, now)
+    second = open_ticket(db, conv, HandoffDestination.ZENDESK, packet, now)
+    db.commit()
+    assert second.created
+    assert second.ticket.idempotency_key != first.ticket.idempotency_key
+    assert len(outbox_rows(db)) == 2

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from deskhand.analytics.events import record
@@ -77,31 +78,17 @@ def open_ticket(
         .where(models.HelpdeskTicket.conversation_id == conv.id)
     )
     builtin = destination == HandoffDestination.BUILTIN
-    assignee = next_member(session, conv.brand_id, now) if builtin else None
-    ticket = models.HelpdeskTicket(
-        brand_id=conv.brand_id,
-        conversation_id=conv.id,
-        destination=destination.value,
-        status=TicketStatus.OPEN.value,
-        delivery=(TicketDelivery.DELIVERED if builtin else TicketDelivery.QUEUED).value,
-        idempotency_key=f"{conv.id}:{int(rounds or 0) + 1}",
-        external_id=None,
-        assignee_id=assignee.id if assignee else None,
-        shopper_email=packet.email,
-        customer_id=packet.customer_id,
-        channel=packet.channel,
-        language=packet.language,
-        intent=packet.intent,
-        reason=packet.reason,
-        packet=packet.to_json(),
-        last_error="",
-        created_at=now,
-        updated_at=now,
-        solved_at=None,
-        handed_back_at=None,
-    )
-    session.add(ticket)
-    session.flush()
+    try:
+        with session.begin_nested():  # a second "yes" racing this one finds its ticket
+            assignee = next_member(session, conv.brand_id, now) if builtin else None
+            ticket = _new_ticket(conv, destination, packet, int(rounds or 0), assignee, now)
+            session.add(ticket)
+            session.flush()
+    except IntegrityError:
+        raced = active_ticket(session, conv.id)
+        if raced is None:
+            raise
+        return Opened(raced, created=False)
     if not builtin:
         row = enqueue(
             session,
@@ -132,6 +119,39 @@ def open_ticket(
     )
     session.flush()
     return Opened(ticket, created=True)
+
+
+def _new_ticket(
+    conv: models.Conversation,
+    destination: HandoffDestination,
+    packet: Packet,
+    rounds: int,
+    assignee: models.TeamMember | None,
+    now: datetime,
+) -> models.HelpdeskTicket:
+    builtin = destination == HandoffDestination.BUILTIN
+    return models.HelpdeskTicket(
+        brand_id=conv.brand_id,
+        conversation_id=conv.id,
+        destination=destination.value,
+        status=TicketStatus.OPEN.value,
+        delivery=(TicketDelivery.DELIVERED if builtin else TicketDelivery.QUEUED).value,
+        idempotency_key=f"{conv.id}:{rounds + 1}",
+        external_id=None,
+        assignee_id=assignee.id if assignee else None,
+        shopper_email=packet.email,
+        customer_id=packet.customer_id,
+        channel=packet.channel,
+        language=packet.language,
+        intent=packet.intent,
+        reason=packet.reason,
+        packet=packet.to_json(),
+        last_error="",
+        created_at=now,
+        updated_at=now,
+        solved_at=None,
+        handed_back_at=None,
+    )
 
 
 def reopen(session: Session, ticket: models.HelpdeskTicket, now: datetime) -> bool:
