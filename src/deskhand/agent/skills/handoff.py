@@ -87,9 +87,13 @@ def ask_for_human(ctx: SkillContext, intent: Intent) -> Reply:
         # Asked straight away (no offer standing): the request itself is what the team gets.
         remember_offer(ctx, intent, ctx.text or ctx.words.t("handoff.asked"))
     offer = offer_blocks(ctx)
-    outcome = Outcome.HANDOFF_OFFERED if offers_a_person(offer) else Outcome.NO_ANSWER
+    if not offers_a_person(offer):  # "Of course" would promise what follows does not give
+        return Reply(intent, Skill.HANDOFF, Outcome.NO_ANSWER, offer)
     return Reply(
-        intent, Skill.HANDOFF, outcome, [blocks.text(ctx.words.t("handoff.asked")), *offer]
+        intent,
+        Skill.HANDOFF,
+        Outcome.HANDOFF_OFFERED,
+        [blocks.text(ctx.words.t("handoff.asked")), *offer],
     )
 
 
