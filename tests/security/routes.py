@@ -203,6 +203,7 @@ GUARDS: dict[tuple[str, str], Guard] = {
     ("GET", "/admin/dashboard"): Guard.CONSOLE_PAGE,
     ("GET", "/admin/dashboard/export.csv"): Guard.CONSOLE_PAGE,
     ("GET", "/admin/dashboard/records/{conversation}"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/handoff"): Guard.CONSOLE_PAGE,
     ("GET", "/admin/integrations"): Guard.CONSOLE_PAGE,
     ("GET", "/admin/launch"): Guard.CONSOLE_PAGE,
     ("GET", "/admin/look"): Guard.CONSOLE_PAGE,
@@ -217,6 +218,7 @@ GUARDS: dict[tuple[str, str], Guard] = {
     ("POST", "/admin/content/save"): Guard.CONSOLE_FORM,
     ("POST", "/admin/content/upload"): Guard.CONSOLE_FORM,
     ("POST", "/admin/content/{article_id}/remove"): Guard.CONSOLE_FORM,
+    ("POST", "/admin/handoff"): Guard.CONSOLE_FORM,
     ("POST", "/admin/integrations/{name}/connect"): Guard.CONSOLE_FORM,
     ("POST", "/admin/integrations/{name}/disconnect"): Guard.CONSOLE_FORM,
     ("POST", "/admin/integrations/{name}/test"): Guard.CONSOLE_FORM,
@@ -235,6 +237,7 @@ GUARDS: dict[tuple[str, str], Guard] = {
     ("POST", "/admin/preview"): Guard.CONSOLE_USE,
     ("POST", "/admin/preview/{conversation}/say"): Guard.CONSOLE_USE,
     ("POST", "/admin/tests/run"): Guard.CONSOLE_USE,
+    ("POST", "/admin/helpdesk/availability"): Guard.CONSOLE_USE,
     ("POST", "/admin/sign-out"): Guard.CONSOLE_USE,
     ("GET", "/admin/sign-in"): Guard.VISITOR_PAGE,
     ("GET", "/admin/invitation"): Guard.OPEN,  # 404 without its token

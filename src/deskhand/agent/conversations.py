@@ -23,6 +23,8 @@ from deskhand.analytics.events import record
 from deskhand.analytics.signals import note_turn
 from deskhand.db import models
 from deskhand.domain.blocks import Block, Reply
+from deskhand.helpdesk.ownership import human_has
+from deskhand.helpdesk.tickets import reopen
 from deskhand.verification.handoff import without_tokens
 
 
@@ -109,6 +111,50 @@ def take_turn(
     note_turn(session, conv.brand_id, conv.id, reply.intent, now)
     row = _store_reply(session, conv, reply, channel=channel, now=now)
     return StoredReply(row, reply)
+
+
+def take_turn_unless_team(
+    session: Session,
+    agent: Agent,
+    conv: models.Conversation,
+    *,
+    text: str | None,
+    action: str | None,
+    client_key: str,
+    now: datetime,
+    base_url: str,
+    reading: Reading | None = None,
+    channel: str | None = None,
+    context: dict[str, Any] | None = None,
+) -> StoredReply | None:
+    """`take_turn`, unless people of the brand have the conversation (helpdesk.ownership):
+    then the agent stays silent, the shopper's message is stored for the team (reopening a
+    solved ticket, to the same member when available) and None is returned."""
+    ticket = human_has(session, conv.id)
+    if ticket is None:
+        return take_turn(
+            session,
+            agent,
+            conv,
+            text=text,
+            action=action,
+            client_key=client_key,
+            now=now,
+            base_url=base_url,
+            reading=reading,
+            channel=channel,
+            context=context,
+        )
+    channel = channel or conv.channel
+    _store_shopper(
+        session, conv, text=text, action=action, channel=channel, now=now, context=context
+    )
+    reopen(session, ticket, now)
+    ticket.updated_at = now
+    conv.updated_at = now
+    record(session, conv.brand_id, conv.id, "shopper.to_team", {"channel": channel}, now)
+    session.flush()
+    return None
 
 
 def record_exchange(

@@ -20,7 +20,13 @@ from deskhand.agent.replies.wording import Wording
 from deskhand.agent.routing import answer, then_also
 from deskhand.agent.skills import clarify, hub_news
 from deskhand.agent.skills.context import SkillContext
-from deskhand.agent.skills.handoff import NO, YES, answer_handoff_choice, cannot_help
+from deskhand.agent.skills.handoff import (
+    NO,
+    YES,
+    answer_email,
+    answer_handoff_choice,
+    cannot_help,
+)
 from deskhand.agent.skills.smalltalk import anything_else
 from deskhand.agent.state import DialogueState
 from deskhand.agent.understand.language import detect_language
@@ -78,7 +84,7 @@ class Agent:
         # Resolve the context: who is asking whom, in which language, where the dialogue is.
         brand = session.get_one(models.Brand, conversation.brand_id)
         state = DialogueState.from_json(conversation.state)
-        if text is not None:
+        if text is not None and not state.handoff_email_pending:  # an address says no language
             conversation.language = detect_language(
                 text, tuple(brand.languages), conversation.language, brand.default_language
             )
@@ -114,6 +120,12 @@ class Agent:
             action = typed_choice(text, buttons, YES_NO)
         if action is not None:
             reply = _on_action(ctx, dialogue, conversation, action)
+        elif state.handoff_email_pending and text is not None:
+            # The email address the team should answer to, asked for after the "yes".
+            ctx.text = text
+            reply, status = answer_email(ctx, conversation, text)
+            if status:
+                conversation.status = status
         else:
             assert text is not None, "a turn is a text or an action"
             reading = reading if reading is not None else read_message(text)
@@ -217,7 +229,7 @@ def _on_action(
             return cannot_help(ctx, Intent.OTHER)
         return answer(ctx, dialogue, chosen, named, latest)
     if action in (YES, NO):
-        reply, status = answer_handoff_choice(ctx, action == YES)
+        reply, status = answer_handoff_choice(ctx, conversation, action == YES)
         if status:
             conversation.status = status
         return reply

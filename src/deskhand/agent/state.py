@@ -16,7 +16,7 @@ class Awaiting(StrEnum):
     CODE = "code"
 
 
-_INTENT_FIELDS = ("pending_intent", "focus_intent", "also_intent", "last_topic")
+_INTENT_FIELDS = ("pending_intent", "focus_intent", "also_intent", "last_topic", "handoff_intent")
 
 
 @dataclass
@@ -41,6 +41,12 @@ class DialogueState:
     last_topic: Intent | None = None  # the last question answered from the knowledge base
     last_question: str | None = None  # ... and its words, for "and to Belgium?"
     clarify_text: str | None = None  # the message the agent asked about ("the beanie…")
+    # The last handoff offer: what was asked and why the agent could not resolve it (the
+    # ticket carries both), and whether the agent waits for an email address to hand off.
+    handoff_intent: Intent | None = None
+    handoff_reason: str | None = None
+    handoff_email_pending: bool = False
+    handoff_email: str | None = None  # the address the shopper gave for the team's reply
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> DialogueState:

@@ -18,7 +18,7 @@ from deskhand.db import models
 from deskhand.db.models import ConversationAddress
 from deskhand.domain.orders import Customer
 
-CONTINUABLE = ("open", "handoff_requested")
+CONTINUABLE = ("open", "handoff_requested", "handed_off")
 
 
 def customer_of_sender(

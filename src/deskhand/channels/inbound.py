@@ -17,11 +17,15 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from deskhand.agent.conversations import record_exchange, start_conversation, take_turn
+from deskhand.agent.conversations import (
+    record_exchange,
+    start_conversation,
+    take_turn_unless_team,
+)
 from deskhand.agent.engine import Agent
 from deskhand.agent.launch import may_answer
 from deskhand.agent.replies.wording import Wording
-from deskhand.agent.skills.handoff import NO, YES
+from deskhand.agent.skills.handoff import NO, YES, offer_for
 from deskhand.agent.state import DialogueState
 from deskhand.agent.understand.reading import Reading, read_message
 from deskhand.analytics.events import record
@@ -260,13 +264,13 @@ def answer_inbound(
         return
     foreign = unsupported_language(text, brand.languages)
     if foreign is not None:
-        settle(_unsupported_language_reply(conv, words, brand))
+        settle(_unsupported_language_reply(session, conv, words, brand))
         return
 
     state = DialogueState.from_json(conv.state)
     live = state.live_actions if state.live_actions is not None else state.offered_actions
     action = _option_action(addr.options, live, text)
-    stored = take_turn(
+    stored = take_turn_unless_team(
         session,
         agent,
         conv,
@@ -278,6 +282,8 @@ def answer_inbound(
         reading=None if action else reading,
         channel=channel,
     )
+    if stored is None:  # the team has the conversation: they answer, not the agent
+        return
     notes = [blocks.text(words.t(k)) for k in payload.get("notes", [])]
     if notes:
         stored.message.blocks = [*notes, *stored.message.blocks]
@@ -296,7 +302,7 @@ def answer_inbound(
 
 
 def _unsupported_language_reply(
-    conv: models.Conversation, words: Wording, brand: models.Brand
+    session: Session, conv: models.Conversation, words: Wording, brand: models.Brand
 ) -> Reply:
     """Say which languages the agent writes, and offer a person (they may read it)."""
     names = ", ".join(native_name(code) for code in brand.languages)
@@ -309,10 +315,6 @@ def _unsupported_language_reply(
         Outcome.UNSUPPORTED_LANGUAGE,
         [
             blocks.text(words.t("sms.unsupported_language", languages=names)),
-            blocks.handoff_prompt(
-                words.t("handoff.offer"),
-                blocks.button(words.t("handoff.yes"), YES),
-                blocks.button(words.t("handoff.no"), NO),
-            ),
+            *offer_for(session, brand, conv.id, words),
         ],
     )

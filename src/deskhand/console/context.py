@@ -54,6 +54,8 @@ FLASHES = {
     "content": "Content saved.",
     "crawl": "Help centre import queued: its progress is shown below.",
     "look": "Brand look saved.",
+    "handoff": "Handoff settings saved.",
+    "availability": "Availability saved.",
     "reset": "If that address belongs to the team, a reset link is on its way.",
 }
 

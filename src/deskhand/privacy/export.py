@@ -45,6 +45,7 @@ def export_shopper(
         "opt_outs": _opt_outs(session, held),
         "order_changes": _order_changes(session, held, [o.id for o in orders]),
         "returns": _returns(session, held),
+        "helpdesk_tickets": _tickets(session, held),
     }
     jsonable: dict[str, Any] = json.loads(json.dumps(doc, default=_plain))
     return jsonable
@@ -239,6 +240,32 @@ def _returns(session: Session, held: Held) -> list[dict[str, Any]]:
             "created_at": r.created_at,
             "items": [{"title": line.title, "quantity": line.quantity} for line in r.lines],
             "history": [{"state": e.state, "at": e.created_at} for e in r.events],
+        }
+        for r in rows
+    ]
+
+
+def _tickets(session: Session, held: Held) -> list[dict[str, Any]]:
+    """Conversations handed to the team: where to, their state and what the handoff carried."""
+    rows = session.scalars(
+        select(models.HelpdeskTicket)
+        .where(
+            models.HelpdeskTicket.brand_id == held.brand.id,
+            models.HelpdeskTicket.conversation_id.in_(held.conversation_ids),
+        )
+        .order_by(models.HelpdeskTicket.id)
+    )
+    return [
+        {
+            "conversation": r.conversation_id,
+            "destination": r.destination,
+            "status": r.status,
+            "email": r.shopper_email,
+            "intent": r.intent,
+            "reason": r.reason,
+            "packet": r.packet,
+            "created_at": r.created_at,
+            "solved_at": r.solved_at,
         }
         for r in rows
     ]

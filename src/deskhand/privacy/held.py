@@ -73,4 +73,12 @@ def find_held(session: Session, brand: models.Brand, raw_address: str) -> Held |
         )
         if conv_id is not None
     }
+    found |= set(  # the address a web chat shopper gave for a handoff
+        session.scalars(
+            select(models.HelpdeskTicket.conversation_id).where(
+                models.HelpdeskTicket.brand_id == brand.id,
+                models.HelpdeskTicket.shopper_email.in_(addresses),
+            )
+        )
+    )
     return Held(brand, store, frozenset(addresses), customer, tuple(sorted(found)))

@@ -55,6 +55,13 @@ def redact_conversation(
         .values(recipient=ERASED, subject="", body="", payload=None)
         .execution_options(synchronize_session=False)
     )
+    # A handed-off conversation's ticket carried the transcript and the shopper's address.
+    session.execute(
+        update(models.HelpdeskTicket)
+        .where(models.HelpdeskTicket.conversation_id == conversation_id)
+        .values(shopper_email=ERASED, customer_id=None, reason="", packet={})
+        .execution_options(synchronize_session=False)
+    )
     if (
         session.scalar(
             select(models.Redaction).where(models.Redaction.conversation_id == conversation_id)

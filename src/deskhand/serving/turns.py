@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from deskhand.agent.conversations import take_turn, token_hash
+from deskhand.agent.conversations import take_turn_unless_team, token_hash
 from deskhand.agent.engine import RetiredAction, UnknownAction
 from deskhand.agent.understand.reading import read_message
 from deskhand.db import models
@@ -141,6 +141,8 @@ def post_turn(
     with state.turn_slots:
         response = _turn(state, conversation_id, token, body, client, channel)
     TURN_SECONDS.labels(channel=channel or "webchat").observe(time.perf_counter() - started)
+    if not response.messages:  # the team has the conversation: nothing of the agent's
+        return response
     count_outcome(response.messages[-1].meta.outcome)
     frame = {"type": "messages", **response.model_dump(mode="json"), "pushed": True}
     state.bus.publish(conversation_id, {**frame, "origin": origin})
@@ -164,7 +166,7 @@ def _turn(
         conv = authorized_conversation(session, conversation_id, token)
         limit(state, "messages", conv.id, s.messages_per_minute, 60)
         try:
-            stored = take_turn(
+            stored = take_turn_unless_team(
                 session,
                 state.agent,
                 conv,
@@ -190,7 +192,6 @@ def _turn(
                 "Unknown action",
                 f"{exc.args[0]!r} is not an action offered in this conversation.",
             ) from None
-        return TurnResponse(
-            messages=[agent_message(stored.message, stored.blocks)],
-            conversation=conversation_state(conv),
-        )
+        # While the team has the conversation the agent is silent: no message of its own.
+        messages = [] if stored is None else [agent_message(stored.message, stored.blocks)]
+        return TurnResponse(messages=messages, conversation=conversation_state(conv))

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 
 from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.skills.figures import shipping_costs, shipping_figure
-from deskhand.agent.skills.handoff import NO, YES, cannot_help, offer_handoff
+from deskhand.agent.skills.handoff import (
+    cannot_help,
+    offer_blocks,
+    offer_handoff,
+    offers_a_person,
+    remember_offer,
+)
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Reply
 from deskhand.domain.vocabulary import Intent, Outcome, Skill
@@ -136,13 +142,12 @@ def _reply(ctx: SkillContext, intent: Intent, skill: Skill, answer: _Answer) -> 
         )
     if answer.unanswered:
         asked = ", ".join(f"“{q.rstrip('?？ ')}”" for q in answer.unanswered)
-        reply.blocks.append(
-            blocks.handoff_prompt(
-                f"{w.t('kb.part_not_found', question=asked)} {w.t('handoff.offer')}",
-                blocks.button(w.t("handoff.yes"), YES),
-                blocks.button(w.t("handoff.no"), NO),
-            )
-        )
+        not_found = w.t("kb.part_not_found", question=asked)
+        remember_offer(ctx, intent, not_found)
+        offer = offer_blocks(ctx, f"{not_found} {w.t('handoff.offer')}")
+        if not offers_a_person(offer):
+            offer.insert(0, blocks.text(not_found))
+        reply.blocks.extend(offer)
     return reply
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from deskhand.agent.skills import order_editing
 from deskhand.agent.skills.context import SkillContext
-from deskhand.agent.skills.handoff import NO, YES, offer_handoff
+from deskhand.agent.skills.handoff import offer_blocks, offer_handoff, remember_offer
 from deskhand.agent.skills.orders import hub_action, order_card
 from deskhand.agent.skills.policy import answer_policy
 from deskhand.analytics.events import record
@@ -183,17 +183,9 @@ def start_return(ctx: SkillContext, order: Order, intent: Intent) -> Reply:
         blocks=[blocks.text(" ".join(text)), order_card(ctx, order, None, actions)],
     )
     if missing:  # eligible, but the provider gave no link: a person takes it from here
-        reply.blocks.append(_handoff_prompt(ctx))
+        remember_offer(ctx, intent, ctx.words.t("returns.link_missing"))
+        reply.blocks.extend(offer_blocks(ctx))
     return reply
-
-
-def _handoff_prompt(ctx: SkillContext) -> blocks.HandoffPromptBlock:
-    w = ctx.words
-    return blocks.handoff_prompt(
-        w.t("handoff.offer"),
-        blocks.button(w.t("handoff.yes"), YES),
-        blocks.button(w.t("handoff.no"), NO),
-    )
 
 
 def _status_text(ctx: SkillContext, session: Session, order: Order) -> str | None:

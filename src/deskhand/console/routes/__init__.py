@@ -10,6 +10,7 @@ from deskhand.console.routes import (
     content,
     crawl,
     dashboard,
+    handoff,
     integrations,
     launch,
     look,
@@ -37,5 +38,6 @@ for module in (
     integrations,
     look,
     privacy,
+    handoff,
 ):
     router.include_router(module.router)

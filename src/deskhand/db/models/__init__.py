@@ -25,6 +25,7 @@ from deskhand.db.models.conversations import (
 )
 from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMessage, WebhookNonce
 from deskhand.db.models.helpdesk import HelpdeskNote, HelpdeskTicket
+from deskhand.db.models.helpdesk_settings import HandoffSettings
 from deskhand.db.models.integrations import Integration
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
 from deskhand.db.models.launch import AgentLaunch
@@ -55,6 +56,7 @@ __all__ = [
     "DeliveryEvent",
     "EmailMessageId",
     "ExternalLink",
+    "HandoffSettings",
     "HelpdeskNote",
     "HelpdeskTicket",
     "HubHandoff",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-05 01:35:46.467880
+Create Date: 2026-12-05 02:28:08.511635
 """
 
 from collections.abc import Sequence
@@ -212,6 +212,17 @@ def upgrade() -> None:
             "ix_external_links_local", ["brand_id", "source", "kind", "local_id"], unique=False
         )
 
+    op.create_table(
+        "handoff_settings",
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("updated_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("brand_id"),
+    )
     op.create_table(
         "integrations",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -1403,6 +1414,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_integrations_brand_id"))
 
     op.drop_table("integrations")
+    op.drop_table("handoff_settings")
     with op.batch_alter_table("external_links", schema=None) as batch_op:
         batch_op.drop_index("ix_external_links_local")
 
