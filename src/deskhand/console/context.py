@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from deskhand.console.forms import PostedForm
+from deskhand.console.inbox_queries import view_counts
 from deskhand.db import models
 from deskhand.domain.vocabulary import TeamRole
 from deskhand.serving.deps import AppState
@@ -51,6 +52,11 @@ FLASHES = {
     "integration": "Integration saved.",
     "content": "Content saved.",
     "reset": "If that address belongs to the team, a reset link is on its way.",
+    "reply": "Reply sent.",
+    "note": "Note added.",
+    "status": "Status changed.",
+    "assigned": "Assignee changed.",
+    "handed_back": "Handed back: the agent answers this conversation again.",
 }
 
 
@@ -176,6 +182,9 @@ class ConsoleRequest:
             "csrf": self.csrf(),
             "path": self.request.url.path,
             "flash": FLASHES.get(self.request.query_params.get("done", ""), ""),
+            "inbox_counts": (
+                view_counts(self.db, self.brand.id, self.member.id) if self.member else {}
+            ),
         }
         response = TEMPLATES.TemplateResponse(
             self.request, template, {**base, **context}, status_code=status
