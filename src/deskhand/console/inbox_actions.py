@@ -32,9 +32,7 @@ def set_status(ticket: models.HelpdeskTicket, value: str, now: datetime) -> None
     ticket.updated_at = now
 
 
-def assign(
-    ticket: models.HelpdeskTicket, member: models.TeamMember | None, now: datetime
-) -> None:
+def assign(ticket: models.HelpdeskTicket, member: models.TeamMember | None, now: datetime) -> None:
     """Give the ticket to `member` (None: back to unassigned)."""
     ticket.assignee_id = member.id if member else None
     if member is not None:
@@ -57,7 +55,11 @@ def add_note(
     if len(text) > MAX_NOTE_CHARS:
         raise BadInput(f"Notes are limited to {MAX_NOTE_CHARS} characters.")
     note = models.HelpdeskNote(
-        brand_id=ticket.brand_id, ticket_id=ticket.id, author_id=author.id, text=text, created_at=now
+        brand_id=ticket.brand_id,
+        ticket_id=ticket.id,
+        author_id=author.id,
+        text=text,
+        created_at=now,
     )
     db.add(note)
     ticket.updated_at = now

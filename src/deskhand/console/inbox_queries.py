@@ -47,7 +47,7 @@ def status_of(value: str | None) -> TicketStatus | None:
         return None
 
 
-def _tickets(brand_id: int) -> Select[tuple[models.HelpdeskTicket]]:
+def _tickets(brand_id: int) -> Select[Any]:
     return select(models.HelpdeskTicket).where(
         models.HelpdeskTicket.brand_id == brand_id,
         models.HelpdeskTicket.destination == HandoffDestination.BUILTIN.value,
@@ -71,7 +71,9 @@ def list_tickets(
 ) -> list[models.HelpdeskTicket]:
     query = _in_view(_tickets(brand_id), view, member_id, status)
     order = models.HelpdeskTicket.updated_at.desc()
-    return list(db.scalars(query.order_by(order, models.HelpdeskTicket.id.desc()).limit(MAX_LISTED)))
+    return list(
+        db.scalars(query.order_by(order, models.HelpdeskTicket.id.desc()).limit(MAX_LISTED))
+    )
 
 
 def view_counts(db: Session, brand_id: int, member_id: int) -> dict[str, int]:

@@ -29,7 +29,6 @@ from deskhand.console.inbox_actions import (
 )
 from deskhand.console.inbox_queries import (
     VIEW_LABELS,
-    InboxView,
     customer_orders,
     display_name,
     list_tickets,
@@ -188,9 +187,7 @@ def reply(ticket_id: int, post: ResponderForm) -> Response:
     frame = team_frame(row, conv)
     response = _back(console, ticket, "reply")
     # After the page's transaction commits: the transcript has it before anyone hears of it.
-    response.background = BackgroundTask(
-        publish_team_message, console.state.bus, frame, conv.id
-    )
+    response.background = BackgroundTask(publish_team_message, console.state.bus, frame, conv.id)
     return response
 
 
@@ -226,7 +223,9 @@ def change_assignee(ticket_id: int, post: ResponderForm) -> Response:
     elif wanted == "":
         assign(ticket, None, console.now)
     else:
-        chosen = next((m for m in responders(console.db, console.brand.id) if str(m.id) == wanted), None)
+        chosen = next(
+            (m for m in responders(console.db, console.brand.id) if str(m.id) == wanted), None
+        )
         if chosen is None:
             return _ticket_page(me, ticket, "Choose a member of your team who answers shoppers.")
         assign(ticket, chosen, console.now)
