@@ -53,7 +53,8 @@
         log.dataset.live = "true";
       } else if (frame.type === "lines") {
         for (const item of frame.lines || []) line(item);
-        log.scrollTop = log.scrollHeight;
+        const scroller = document.getElementById("transcript-log");
+        if (scroller) scroller.scrollTop = scroller.scrollHeight;
       } else if (frame.type === "shopper_typing") {
         shopperTyping.hidden = !frame.typing;
         clearTimeout(shopperTimer);
