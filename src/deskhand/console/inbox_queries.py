@@ -149,18 +149,31 @@ def _block_text(block: Mapping[str, Any]) -> str:
     return ""
 
 
+def _labels(blocks: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """The buttons an agent message offered: action id -> the label the shopper saw."""
+    labels = {}
+    for block in blocks:
+        for button in block.get("buttons", []) or block.get("actions", []) or []:
+            if button.get("action"):
+                labels[str(button["action"])] = str(button.get("label", ""))
+    return labels
+
+
 def lines_of(rows: Iterable[models.Message], brand_name: str) -> list[Line]:
     lines = []
+    offered: dict[str, str] = {}
     for row in rows:
         if row.role == MessageRole.SHOPPER.value:
             who = "Shopper"
-            text = row.text if row.text is not None else f"(pressed {row.action})"
+            pressed = offered.get(row.action or "", row.action or "")
+            text = row.text if row.text is not None else f"[pressed “{pressed}”]"
         elif row.role == MessageRole.TEAM.value:
             who = str((row.meta.get("author") or {}).get("name", "Team"))
             text = "\n".join(_block_text(b) for b in row.blocks).strip()
         else:
             who = f"{brand_name} agent"
             text = "\n".join(t for b in row.blocks if (t := _block_text(b))).strip()
+            offered.update(_labels(row.blocks))
         lines.append(Line(row.id, row.seq, row.role, who, text, row.created_at))
     return lines
 
