@@ -94,6 +94,7 @@ def test_shopper_and_team_member_talk_live_then_the_agent_takes_over_again(
         expect(reply.locator(".author")).to_have_text("Demo Owner")
         expect(log.locator(".line.team")).to_contain_text("Hi! I'm Demo from the team.")
         assert team.url.endswith(f"/admin/inbox/{ticket}")  # no reload: the page stayed
+        expect(team.locator("#assignee-now")).to_have_text("Demo Owner")  # picked up
 
         # The shopper's next message appears in the inbox without a reload.
         part(shop, "textarea").press("Enter")

@@ -61,6 +61,8 @@ def relay(shopper_client: TestClient, inbox_client: TestClient, chat: Chat, tick
         until(shopper, "messages")  # (the agent still answers until the handoff lands)
         news = lines_until(inbox, "Is anyone there?")
         assert any(line["role"] == "shopper" for line in news)
+        shopper.send_json({"typing": True})  # typing again after a message is news again
+        assert until(inbox, "shopper_typing")["typing"] is True
 
         inbox.send_json({"typing": True})
         typing = until(shopper, "team_typing")

@@ -163,6 +163,7 @@ async def _catch_up_now_and_then(websocket: WebSocket, watch: Watch, lock: async
 
 
 async def _listen(websocket: WebSocket, watch: Watch, me: str) -> None:
+    typing = False
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
@@ -175,6 +176,9 @@ async def _listen(websocket: WebSocket, watch: Watch, me: str) -> None:
         except ValueError:
             continue
         if isinstance(data, dict) and isinstance(data.get("typing"), bool):
+            if data["typing"] == typing:
+                continue  # only changes go on the bus
+            typing = data["typing"]
             frame = {
                 "type": LiveFrame.TEAM_TYPING,
                 "typing": data["typing"],

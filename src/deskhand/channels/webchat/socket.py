@@ -84,6 +84,7 @@ async def _answer(
     origin: str,
 ) -> None:
     """Answer the shopper's frames one after another until the socket closes."""
+    typing = False
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
@@ -91,11 +92,12 @@ async def _answer(
         try:
             data = _json_frame(message)
             if _is_typing(data):  # no answer: the team's inbox shows "typing…"
-                state.bus.publish(
-                    conversation_id,
-                    {"type": LiveFrame.SHOPPER_TYPING, "typing": data["typing"], "origin": origin},
-                )
+                if data["typing"] != typing:  # only changes go on the bus, never a flood
+                    typing = data["typing"]
+                    frame = {"type": LiveFrame.SHOPPER_TYPING, "typing": typing, "origin": origin}
+                    state.bus.publish(conversation_id, frame)
                 continue
+            typing = False  # a message ends the typing
             body = _message(data)
             message_text(body, state.settings.max_message_chars)  # refuse before "typing"
             await websocket.send_json({"type": "typing"})

@@ -102,6 +102,12 @@
         }
         input.value = "";
         sendTyping(false);
+        // The reply may have assigned the ticket: show the side panel as the server has it.
+        const fresh = new DOMParser()
+          .parseFromString(await answer.text(), "text/html")
+          .querySelector("aside.side");
+        const side = document.querySelector("aside.side");
+        if (fresh && side) side.replaceWith(document.adoptNode(fresh));
       } finally {
         button.disabled = false;
       }
