@@ -47,7 +47,9 @@ def newest_conversation(db_path: Path) -> str:
             select(models.Conversation).order_by(models.Conversation.created_at.desc())
         ).first()
         assert conv is not None
-        ticket = hand_to_inbox(db, conv.id, reason="The shopper asked for a person.")
+        ticket = hand_to_inbox(
+            db, conv.id, email="ava@example.com", reason="The shopper asked for a person."
+        )
     engine.dispose()
     return str(ticket)
 
@@ -79,6 +81,7 @@ def test_shopper_and_team_member_talk_live_then_the_agent_takes_over_again(
         team.wait_for_url(f"**/admin/inbox/{ticket}")
         log = team.locator("#transcript")
         expect(log).to_contain_text("I want to talk to a human")
+        expect(team.get_by_role("complementary")).to_contain_text("#1001")  # Ava's orders
         expect(log).to_have_attribute("data-live", "true", timeout=TIMEOUT)
 
         # The shopper types: the team sees it.
