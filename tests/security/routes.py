@@ -40,6 +40,8 @@ class Guard(StrEnum):
     CONSOLE_FORM = "console_form"  # a console form that changes settings: owner and admin
     CONSOLE_USE = "console_use"  # a console form every role may use (preview, running tests)
     CONSOLE_VISITOR = "console_visitor"  # console sign-in, invitation and reset forms
+    CONSOLE_ANSWER = "console_answer"  # an inbox form: owner, admin, manager, agent (no viewer)
+    CONSOLE_SOCKET = "console_socket"  # the inbox's WebSocket: a signed-in member's cookie
 
 
 class Attack(StrEnum):
@@ -132,6 +134,16 @@ ATTACKS: dict[Guard, dict[Attack, Expect]] = {
         Attack.NO_CSRF: Expect((403,)),
     },
     Guard.CONSOLE_VISITOR: {Attack.NO_CSRF: Expect((403,))},
+    Guard.CONSOLE_ANSWER: {
+        Attack.SIGNED_OUT: CONSOLE_SIGN_IN,
+        Attack.WRONG_SHOPPER: CONSOLE_SIGN_IN,
+        Attack.VIEWER: Expect((403,)),
+        Attack.NO_CSRF: Expect((403,)),
+    },
+    Guard.CONSOLE_SOCKET: {
+        Attack.SIGNED_OUT: Expect((4401,)),
+        Attack.WRONG_SHOPPER: Expect((4401,)),  # a shopper's Hub session is not a team one
+    },
     Guard.STAFF: {
         Attack.NO_TOKEN: Expect((401,)),
         Attack.WRONG_SHOPPER: Expect((401,)),  # a shopper's conversation token
@@ -247,6 +259,16 @@ GUARDS: dict[tuple[str, str], Guard] = {
     ("POST", "/admin/invitation"): Guard.CONSOLE_VISITOR,
     ("POST", "/admin/reset"): Guard.CONSOLE_VISITOR,
     ("POST", "/admin/reset-request"): Guard.CONSOLE_VISITOR,
+    ("GET", "/admin/assets/inbox.js"): Guard.OPEN,  # the inbox's script, no data
+    ("GET", "/admin/inbox"): Guard.CONSOLE_PAGE,
+    ("GET", "/admin/inbox/{ticket_id}"): Guard.CONSOLE_PAGE,
+    ("POST", "/admin/inbox/availability"): Guard.CONSOLE_ANSWER,
+    ("POST", "/admin/inbox/{ticket_id}/reply"): Guard.CONSOLE_ANSWER,
+    ("POST", "/admin/inbox/{ticket_id}/note"): Guard.CONSOLE_ANSWER,
+    ("POST", "/admin/inbox/{ticket_id}/status"): Guard.CONSOLE_ANSWER,
+    ("POST", "/admin/inbox/{ticket_id}/assign"): Guard.CONSOLE_ANSWER,
+    ("POST", "/admin/inbox/{ticket_id}/hand-back"): Guard.CONSOLE_ANSWER,
+    (WEBSOCKET, "/admin/inbox/{ticket_id}/ws"): Guard.CONSOLE_SOCKET,
     ("GET", "/hub/{rest:path}"): Guard.HUB_FALLBACK,
     ("POST", "/hub/{rest:path}"): Guard.HUB_FALLBACK,
 }

@@ -37,6 +37,7 @@ from deskhand.returns.staff import staff_token
 from deskhand.web.app import create_app
 from tests.conftest import SECRET, Chat, block
 from tests.console.team_members import PASSWORD, Member, add
+from tests.helpdesk.inbox_fixtures import hand_to_inbox
 from tests.hub.shopping import Shopper, csrf_in
 from tests.security.routes import (
     ATTACKS,
@@ -96,6 +97,12 @@ class World:
         chat.send(text="I'd like to cancel order #1001")
         chat.verify("ava@example.com")
         return chat
+
+    @cached_property
+    def ava_ticket(self) -> int:
+        """Ava's conversation handed to the team's inbox."""
+        with Session(self.engine) as db:
+            return hand_to_inbox(db, self.ava_chat.id, email="ava@example.com")
 
     @cached_property
     def ben_chat(self) -> Chat:
@@ -189,6 +196,8 @@ def concrete(path: str, world: World) -> str:
         path = path.replace("{number}", "1011")  # Ava's order with a return
     for name, value in PATH_VALUES.items():
         path = path.replace(f"{{{name}:path}}", value).replace(f"{{{name}}}", value)
+    if "{ticket_id}" in path:
+        path = path.replace("{ticket_id}", str(world.ava_ticket))
     if "{conversation_id}" in path:
         path = path.replace("{conversation_id}", world.ava_chat.id)
     return path
@@ -249,7 +258,13 @@ def hub(world: World, method: str, path: str, attack: Attack) -> Seen:
     raise AssertionError(attack)
 
 
-CONSOLE_GUARDS = (Guard.CONSOLE_PAGE, Guard.CONSOLE_FORM, Guard.CONSOLE_USE, Guard.CONSOLE_VISITOR)
+CONSOLE_GUARDS = (
+    Guard.CONSOLE_PAGE,
+    Guard.CONSOLE_FORM,
+    Guard.CONSOLE_USE,
+    Guard.CONSOLE_VISITOR,
+    Guard.CONSOLE_ANSWER,
+)
 
 
 def console(world: World, method: str, path: str, attack: Attack) -> Seen:
@@ -273,6 +288,16 @@ def console(world: World, method: str, path: str, attack: Attack) -> Seen:
     raise AssertionError(attack)
 
 
+def console_socket(world: World, path: str, attack: Attack) -> Seen:
+    """The inbox's socket opened without a team session (none, or a shopper's Hub one)."""
+    client = world.browser() if attack is Attack.SIGNED_OUT else world.signed_in("ava@example.com")
+    frames: list[Any] = []
+    with client.client.websocket_connect(path) as ws:
+        with pytest.raises(WebSocketDisconnect) as closed:
+            read_until_closed(ws, frames)
+    return Seen(closed.value.code, json.dumps(frames))
+
+
 def _route(path: str) -> str:
     """The route template a concrete console path came from."""
     templates = [template for _method, template in GUARDS]
@@ -292,6 +317,8 @@ def attempt(world: World, method: str, path: str, attack: Attack) -> Seen:
         return bearer(world, method, target, attack)
     if guard in CONSOLE_GUARDS:
         return console(world, method, target, attack)
+    if guard is Guard.CONSOLE_SOCKET:
+        return console_socket(world, target, attack)
     if guard is Guard.STAFF:
         token = {
             Attack.NO_TOKEN: "",

@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from deskhand.console.forms import PostedForm
+from deskhand.console.inbox_queries import view_counts
 from deskhand.db import models
 from deskhand.domain.vocabulary import TeamRole
 from deskhand.serving.deps import AppState
@@ -57,6 +58,11 @@ FLASHES = {
     "handoff": "Handoff settings saved.",
     "availability": "Availability saved.",
     "reset": "If that address belongs to the team, a reset link is on its way.",
+    "reply": "Reply sent.",
+    "note": "Note added.",
+    "status": "Status changed.",
+    "assigned": "Assignee changed.",
+    "handed_back": "Handed back: the agent answers this conversation again.",
 }
 
 
@@ -182,6 +188,9 @@ class ConsoleRequest:
             "csrf": self.csrf(),
             "path": self.request.url.path,
             "flash": FLASHES.get(self.request.query_params.get("done", ""), ""),
+            "inbox_counts": (
+                view_counts(self.db, self.brand.id, self.member.id) if self.member else {}
+            ),
         }
         response = TEMPLATES.TemplateResponse(
             self.request, template, {**base, **context}, status_code=status

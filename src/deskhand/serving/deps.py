@@ -19,6 +19,7 @@ from deskhand.db.session import transaction
 from deskhand.serving.bus import Bus, LocalBus
 from deskhand.serving.problems import Problem
 from deskhand.serving.ratelimit import RateLimiter
+from deskhand.serving.senders import ChannelSender
 
 
 @dataclass
@@ -28,6 +29,8 @@ class AppState:
     agent: Agent
     limiter: RateLimiter = field(default_factory=RateLimiter)
     bus: Bus = field(default_factory=LocalBus)
+    # How a team member's reply leaves on SMS, WhatsApp or email (wired by web/app.py).
+    team_sender: ChannelSender | None = None
     # Turns answered at once; more wait their turn outside, rather than dozens of threads
     # fighting over the interpreter's lock and SQLite's while each one gets slower.
     turn_slots: threading.BoundedSemaphore = field(default_factory=lambda: turn_slots())

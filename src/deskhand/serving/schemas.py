@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from deskhand.domain.blocks import Block
 from deskhand.domain.vocabulary import Intent, Outcome, Skill
@@ -78,10 +86,24 @@ class PostMessage(Strict):
         return self
 
 
+class Author(BaseModel):
+    name: str
+
+
 class Meta(BaseModel):
     intent: Intent
     skill: Skill
     outcome: Outcome
+    # Only on a team member's message (role "team"): who wrote it. Left out of the JSON of
+    # the agent's own messages, so their shape is exactly as before.
+    author: Author | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_author(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("author") is None:
+            data.pop("author", None)
+        return data
 
 
 class AgentMessage(BaseModel):
@@ -106,7 +128,7 @@ class TurnResponse(BaseModel):
 class TranscriptMessage(BaseModel):
     id: str
     created_at: datetime
-    role: Literal["shopper", "agent"]
+    role: Literal["shopper", "agent", "team"]
     channel: str
     language: str
     text: str | None = None

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from deskhand import __version__
 from deskhand.agent.engine import Agent
 from deskhand.agent.understand.hygiene import vocabulary
+from deskhand.channels.team_replies import team_sender
 from deskhand.channels.webchat import routes as webchat_routes
 from deskhand.channels.webchat.cors import PublicApiCors
 from deskhand.channels.worker import start_worker_thread
@@ -45,6 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
         agent=Agent(settings, settings.resolved_secret_key()),
         limiter=RateLimiter(settings.redis_url or None),
         bus=make_bus(settings.redis_url or None),
+        team_sender=team_sender(settings),
     )
     app = FastAPI(
         title="Deskhand",

@@ -7,6 +7,10 @@ Frames out: {"type": "ready", "conversation": {...}} once the token is accepted;
             message {"type": "typing"} then {"type": "messages", "messages": [...],
             "conversation": {...}} (the HTTP API's TurnResponse), or
             {"type": "error", "problem": {...}} (the HTTP API's problem+json body).
+            {"typing": true|false} in is no message: the team's inbox shows the shopper
+            typing. A team member's reply arrives as a pushed "messages" frame whose message
+            has meta.author; {"type": "team_typing", "typing": bool, "name": str} while a
+            team member types. Widgets that predate them ignore both new frame types.
             Replies this socket did not ask for (the same conversation answered over HTTP or
             on another socket, on this process or another) arrive as a "messages" frame
             with "pushed": true (serving/bus.py).
@@ -31,6 +35,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from deskhand.serving.deps import AppState
 from deskhand.serving.problems import Problem, describe_errors, problem_body
 from deskhand.serving.schemas import PostMessage
+from deskhand.serving.team_messages import LiveFrame
 from deskhand.serving.turns import MAX_BODY_BYTES, check_conversation, message_text, post_turn
 
 log = logging.getLogger("deskhand.webchat")
@@ -79,12 +84,21 @@ async def _answer(
     origin: str,
 ) -> None:
     """Answer the shopper's frames one after another until the socket closes."""
+    typing = False
     while True:
         message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
             return
         try:
-            body = _message(_json_frame(message))
+            data = _json_frame(message)
+            if _is_typing(data):  # no answer: the team's inbox shows "typing…"
+                if data["typing"] != typing:  # only changes go on the bus, never a flood
+                    typing = data["typing"]
+                    frame = {"type": LiveFrame.SHOPPER_TYPING, "typing": typing, "origin": origin}
+                    state.bus.publish(conversation_id, frame)
+                continue
+            typing = False  # a message ends the typing
+            body = _message(data)
             message_text(body, state.settings.max_message_chars)  # refuse before "typing"
             await websocket.send_json({"type": "typing"})
             turn = await run_in_threadpool(
@@ -147,6 +161,10 @@ def _json_frame(message: Mapping[str, Any]) -> Any:
         raise Problem(400, "Malformed JSON", "The frame is not valid JSON.") from None
     except RecursionError:  # "[[[[…" thousands deep: Python's parser gives up
         raise Problem(400, "Malformed JSON", "The frame is nested too deeply.") from None
+
+
+def _is_typing(data: Any) -> bool:
+    return isinstance(data, dict) and set(data) == {"typing"} and isinstance(data["typing"], bool)
 
 
 def _message(data: Any) -> PostMessage:

@@ -153,6 +153,8 @@ ul { margin: 0; padding: 0; list-style: none; }
 .chip:disabled { opacity: .55; cursor: default; background: #f4f5f7; color: #5b6475; border-color: #b8bec9; }
 .chip:disabled:hover { background: #f4f5f7; }
 .hub-news .bubble { border-left: 4px solid var(--dh-accent); }
+.team .bubble { border-left: 4px solid #2d7d46; background: #f3faf5; }
+.author { font-size: 12px; font-weight: 600; color: #2d5a3c; padding: 0 4px; }
 .bubble .actions { margin-top: 10px; }
 .msg-part { display: flex; flex-direction: column; gap: 6px; }
 .sources { font-size: 13px; color: #5b6475; padding: 0 4px; }
@@ -551,7 +553,10 @@ ul { margin: 0; padding: 0; list-style: none; }
           this.submitText();
         }
       });
-      this.input.addEventListener("input", () => this.fitInput());
+      this.input.addEventListener("input", () => {
+        this.fitInput();
+        this.shopperTyping();
+      });
 
       this.panel = el(
         "div",
@@ -674,8 +679,32 @@ ul { margin: 0; padding: 0; list-style: none; }
 
     setBusy(delta) {
       this.busy = Math.max(0, this.busy + delta);
-      this.typing.hidden = this.busy === 0;
+      this.typing.hidden = this.busy === 0 && !this.teamTyping;
       if (this.busy) this.scrollToEnd();
+    }
+
+    /** A team member types in the helpdesk inbox: the same dots, until they stop or send. */
+    setTeamTyping(typing) {
+      this.teamTyping = typing;
+      clearTimeout(this.teamTypingTimer);
+      if (typing) this.teamTypingTimer = setTimeout(() => this.setTeamTyping(false), 8000);
+      this.typing.hidden = this.busy === 0 && !this.teamTyping;
+      if (typing) this.scrollToEnd();
+    }
+
+    /** Tell the team's inbox the shopper is typing (over the socket only; never a message). */
+    shopperTyping() {
+      if (!this.wsReady || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+      const typing = this.input.value.trim() !== "";
+      clearTimeout(this.typingStopTimer);
+      if (typing) this.typingStopTimer = setTimeout(() => this.sendTypingFrame(false), 4000);
+      this.sendTypingFrame(typing);
+    }
+
+    sendTypingFrame(typing) {
+      if (typing === Boolean(this.typingSent)) return;
+      this.typingSent = typing;
+      if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ typing }));
     }
 
     setStatus(key) {
@@ -923,14 +952,18 @@ ul { margin: 0; padding: 0; list-style: none; }
 
     renderAgent(message) {
       const news = message.meta && message.meta.outcome === "changed_in_hub";
+      // A person of the brand's team (the helpdesk inbox): their name, set apart from the agent.
+      const author = message.meta && message.meta.author && message.meta.author.name;
       const node = el(
         "div",
         {
-          class: news ? "msg agent hub-news" : "msg agent",
+          class: author ? "msg agent team" : news ? "msg agent hub-news" : "msg agent",
           lang: message.language || this.uiLang,
           "data-id": message.id,
         },
-        el("span", { class: "sr" }, `${this.config.brand.name}:`),
+        author
+          ? el("div", { class: "author" }, String(author))
+          : el("span", { class: "sr" }, `${this.config.brand.name}:`),
       );
       for (const block of message.blocks || []) {
         const part = this.renderBlock(block);
@@ -1008,7 +1041,7 @@ ul { margin: 0; padding: 0; list-style: none; }
       this.log.replaceChildren(this.greeting);
       this.lastContextUrl = null;
       for (const message of transcript.messages) {
-        if (message.role === "agent") {
+        if (message.role === "agent" || message.role === "team") {
           this.renderAgent(message);
           if (known.size && !known.has(message.id) && !this.isOpen) this.unread += 1;
         } else {
@@ -1043,6 +1076,8 @@ ul { margin: 0; padding: 0; list-style: none; }
       }
       this.input.value = "";
       this.fitInput();
+      clearTimeout(this.typingStopTimer);
+      this.typingSent = false; // the message itself ends the typing
       this.send({ text }, { text });
     }
 
@@ -1151,7 +1186,10 @@ ul { margin: 0; padding: 0; list-style: none; }
           }
         } else if (frame.type === "typing") {
           this.typing.hidden = false;
+        } else if (frame.type === "team_typing") {
+          this.setTeamTyping(Boolean(frame.typing));
         } else if (frame.type === "messages" && frame.pushed) {
+          this.setTeamTyping(false);
           this.receive(frame); // said in this conversation elsewhere (another tab, the team)
         } else if (frame.type === "messages") {
           this.settleSocketFrame();
@@ -1192,7 +1230,7 @@ ul { margin: 0; padding: 0; list-style: none; }
         clearTimeout(timer);
         this.setBusy(-1);
       }
-      this.typing.hidden = this.busy === 0;
+      this.typing.hidden = this.busy === 0 && !this.teamTyping;
     }
 
     socketReplyLost() {
