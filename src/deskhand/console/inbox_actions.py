@@ -12,10 +12,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from deskhand.db import models
-from deskhand.domain.vocabulary import Availability, TicketStatus
+from deskhand.domain.vocabulary import TicketStatus
 
 MAX_NOTE_CHARS = 4000
-CONVERSATION_OPEN = "open"  # the conversation's status once the agent answers again
 
 
 class BadInput(ValueError):
@@ -65,26 +64,3 @@ def add_note(
     ticket.updated_at = now
     db.flush()
     return note
-
-
-def set_availability(member: models.TeamMember, value: str) -> None:
-    try:
-        member.availability = Availability(value).value
-    except ValueError:
-        raise BadInput("Choose available or away.") from None
-
-
-def hand_back(
-    db: Session, ticket: models.HelpdeskTicket, now: datetime
-) -> models.Conversation | None:
-    """The agent answers the conversation again (with its context): the ticket is solved and
-    marked handed back; the conversation is open again."""
-    ticket.handed_back_at = now
-    ticket.status = TicketStatus.SOLVED.value
-    ticket.solved_at = now
-    ticket.updated_at = now
-    conv = db.get(models.Conversation, ticket.conversation_id)
-    if conv is not None and conv.brand_id == ticket.brand_id:
-        conv.status = CONVERSATION_OPEN
-        conv.updated_at = now
-    return conv

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskhand.db import models
-from deskhand.domain.vocabulary import Availability
+from deskhand.domain.vocabulary import Availability, TeamRole
+from deskhand.team.roles import may_answer_shoppers
 
 
 def set_availability(
@@ -25,8 +26,8 @@ def is_available(member: models.TeamMember | None) -> bool:
 
 
 def available_members(session: Session, brand_id: int) -> list[models.TeamMember]:
-    """The brand's active, available members, the one given a conversation longest ago first
-    (never given one: first of all, oldest member first)."""
+    """The brand's active, available members who may answer shoppers, the one given a
+    conversation longest ago first (never given one: first of all, oldest member first)."""
     rows = session.scalars(
         select(models.TeamMember).where(
             models.TeamMember.brand_id == brand_id,
@@ -34,8 +35,9 @@ def available_members(session: Session, brand_id: int) -> list[models.TeamMember
             models.TeamMember.availability == Availability.AVAILABLE.value,
         )
     )
+    answering = [m for m in rows if may_answer_shoppers(TeamRole(m.role))]  # never a viewer
     return sorted(
-        rows,
+        answering,
         key=lambda m: (m.last_assigned_at is not None, m.last_assigned_at or m.created_at, m.id),
     )
 

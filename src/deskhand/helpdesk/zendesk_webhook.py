@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,7 +34,6 @@ from deskhand.db import models
 from deskhand.db.integrations import find_integration, secrets_of
 from deskhand.db.models import WebhookNonce
 from deskhand.domain.vocabulary import HandoffDestination, IntegrationKind
-from deskhand.helpdesk.relay import Relay, relay_team_message
 
 SIGNATURE = "x-zendesk-webhook-signature"
 TIMESTAMP = "x-zendesk-webhook-signature-timestamp"
@@ -128,6 +127,22 @@ class Relayed:
     conversation_id: str | None = None
 
 
+class Relay(Protocol):
+    """How a helpdesk agent's reply enters the conversation: the caller passes the one
+    function that appends a team message and sends it on the conversation's channel
+    (`serving/team_messages.add_team_message`, wired by `web/helpdesk_webhooks.py`)."""
+
+    def __call__(
+        self,
+        session: Session,
+        *,
+        conv: models.Conversation,
+        text: str,
+        author: str,
+        now: datetime,
+    ) -> models.Message: ...
+
+
 def receive(
     session: Session,
     *,
@@ -136,7 +151,7 @@ def receive(
     body: bytes,
     headers: Mapping[str, str],
     now: datetime,
-    relay: Relay = relay_team_message,
+    relay: Relay,
 ) -> Relayed:
     """Verify one delivery and relay the agent's comment (through `relay`); raises
     WebhookRefused."""
@@ -185,7 +200,6 @@ def receive(
         conv=conv,
         text=text,
         author=comment.author or "Zendesk",
-        key=nonce,
         now=now,
     )
     ticket.updated_at = now

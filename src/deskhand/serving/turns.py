@@ -141,10 +141,12 @@ def post_turn(
     with state.turn_slots:
         response = _turn(state, conversation_id, token, body, client, channel)
     TURN_SECONDS.labels(channel=channel or "webchat").observe(time.perf_counter() - started)
-    if not response.messages:  # the team has the conversation: nothing of the agent's
+    frame = {"type": "messages", **response.model_dump(mode="json"), "pushed": True}
+    if not response.messages:  # the team has the conversation: nothing of the agent's, but
+        # the news that the shopper wrote reaches the open inbox pages at once
+        state.bus.publish(conversation_id, {**frame, "origin": origin})
         return response
     count_outcome(response.messages[-1].meta.outcome)
-    frame = {"type": "messages", **response.model_dump(mode="json"), "pushed": True}
     state.bus.publish(conversation_id, {**frame, "origin": origin})
     return response
 

@@ -9,14 +9,15 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from deskhand.db import models
 from deskhand.db.session import transaction
-from deskhand.helpdesk.relay import team_frame
-from deskhand.helpdesk.zendesk_webhook import Refused, Relayed, WebhookRefused, receive
+from deskhand.helpdesk.zendesk_webhook import Refused, Relay, Relayed, WebhookRefused, receive
 from deskhand.serving.deps import AppState, CurrentBrand, State
 from deskhand.serving.problems import Problem
+from deskhand.serving.team_messages import add_team_message, publish_team_message, team_frame
 
 log = logging.getLogger("deskhand.webhooks")
 router = APIRouter(prefix="/webhooks/helpdesk", tags=["webhooks"])
@@ -30,6 +31,27 @@ STATUS = {
 }
 
 
+def _relay(state: AppState) -> Relay:
+    """A Zendesk agent's comment becomes a team message, sent the way the inbox sends one:
+    live on web chat, through the outbox on SMS and WhatsApp. Not on email: Zendesk writes
+    to the requester itself, and the shopper would get the answer twice."""
+
+    def relay(
+        session: Session, *, conv: models.Conversation, text: str, author: str, now: datetime
+    ) -> models.Message:
+        return add_team_message(
+            session,
+            brand=session.get_one(models.Brand, conv.brand_id),
+            conv=conv,
+            author_name=author,
+            text=text,
+            now=now,
+            sender=None if conv.channel == "email" else state.team_sender,
+        )
+
+    return relay
+
+
 def _apply(state: AppState, brand_id: int, body: bytes, headers: Mapping[str, str]) -> Relayed:
     try:
         with transaction(state.sessions) as session:
@@ -40,6 +62,7 @@ def _apply(state: AppState, brand_id: int, body: bytes, headers: Mapping[str, st
                 body=body,
                 headers=headers,
                 now=datetime.now(UTC),
+                relay=_relay(state),
             )
             if result.message_id and result.conversation_id:
                 conv = session.get_one(models.Conversation, result.conversation_id)
@@ -47,7 +70,7 @@ def _apply(state: AppState, brand_id: int, body: bytes, headers: Mapping[str, st
     except IntegrityError:  # the same delivery twice at the same moment
         return Relayed("duplicate")
     if result.message_id and result.conversation_id:  # committed: now the open web chats
-        state.bus.publish(result.conversation_id, {**frame, "origin": None})
+        publish_team_message(state.bus, frame, result.conversation_id)
     return result
 
 

@@ -22,9 +22,7 @@ from deskhand.console.inbox_actions import (
     BadInput,
     add_note,
     assign,
-    hand_back,
     pick_up,
-    set_availability,
     set_status,
 )
 from deskhand.console.inbox_queries import (
@@ -42,6 +40,8 @@ from deskhand.console.inbox_queries import (
 from deskhand.console.inbox_socket import serve_inbox
 from deskhand.db import models
 from deskhand.domain.vocabulary import Availability, TicketStatus
+from deskhand.helpdesk.availability import set_availability
+from deskhand.helpdesk.tickets import hand_back
 from deskhand.serving.team_messages import (
     EmptyTeamMessage,
     add_team_message,
@@ -236,7 +236,7 @@ def change_assignee(ticket_id: int, post: ResponderForm) -> Response:
 def give_back(ticket_id: int, post: ResponderForm) -> Response:
     console = post.console
     ticket = _ticket(console, ticket_id)
-    hand_back(console.db, ticket, console.now)
+    hand_back(console.db, ticket, post.me.member, console.now)
     return _back(console, ticket, "handed_back")
 
 
@@ -244,9 +244,10 @@ def give_back(ticket_id: int, post: ResponderForm) -> Response:
 def availability(post: ResponderForm) -> Response:
     console, me = post.console, post.me
     try:
-        set_availability(me.member, post.form.get("availability", 16))
-    except BadInput as exc:
-        return console.refuse(400, "Not changed", str(exc))
+        wanted = Availability(post.form.get("availability", 16))
+    except ValueError:
+        return console.refuse(400, "Not changed", "Choose available or away.")
+    set_availability(console.db, me.member, wanted)
     back = post.form.get("back", 300)
     target = back if back.startswith("/admin/inbox") and "//" not in back else "/admin/inbox"
     return console.redirect(target)
