@@ -295,7 +295,7 @@ def test_an_sms_conversation_gets_the_reply_by_sms_and_notes_stay_internal(
             session.scalars(select(models.OutboxMessage).where(models.OutboxMessage.kind == "sms"))
         )
         assert [(m.recipient, m.body, m.conversation_id) for m in sms] == [
-            ("+46701234567", "Maja: It ships Monday.", conv_id)
+            ("+46701234567", "It ships Monday.", conv_id)  # as the inbox sends a reply
         ]
     assert [m.blocks[0]["text"] for m in team_messages(sessions, conv_id)] == ["It ships Monday."]
 
