@@ -18,13 +18,13 @@ from deskhand.knowledge.ingest import remove_articles, write_article
 from deskhand.knowledge.retrieval import search, search_many
 
 QUESTIONS = Path(__file__).parents[1] / "data" / "kb_questions"
-MEASURED = {  # language: (recall@1, recall@3) on tests/data/kb_questions, 2026-11-26
-    "en": (0.959, 1.000),
-    "de": (0.939, 1.000),
-    "nl": (0.980, 1.000),
-    "sv": (0.939, 1.000),
+MEASURED = {  # language: (recall@1, recall@3) on tests/data/kb_questions, 2026-12-05
+    "en": (0.980, 0.980),
+    "de": (0.918, 1.000),
+    "nl": (1.000, 1.000),
+    "sv": (0.959, 1.000),
     "fr": (0.980, 1.000),
-    "es": (0.918, 1.000),
+    "es": (0.959, 1.000),
 }
 MARGIN_AT_1, MARGIN_AT_3 = 0.05, 0.03
 
