@@ -93,7 +93,7 @@ def _headings(path: Path) -> list[str]:
     return [anchor_of(line.lstrip("#").strip()) for line in lines if line.startswith("## ")]
 
 
-_SAME_SECTION = _same_sections()
+SAME_SECTION = _same_sections()
 
 
 def quality(
@@ -107,7 +107,7 @@ def quality(
         slugs = list(dict.fromkeys(a.group or a.slug for a in result.articles()))
         ranks.append(slugs.index(slug) + 1 if slug in slugs else 99)
         best = result.best
-        passage_hits += bool(best and _SAME_SECTION.get(best.anchor, best.anchor) == section)
+        passage_hits += bool(best and SAME_SECTION.get(best.anchor, best.anchor) == section)
         confidences.append(result.confidence)
     n = len(rows)
     return {
