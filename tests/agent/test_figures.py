@@ -8,6 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Chat, block, text_of
 
+from deskhand.agent.replies.wording import Wording
+from deskhand.agent.skills.destinations import named, to_place
 from deskhand.agent.understand.figures import read_figure_question
 from deskhand.db import models
 from deskhand.domain.shipping import (
@@ -142,3 +144,61 @@ def test_figure_questions_are_read_in_six_languages(
 def test_a_question_without_a_place_or_a_sum_asks_no_figure() -> None:
     assert read_figure_question("Do you offer a student discount?") is None
     assert read_figure_question("how long does shipping take?") is None
+
+
+# The preposition and article a country takes ("aux Pays-Bas", "in die Schweiz").
+PLACES = {
+    "fr": (
+        ("Combien coûte la livraison au Danemark ?", "La livraison au Danemark coûte"),
+        ("Vous livrez aux États-Unis ?", "Nous ne livrons pas aux États-Unis."),
+        ("Combien coûte la livraison aux Pays-Bas ?", "La livraison aux Pays-Bas coûte"),
+        ("Vous livrez en Belgique ?", "Oui, nous livrons en Belgique."),
+    ),
+    "de": (
+        ("Liefert ihr in die Schweiz?", "Wir liefern leider nicht in die Schweiz."),
+        ("Was kostet der Versand in die Niederlande?", "Der Versand in die Niederlande kostet"),
+    ),
+    "en": (("how much is shipping to the Netherlands?", "Shipping to the Netherlands costs"),),
+    "es": (("¿Hacéis envíos al Reino Unido?", "No hacemos envíos al Reino Unido."),),
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "starts"),
+    [(lang, q, s) for lang, pairs in PLACES.items() for q, s in pairs],
+)
+def test_the_figure_names_the_country_with_its_preposition(
+    client: TestClient, lang: str, question: str, starts: str
+) -> None:
+    text = text_of(Chat(client, locale=lang).send(text=question))
+    assert text.startswith(starts), text
+
+
+@pytest.mark.parametrize(
+    ("lang", "region", "to", "in_a_list"),
+    [
+        ("fr", "NL", "aux Pays-Bas", "les Pays-Bas"),
+        ("fr", "DK", "au Danemark", "le Danemark"),
+        ("fr", "BE", "en Belgique", "la Belgique"),
+        ("fr", "DE", "en Allemagne", "l'Allemagne"),
+        ("fr", "US", "aux États-Unis", "les États-Unis"),
+        ("fr", "MT", "à Malte", "Malte"),
+        ("fr", "EU", "dans le reste de l'UE", "le reste de l'UE"),
+        ("de", "CH", "in die Schweiz", "die Schweiz"),
+        ("de", "NL", "in die Niederlande", "die Niederlande"),
+        ("de", "DE", "nach Deutschland", "Deutschland"),
+        ("de", "EU", "in den Rest der EU", "den Rest der EU"),
+        ("nl", "US", "naar de Verenigde Staten", "de Verenigde Staten"),
+        ("nl", "NL", "naar Nederland", "Nederland"),
+        ("en", "NL", "to the Netherlands", "the Netherlands"),
+        ("es", "GB", "al Reino Unido", "el Reino Unido"),
+        ("es", "EU", "al resto de la UE", "el resto de la UE"),
+        ("sv", "NL", "till Nederländerna", "Nederländerna"),
+    ],
+)
+def test_countries_take_their_preposition_and_article(
+    lang: str, region: str, to: str, in_a_list: str
+) -> None:
+    w = Wording(lang, "Europe/Amsterdam")
+    assert to_place(w, region) == to
+    assert named(w, region) == in_a_list

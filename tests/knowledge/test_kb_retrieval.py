@@ -12,19 +12,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
-from deskhand.bench.kb import read_off_topic, read_questions
+from deskhand.bench.kb import SAME_SECTION, read_off_topic, read_questions
 from deskhand.db import models
 from deskhand.knowledge.ingest import remove_articles, write_article
 from deskhand.knowledge.retrieval import search, search_many
 
 QUESTIONS = Path(__file__).parents[1] / "data" / "kb_questions"
-MEASURED = {  # language: (recall@1, recall@3) on tests/data/kb_questions, 2026-11-26
-    "en": (0.959, 1.000),
-    "de": (0.939, 1.000),
-    "nl": (0.980, 1.000),
-    "sv": (0.939, 1.000),
+MEASURED = {  # language: (recall@1, recall@3) on tests/data/kb_questions, 2026-12-05
+    "en": (0.980, 0.980),
+    "de": (0.918, 1.000),
+    "nl": (1.000, 1.000),
+    "sv": (0.959, 1.000),
     "fr": (0.980, 1.000),
-    "es": (0.918, 1.000),
+    "es": (0.959, 1.000),
 }
 MARGIN_AT_1, MARGIN_AT_3 = 0.05, 0.03
 
@@ -123,3 +123,12 @@ def test_off_topic_questions_stay_below_the_threshold_and_real_ones_above(
 
 def test_the_same_question_in_another_brand_finds_nothing(demo_kb: Session) -> None:
     assert search(demo_kb, 999, "how long do refunds take?", language="en").hits == []
+
+
+def test_the_kb_bench_counts_a_translated_section_as_the_expected_one() -> None:
+    """passage@1 of `deskhand bench kb`: the demo help centre's translations keep the English
+    sections in order, so a passage quoted in the question's language is the section meant."""
+    assert SAME_SECTION["combien-coute-la-livraison"] == "what-does-shipping-cost"
+    assert SAME_SECTION["was-kann-ich-andern"] == "what-can-i-change"
+    english = set(SAME_SECTION.values())
+    assert len(SAME_SECTION) == 5 * len(english)  # every section in each of five languages

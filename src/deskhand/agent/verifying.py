@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from deskhand.agent.skills.context import SkillContext
 from deskhand.agent.skills.registry import needs_shopper, route_of
 from deskhand.agent.state import Awaiting
+from deskhand.agent.understand.email_talk import corrects_itself, names_an_action
 from deskhand.agent.understand.reading import Reading
 from deskhand.agent.verification import Verifier
 from deskhand.config import Settings
@@ -24,6 +25,9 @@ from deskhand.verification.codes import Checked
 from deskhand.verification.sending import Requested
 
 RESEND, OTHER_EMAIL = "verify:resend", "verify:other_email"
+# While an email is awaited, a message with one replaces the parked request only when read
+# at least this surely as another request.
+NEW_REQUEST_FLOOR = 0.8
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,9 @@ class VerificationDialogue:
             return self.check_code(ents.codes[0])
         verified = self.ctx.customer_id is not None
         if ents.emails and not verified and (st.awaiting is not None or needs_shopper(intent)):
-            if intent is not None and needs_shopper(intent):
-                st.park(intent, reading.number, reading.latest)
+            if intent is not None and needs_shopper(intent) and self._replaces_parked(reading):
+                st.park(intent, reading.number or st.pending_order, reading.latest)
+                st.pending_text = self.ctx.text or st.pending_text
             return self.send_code(ents.emails[0])
         if st.awaiting == Awaiting.EMAIL and (
             intent is None or intent == Intent.OTHER or intent in SMALLTALK
@@ -64,6 +69,21 @@ class VerificationDialogue:
                 "verify.code_format", Outcome.NEEDS_CODE, email=st.code_address or ""
             )
         return None
+
+    def _replaces_parked(self, reading: Reading) -> bool:
+        """An email sent while one is awaited keeps the parked request ("fel adress, det är
+        ava@example.com" is about the email) unless the message is confidently a new one:
+        a sure reading that names an action and corrects nothing typed before (or names
+        an order)."""
+        st, guess = self.ctx.state, reading.guess
+        if st.pending_intent is None or st.awaiting is None:
+            return True
+        if guess is None or guess.unsure or guess.confidence < NEW_REQUEST_FLOOR:
+            return False
+        text = reading.said or reading.text
+        if not names_an_action(text):
+            return False
+        return not corrects_itself(text) or reading.number is not None
 
     def on_action(self, action: str) -> Reply | None:
         """The dialogue's buttons ("send it again", "use another address"), else None."""

@@ -9,8 +9,9 @@ so the shopper sees the number first and where it comes from second.
 from __future__ import annotations
 
 from deskhand.agent.skills.context import SkillContext
+from deskhand.agent.skills.destinations import named, to_place
 from deskhand.agent.understand.figures import FigureQuestion, read_figure_question
-from deskhand.domain.shipping import REST_OF_EU, ShippingQuote, shipping_quote
+from deskhand.domain.shipping import ShippingQuote, shipping_quote
 
 
 def shipping_figure(ctx: SkillContext, question: str) -> str | None:
@@ -30,24 +31,24 @@ def shipping_figure(ctx: SkillContext, question: str) -> str | None:
 
 def _sentences(ctx: SkillContext, ask: FigureQuestion, quote: ShippingQuote) -> list[str]:
     w = ctx.words
-    country = w.territory(quote.country)
+    country = to_place(w, quote.country)
     if not quote.ships:
-        return [w.t("figure.no_delivery", country=country)]
+        return [w.t("figure.no_delivery", to_country=country)]
     out = []
     if not ask.asks_cost and not ask.asks_time:
-        out.append(w.t("figure.delivers", country=country))
+        out.append(w.t("figure.delivers", to_country=country))
     rate = quote.rate
     if rate is not None and (ask.asks_cost or not ask.asks_time):
         if quote.cost is not None and quote.order_value is not None:
             key = "figure.free_order" if quote.free else "figure.cost_order"
             value = w.money_of(quote.order_value)
-            out.append(w.t(key, country=country, value=value, cost=w.money_of(quote.cost)))
+            out.append(w.t(key, to_country=country, value=value, cost=w.money_of(quote.cost)))
         else:
-            out.append(w.t("figure.cost", country=country, cost=w.money_of(rate.cost)))
+            out.append(w.t("figure.cost", to_country=country, cost=w.money_of(rate.cost)))
         if rate.free_over is not None and not quote.free:
             out.append(w.t("figure.free_over", threshold=w.money_of(rate.free_over)))
     if quote.min_days is not None and (ask.asks_time or not ask.asks_cost):
-        out.append(w.t("figure.time", country=country, min=quote.min_days, max=quote.max_days))
+        out.append(w.t("figure.time", to_country=country, min=quote.min_days, max=quote.max_days))
     return out
 
 
@@ -63,8 +64,7 @@ def _for_value_everywhere(ctx: SkillContext, ask: FigureQuestion) -> str | None:
         return w.t("figure.free_order_all", value=w.money_of(value))
     by_cost: dict[int, list[str]] = {}
     for r, cost in costs:
-        name = w.t("policy.rest_of_eu") if r.region == REST_OF_EU else w.territory(r.region)
-        by_cost.setdefault(cost, []).append(name)
+        by_cost.setdefault(cost, []).append(named(w, r.region))
     lines = [
         w.t("figure.cost_line", cost=w.money_of(cost), region=w.items(names))
         for cost, names in by_cost.items()
@@ -83,8 +83,7 @@ def shipping_costs(ctx: SkillContext) -> list[str]:
         return []
     by_cost: dict[int, list[str]] = {}
     for r in rates:
-        name = w.t("policy.rest_of_eu") if r.region == REST_OF_EU else w.territory(r.region)
-        by_cost.setdefault(r.cost, []).append(name)
+        by_cost.setdefault(r.cost, []).append(named(w, r.region))
     lines = [
         w.t("figure.cost_line", cost=w.money_of(cost), region=w.items(names))
         for cost, names in by_cost.items()

@@ -72,6 +72,7 @@ ACTION_STEMS = (
     "echang",
     "rembours",
     "ajout",
+    "rajout",
     "suiv",
     "renvoy",
     "retourn",

@@ -14,7 +14,11 @@ from dataclasses import dataclass
 
 from deskhand.agent.understand.actions import CONDITIONALS as _CONDITIONALS
 from deskhand.agent.understand.actions import is_action as _is_action
-from deskhand.agent.understand.cuts import split_before_request, split_two_actions
+from deskhand.agent.understand.cuts import (
+    split_before_question,
+    split_before_request,
+    split_two_actions,
+)
 from deskhand.agent.understand.lexical import fold
 
 # Words that start a new request inside one sentence ("..., and when do I get my money back").
@@ -48,7 +52,19 @@ _OPENERS = (
     r"quiero|necesito|me|decidme|dime|enviad|añadid|cancelad|cambiad|devolvedme|mandad|"
     r"also|außerdem|ausserdem|auch|ook|även|också|aussi|también|tambien|además|ademas"
 )
-_AND_RE = re.compile(rf"\s+(?=(?:{_AND})\s+(?:{_OPENERS})(?![^\W\d_]))", re.IGNORECASE)
+# A verb that opens a request by its form rather than by being listed: an imperative with its
+# pronoun ("livrez-la", "désinscrivez-moi", "mandadlo", "dadme de baja"), a French imperative
+# ("et expédiez chez ma sœur"), a verb before its subject ("und nehmt ihr paypal?", "en
+# accepteren jullie", "och skickar ni", "et acceptez-vous", "y aceptáis").
+_VERB_FORMS = (
+    r"(?!chez\b|assez\b|nez\b)[^\W\d_]{3,}ez(?:-(?:moi|le|la|les|nous|lui|leur|vous|y|en))?"
+    r"|[^\W\d_]{2,}[aeií]d(?:me|lo|la|los|las|nos|le|les)(?:lo|la|los|las)?"
+    r"|[^\W\d_]{3,}(?:áis|éis|ais|eis)"
+    r"|[^\W\d_]{3,}t\s+ihr|[^\W\d_]{3,}en\s+(?:sie|jullie)|[^\W\d_]{2,}r\s+ni"
+)
+_AND_RE = re.compile(
+    rf"\s+(?=(?:{_AND})\s+(?:{_OPENERS}|{_VERB_FORMS})(?![^\W\d_]))", re.IGNORECASE
+)
 # What a clause starts with that only links it to the one before: dropped before classifying.
 _LEAD_RE = re.compile(
     r"^[\s,.;:!?¿¡–—-]*(?:(?:and|also|plus|btw|but|just|only|und|außerdem|ausserdem|auch|"
@@ -266,8 +282,9 @@ def split_clauses(text: str) -> list[Clause]:
         for piece in _CONNECTOR_RE.split(sentence):
             for part in _AND_RE.split(piece):
                 for cut in split_before_request(part):
-                    for clause in split_two_actions(cut):
-                        parts.extend(_split_after_refusal(clause))
+                    for asked in split_before_question(cut):
+                        for clause in split_two_actions(asked):
+                            parts.extend(_split_after_refusal(clause))
     parts = [p for p in parts if p.strip()]
     merged: list[str] = []
     for part in parts:

@@ -31,6 +31,29 @@ _REQUEST_OPENERS = (
     r"pasadme|decidme|tenéis|teneis"
 )
 _COMMA_REQUEST_RE = re.compile(rf"\s*,\s*(?=(?:{_REQUEST_OPENERS})(?![^\W\d_]))", re.IGNORECASE)
+# Words that tie a question to the request before it ("..., so that it arrives?").
+_LINKS = frozenset(
+    "that so because dass damit weil denn dat zodat omdat att eftersom sa que car parce "
+    "para porque pour afin".split()
+)
+# Accent-folded: French imperatives ("ajoutez", "changez"), Spanish ones with their pronoun
+# ("cambiadme", "enviadlo") or without ("anadid", "cancelad").
+_IMPERATIVE_FORM = re.compile(
+    r"(?!chez$|assez$)[a-z]{3,}ez|[a-z]{2,}[aei]d(?:me|lo|la|los|las|nos|le|les)?(?:lo|la)?"
+)
+_IMPERATIVES = frozenset(
+    "cancel change add swap send put return exchange refund update ship "
+    "storniert storniere andert aendert tauscht packt gebt schickt legt setzt "
+    "annuleer wijzig voeg ruil stuur zet verander doe "
+    "avbestall andra lagg byt skicka satt "
+    "mettez mets ajoute change annule envoie "
+    "pon cambia anade anula envia manda".split()
+)
+_PLEASE = frozenset("please pls bitte graag alstublieft svp plait snalla favor".split())
+_WISHES = frozenset(
+    "i want|i'd like|i need|ich will|ich mochte|ich hatte|ik wil|ik zou|jag vill|jag skulle|"
+    "je veux|je voudrais|j'aimerais|quiero|necesito|me gustaria".split("|")
+)
 _AND_WORD_RE = re.compile(r"\s+(?:and|und|en|och|et|y)\s+", re.IGNORECASE)
 
 
@@ -50,6 +73,46 @@ def split_before_request(part: str) -> list[str]:
         out.append(head)
         rest = rest[match.end() - (len(part) - len(rest)) :]
     return [*out, rest]
+
+
+def split_before_question(part: str) -> list[str]:
+    """ "ajoutez un bonnet à la 1015, la livraison restera gratuite ?": a request for an
+    action, a comma, then a question of its own (the part ends on a question mark).
+
+    Only when the part before the comma asks for an action and neither side is short; a
+    question that opens with a condition or a link ("..., if that's possible?", "..., dass
+    es ankommt?") belongs to the request and stays with it.
+    """
+    if not part.rstrip().endswith("?"):
+        return [part]
+    cut = part.rfind(",")
+    if cut < 0:
+        return [part]
+    head, tail = part[:cut], part[cut + 1 :]
+    head_words, tail_words = _WORDS.findall(fold(head)), _WORDS.findall(fold(tail))
+    if (
+        len(head_words) < 3
+        or len(tail_words) < 3
+        or head_words[0] in CONDITIONALS
+        or tail_words[0] in CONDITIONALS
+        or tail_words[0] in _LINKS
+        or not any(is_action(w) for w in head_words)
+        or not _asks(head_words)
+    ):
+        return [part]
+    return [head, tail]
+
+
+def _asks(words: list[str]) -> bool:
+    """The words ask for something: an imperative first ("ajoutez", "cambiadme", "packt"),
+    a "please", or a wish ("I want", "je voudrais"); "en cas d'annulation" only sets a topic."""
+    first = words[0]
+    return (
+        first in _IMPERATIVES
+        or bool(_IMPERATIVE_FORM.fullmatch(first))
+        or any(w in _PLEASE for w in words)
+        or " ".join(words[:2]) in _WISHES
+    )
 
 
 def split_two_actions(part: str) -> list[str]:
