@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.confirmations.test_chat_hears_of_hub import _swap
-from tests.conftest import Chat, text_of
-from tests.hub.shopping import Shopper
 
 from deskhand.config import Settings
 from deskhand.web.app import create_app
+from tests.confirmations.test_chat_hears_of_hub import _swap
+from tests.conftest import Chat, text_of
+from tests.hub.shopping import Shopper
 
 RedisSpace = tuple[str, str]
 
