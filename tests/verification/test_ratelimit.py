@@ -72,3 +72,32 @@ def test_two_app_processes_share_the_api_limit_through_redis(
         over = first.post("/api/v1/conversations", json={"channel": "webchat"})
         assert over.status_code == 429
         assert int(over.headers["retry-after"]) >= 1
+
+
+def test_in_memory_window_moves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request counts for exactly the window: the oldest leaves it, one more is allowed,
+    and the wait told is until that happens."""
+    clock = [1000.0]
+    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: clock[0])
+    limiter = RateLimiter()
+    assert limiter.hit("messages", "c", 2, 60) == 0.0
+    clock[0] += 20
+    assert limiter.hit("messages", "c", 2, 60) == 0.0
+    clock[0] += 30
+    assert limiter.hit("messages", "c", 2, 60) == pytest.approx(10)  # the first leaves at 60
+    clock[0] += 10
+    assert limiter.hit("messages", "c", 2, 60) == 0.0
+    assert limiter.hit("messages", "c", 2, 60) == pytest.approx(20)  # now the second's turn
+
+
+def test_in_memory_keys_gone_quiet_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [1000.0]
+    monkeypatch.setattr(ratelimit.time, "monotonic", lambda: clock[0])
+    limiter = RateLimiter()
+    for n in range(50):
+        limiter.hit("messages", f"conversation-{n}", 5, 60)
+    clock[0] += 61
+    limiter.hit("messages", "late", 5, 60)
+    windows = limiter._windows
+    assert isinstance(windows, ratelimit._MemoryWindows)
+    assert list(windows._hits) == [("messages", "late", 60)]

@@ -26,6 +26,7 @@ from deskhand.domain.orders import Order
 from deskhand.hub.context import Answer, HubRequest, SignedIn, open_hub
 from deskhand.hub.forms import PostedForm, read_form
 from deskhand.serving.deps import State
+from deskhand.serving.news import Posted, publish
 
 
 class HubRoute(APIRoute):
@@ -49,13 +50,17 @@ def hub_router() -> APIRouter:
 
 
 def hub_db(state: State) -> Iterator[Session]:
-    """One transaction per page, committed before the response leaves (even an `Answer`)."""
+    """One transaction per page, committed before the response leaves (even an `Answer`);
+    what it posted into a conversation then reaches that conversation's open sockets."""
     early: Answer | None = None
     with transaction(state.sessions) as db:
+        posted = Posted(db)
         try:
             yield db
         except Answer as answer:
             early = answer
+        frames = posted.frames(db)
+    publish(state.bus, frames)
     if early is not None:
         raise early
 

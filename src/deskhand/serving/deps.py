@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Annotated
 
+from anyio import CapacityLimiter
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -34,21 +35,30 @@ class AppState:
     # Turns answered at once; more wait their turn outside, rather than dozens of threads
     # fighting over the interpreter's lock and SQLite's while each one gets slower.
     turn_slots: threading.BoundedSemaphore = field(default_factory=lambda: turn_slots())
+    # The same count for async callers (the API, the web chat's socket), who wait in the event
+    # loop, first come first served, holding no worker thread (`turns.post_turn_queued`).
+    turn_queue: CapacityLimiter = field(default_factory=lambda: CapacityLimiter(slot_count()))
 
     def demo_brand_id(self, session: Session) -> int:
         brand = find_brand(session)
         return brand.id if brand else 0
 
 
-def turn_slots() -> threading.BoundedSemaphore:
+def slot_count() -> int:
     """DESKHAND_TURN_CONCURRENCY, else two per core: one embedding and one Python part each."""
     raw = os.environ.get("DESKHAND_TURN_CONCURRENCY", "").strip()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    slots = int(raw) if raw.isdigit() and int(raw) > 0 else 2 * (cores or 1)
-    return threading.BoundedSemaphore(slots)
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 2 * (cores or 1)
 
 
-def app_state(request: Request) -> AppState:
+def turn_slots() -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(slot_count())
+
+
+# `app_state` and `caller_key` are `async` on purpose: FastAPI runs a plain `def` dependency
+# in a worker thread, and under load each such hop waits for one of anyio's 40 threads (three
+# hops per message before). They only read the request, so they run in the event loop.
+async def app_state(request: Request) -> AppState:
     state: AppState = request.app.state.deskhand
     return state
 
@@ -56,6 +66,11 @@ def app_state(request: Request) -> AppState:
 def client_key(request: Request) -> str:
     """Who is calling, for rate limits: the client's address."""
     return request.client.host if request.client else "unknown"
+
+
+async def caller_key(request: Request) -> str:
+    """`client_key` as a dependency that needs no worker thread."""
+    return client_key(request)
 
 
 def no_nul(value: str | None) -> str | None:

@@ -12,6 +12,7 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from deskhand.agent.conversations import take_turn_unless_team, token_hash
 from deskhand.agent.engine import RetiredAction, UnknownAction
@@ -149,6 +150,25 @@ def post_turn(
     count_outcome(response.messages[-1].meta.outcome)
     state.bus.publish(conversation_id, {**frame, "origin": origin})
     return response
+
+
+async def post_turn_queued(
+    state: AppState,
+    conversation_id: str,
+    token: str | None,
+    body: PostMessage,
+    client: str,
+    *,
+    origin: str | None = None,
+) -> TurnResponse:
+    """`post_turn` for async callers: wait for a turn slot in the event loop, then take it in
+    a worker thread. A shopper waiting for a slot then holds none of anyio's 40 threads, so
+    200 waiting shoppers no longer queue a new conversation (a few ms of work) behind their
+    turns, and slots go first come, first served (a thread semaphore lets newcomers barge)."""
+    async with state.turn_queue:
+        return await run_in_threadpool(
+            post_turn, state, conversation_id, token, body, client, origin=origin
+        )
 
 
 def _turn(

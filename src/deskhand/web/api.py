@@ -13,7 +13,7 @@ from deskhand.agent.launch import is_live
 from deskhand.db import models
 from deskhand.db.session import transaction
 from deskhand.jobs.outbox import messages_to
-from deskhand.serving.deps import AppState, app_state, brand_or_404, client_key, no_nul
+from deskhand.serving.deps import AppState, app_state, brand_or_404, caller_key, no_nul
 from deskhand.serving.problems import Problem
 from deskhand.serving.schemas import (
     CreateConversation,
@@ -31,13 +31,13 @@ from deskhand.serving.turns import (
     bearer_token,
     conversation_state,
     limit,
-    post_turn,
+    post_turn_queued,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["conversations"])
 
 State = Annotated[AppState, Depends(app_state)]
-ClientKey = Annotated[str, Depends(client_key)]
+ClientKey = Annotated[str, Depends(caller_key)]
 
 
 @router.post("/conversations", status_code=201, response_model=CreatedConversation)
@@ -72,7 +72,7 @@ def create_conversation(
 
 
 @router.post("/conversations/{conversation_id}/messages", response_model=TurnResponse)
-def post_message(
+async def post_message(
     conversation_id: str,
     body: PostMessage,
     state: State,
@@ -80,7 +80,7 @@ def post_message(
     authorization: Annotated[str | None, Header()] = None,
 ) -> TurnResponse:
     """Send the shopper's text or button action (with the page it came from); get the replies."""
-    return post_turn(state, conversation_id, bearer_token(authorization), body, client)
+    return await post_turn_queued(state, conversation_id, bearer_token(authorization), body, client)
 
 
 @router.get("/conversations/{conversation_id}", response_model=Transcript)

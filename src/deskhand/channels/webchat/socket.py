@@ -36,7 +36,12 @@ from deskhand.serving.deps import AppState
 from deskhand.serving.problems import Problem, describe_errors, problem_body
 from deskhand.serving.schemas import PostMessage
 from deskhand.serving.team_messages import LiveFrame
-from deskhand.serving.turns import MAX_BODY_BYTES, check_conversation, message_text, post_turn
+from deskhand.serving.turns import (
+    MAX_BODY_BYTES,
+    check_conversation,
+    message_text,
+    post_turn_queued,
+)
 
 log = logging.getLogger("deskhand.webchat")
 
@@ -101,8 +106,8 @@ async def _answer(
             body = _message(data)
             message_text(body, state.settings.max_message_chars)  # refuse before "typing"
             await websocket.send_json({"type": "typing"})
-            turn = await run_in_threadpool(
-                post_turn, state, conversation_id, token, body, client, origin=origin
+            turn = await post_turn_queued(
+                state, conversation_id, token, body, client, origin=origin
             )
         except Problem as problem:
             await _send_problem(websocket, problem)
