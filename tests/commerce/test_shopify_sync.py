@@ -114,7 +114,7 @@ def test_an_interrupted_sync_resumes_where_it_stopped(
     brand_id = move_demo_to_shopify(settings, fake)  # connected; now sync afresh elsewhere
     sessions = make_sessionmaker(demo_db, settings)
     with sessions() as s:
-        for model in (models.LineItem, models.Shipment, models.Order):
+        for model in (models.LineItem, models.FulfillmentOrder, models.Shipment, models.Order):
             s.execute(model.__table__.delete())
         s.execute(models.SyncRun.__table__.delete())
         s.execute(
@@ -203,7 +203,10 @@ def test_an_interrupted_bulk_copy_resumes_without_a_second_bulk_operation(
     brand_id = move_demo_to_shopify(settings, fake)
     sessions = make_sessionmaker(demo_db, settings)
     with sessions() as s:
-        for model in (models.LineItem, models.Shipment, models.Order, models.SyncRun):
+        for model in (
+            models.LineItem, models.FulfillmentOrder, models.Shipment, models.Order,
+            models.SyncRun,
+        ):
             s.execute(model.__table__.delete())
         s.execute(
             models.ExternalLink.__table__.delete().where(

@@ -127,14 +127,17 @@ def _copy(
     return copied
 
 
-def copy_order(links: Links, client: ShopifyClient, node: dict[str, Any]) -> int | None:
-    """Upsert an order, first fetching its customer if our copy lacks them."""
-    found = upsert_order(links, node)
+def copy_order(
+    links: Links, client: ShopifyClient, node: dict[str, Any], *, force: bool = False
+) -> int | None:
+    """Upsert an order, first fetching its customer if our copy lacks them (`force`: the
+    node was just read, so it wins even at the same `updatedAt`)."""
+    found = upsert_order(links, node, force=force)
     customer = (node.get("customer") or {}).get("id")
     if found is None and customer and links.local("customer", customer) is None:
         fetched = client.execute(queries.CUSTOMER, {"id": customer}).get("customer")
         if fetched and upsert_customer(links, fetched) is not None:
-            found = upsert_order(links, node)
+            found = upsert_order(links, node, force=force)
     return found
 
 
