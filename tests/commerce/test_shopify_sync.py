@@ -17,6 +17,7 @@ from deskhand.commerce.registry import store_for
 from deskhand.commerce.shopify import sync
 from deskhand.commerce.shopify.adapter import ShopifyStore
 from deskhand.commerce.shopify.client import ShopifyUnavailable
+from deskhand.commerce.shopify.queries import ORDER_PAGE
 from deskhand.commerce.shopify.sync import BULK_FROM, initial_sync, reconcile, sync_status
 from deskhand.commerce.store import Store
 from deskhand.config import Settings
@@ -125,7 +126,7 @@ def test_an_interrupted_sync_resumes_where_it_stopped(
         s.commit()
 
     def break_midway(phase: str, done: int, _total: int | None) -> None:
-        if phase == "orders" and done == 3:
+        if phase == "orders" and done == 2 * ORDER_PAGE:
             fake.fail_next(50)
 
     fake.requests.clear()
@@ -134,9 +135,11 @@ def test_an_interrupted_sync_resumes_where_it_stopped(
     with sessions() as s:
         status = sync_status(s, brand_id)
         assert status is not None
-        assert (status.status, status.phase, status.counts["orders"]) == ("failed", "orders", 3)
+        assert (status.status, status.phase, status.counts["orders"]) == (
+            "failed", "orders", 2 * ORDER_PAGE
+        )
         assert "HTTP 503" in status.error
-        assert s.scalar(select(func.count()).select_from(models.Order)) == 3
+        assert s.scalar(select(func.count()).select_from(models.Order)) == 2 * ORDER_PAGE
         cursor = s.scalar(select(models.SyncRun.cursor))
         integration = s.scalar(select(models.Integration))
         assert integration is not None

@@ -279,7 +279,10 @@ class FakeShop:
     def fulfillment_order_node(self, o: FakeOrder) -> dict[str, Any]:
         """One fulfillment order per order (one location): the items still to ship."""
         shipped = {i for f in o.fulfillments for i in f.line_ids}
-        remaining = {line.id: 0 if line.id in shipped else line.current for line in o.lines}
+        gone = o.cancelled_at is not None  # a cancelled one has nothing left to ship
+        remaining = {
+            line.id: 0 if gone or line.id in shipped else line.current for line in o.lines
+        }
         if o.cancelled_at is not None:
             status = "CANCELLED"
         elif not any(remaining.values()):
