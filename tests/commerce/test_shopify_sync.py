@@ -136,7 +136,9 @@ def test_an_interrupted_sync_resumes_where_it_stopped(
         status = sync_status(s, brand_id)
         assert status is not None
         assert (status.status, status.phase, status.counts["orders"]) == (
-            "failed", "orders", 2 * ORDER_PAGE
+            "failed",
+            "orders",
+            2 * ORDER_PAGE,
         )
         assert "HTTP 503" in status.error
         assert s.scalar(select(func.count()).select_from(models.Order)) == 2 * ORDER_PAGE
@@ -207,7 +209,10 @@ def test_an_interrupted_bulk_copy_resumes_without_a_second_bulk_operation(
     sessions = make_sessionmaker(demo_db, settings)
     with sessions() as s:
         for model in (
-            models.LineItem, models.FulfillmentOrder, models.Shipment, models.Order,
+            models.LineItem,
+            models.FulfillmentOrder,
+            models.Shipment,
+            models.Order,
             models.SyncRun,
         ):
             s.execute(model.__table__.delete())

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from deskhand.agent.engine import Agent
 from deskhand.channels.inbound import retry_inbound
 from deskhand.channels.transports import transports_for
+from deskhand.commerce.shopify.scheduling import run_requested
 from deskhand.commerce.shopify.sync import reconcile_due
 from deskhand.config import Settings
 from deskhand.jobs import worker
@@ -30,7 +31,10 @@ def chores(sessions: sessionmaker[Session], agent: Agent, settings: Settings) ->
         every = timedelta(minutes=settings.shopify_reconcile_minutes)
         return reconcile_due(sessions, settings, now, every)
 
-    return [retry, retention_chore(sessions, settings), reconcile_shops]
+    def requested_syncs(_now: datetime) -> int:  # "sync now" in the console, without Redis
+        return run_requested(sessions, settings)
+
+    return [retry, retention_chore(sessions, settings), reconcile_shops, requested_syncs]
 
 
 def _agent(settings: Settings, agent: Agent | None) -> Agent:

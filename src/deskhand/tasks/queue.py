@@ -28,6 +28,7 @@ from deskhand.db import models
 from deskhand.db.session import make_engine, make_sessionmaker, transaction
 from deskhand.knowledge.crawl import crawl_site
 from deskhand.knowledge.parsers import IngestError
+from deskhand.tasks.shopify import SyncRefused, shopify_sync
 
 log = logging.getLogger("deskhand.tasks")
 QUEUE = "deskhand"
@@ -37,6 +38,7 @@ MAX_RETRIES = 3
 
 class TaskKind(StrEnum):
     CRAWL_HELP_CENTRE = "crawl_help_centre"
+    SHOPIFY_SYNC = "shopify_sync"
 
 
 class TaskStatus(StrEnum):
@@ -80,6 +82,13 @@ def crawl_help_centre(
 
 
 HANDLERS: dict[TaskKind, Handler] = {TaskKind.CRAWL_HELP_CENTRE: crawl_help_centre}
+
+# Tasks that open their own short transactions (a sync that reads Shopify between pages must
+# not run inside one): (sessions, settings, brand id, params) -> summary.
+SessionHandler = Callable[[sessionmaker[Session], Settings, int, dict[str, Any]], str]
+SESSION_HANDLERS: dict[TaskKind, tuple[SessionHandler, type[Exception]]] = {
+    TaskKind.SHOPIFY_SYNC: (shopify_sync, SyncRefused),
+}
 
 
 class TaskQueue:
@@ -133,9 +142,16 @@ class TaskQueue:
             kind, brand_id, params = TaskKind(row.kind), row.brand_id, dict(row.params)
             last_try = row.attempts > MAX_RETRIES
         try:
-            with transaction(self.sessions) as session:
-                brand = session.get_one(models.Brand, brand_id)
-                summary = HANDLERS[kind](session, self.settings, brand, params)
+            if kind in SESSION_HANDLERS:
+                handler, refused = SESSION_HANDLERS[kind]
+                try:
+                    summary = handler(self.sessions, self.settings, brand_id, params)
+                except refused as exc:
+                    raise Permanent(str(exc)) from exc
+            else:
+                with transaction(self.sessions) as session:
+                    brand = session.get_one(models.Brand, brand_id)
+                    summary = HANDLERS[kind](session, self.settings, brand, params)
             self._settle(task_id, TaskStatus.DONE, summary)
         except Permanent as exc:
             self._settle(task_id, TaskStatus.FAILED, str(exc))

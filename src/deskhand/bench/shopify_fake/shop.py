@@ -280,9 +280,7 @@ class FakeShop:
         """One fulfillment order per order (one location): the items still to ship."""
         shipped = {i for f in o.fulfillments for i in f.line_ids}
         gone = o.cancelled_at is not None  # a cancelled one has nothing left to ship
-        remaining = {
-            line.id: 0 if gone or line.id in shipped else line.current for line in o.lines
-        }
+        remaining = {line.id: 0 if gone or line.id in shipped else line.current for line in o.lines}
         if o.cancelled_at is not None:
             status = "CANCELLED"
         elif not any(remaining.values()):

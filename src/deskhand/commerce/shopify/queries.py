@@ -2,8 +2,8 @@
 
 Page sizes keep each query's requested cost under Shopify's single-query limit (1,000 points):
 an order asks for up to 25 line items, 5 fulfillments and 3 fulfillment orders (about 370
-points requested), so a page holds ORDER_PAGE orders. Shopify refunds what a page did not use, so the bucket drains
-by the actual cost (about a dozen points for a typical order).
+points requested), so a page holds ORDER_PAGE orders. Shopify refunds what a page did not
+use, so the bucket drains by the actual cost (about a dozen points for a typical order).
 """
 
 from __future__ import annotations
