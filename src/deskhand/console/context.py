@@ -49,6 +49,8 @@ FLASHES = {
     "launch": "Launch settings saved.",
     "tests": "Suite saved.",
     "integration": "Integration saved.",
+    "shopify_sync": "Shopify sync requested: its progress below updates by itself.",
+    "shopify_installed": "Shopify connected through the app install. Next: sync now.",
     "content": "Content saved.",
     "reset": "If that address belongs to the team, a reset link is on its way.",
 }

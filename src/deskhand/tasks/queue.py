@@ -170,6 +170,13 @@ class TaskQueue:
             if status in (TaskStatus.DONE, TaskStatus.FAILED):
                 row.finished_at = datetime.now(UTC)
 
+    def close(self) -> None:
+        """Let go of the queue's engine and Redis connections (a queue made for one send)."""
+        self.broker.close()
+        bind = self.sessions.kw.get("bind")
+        if bind is not None:
+            bind.dispose()
+
     def worker(self, threads: int = 2) -> dramatiq.Worker:
         """Dramatiq's worker for this queue (call .start() and .stop())."""
         return dramatiq.Worker(self.broker, queues={QUEUE}, worker_threads=threads)

@@ -162,9 +162,7 @@ def _with_customers(
     fetched = {
         gid: client.execute(queries.CUSTOMER, {"id": gid}).get("customer") for gid in missing
     }
-    return [
-        {**n, "_customer": fetched.get((n.get("customer") or {}).get("id"))} for n in nodes
-    ]
+    return [{**n, "_customer": fetched.get((n.get("customer") or {}).get("id"))} for n in nodes]
 
 
 def _bulk_orders(

@@ -14,6 +14,7 @@ from deskhand.console.routes import (
     overview,
     policy,
     preview,
+    shopify,
     skills,
     team,
 )
@@ -31,5 +32,6 @@ for module in (
     agent_tests,
     launch,
     integrations,
+    shopify,
 ):
     router.include_router(module.router)

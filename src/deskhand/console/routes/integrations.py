@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from deskhand.console.deps import EditorForm, Member, SignedInMember, console_router
 from deskhand.console.integration_kinds import KINDS, check_fields, probe
+from deskhand.console.shopify_panel import progress
 from deskhand.db.integrations import connect, disconnect, find_integration, record_error, secrets_of
 from deskhand.domain.vocabulary import IntegrationKind
 from deskhand.team.audit import record_change
@@ -36,6 +37,7 @@ def _page(
         rows=rows,
         errors=errors or {},
         note=note,
+        shopify=progress(console.db, console.state.settings, console.brand.id),
     )
 
 
