@@ -35,11 +35,13 @@ def owner(on_shopify: int, client: TestClient) -> Member:
 
 def test_the_progress_tells_what_the_sync_copied(owner: Member, fake: FakeShopify) -> None:
     seen = owner.client.get(PROGRESS).json()
-    assert seen["connected"] and seen["store_active"]
+    assert seen["connected"]
+    assert seen["store_active"]
     assert (seen["status"], seen["mode"], seen["waiting"]) == ("done", "initial", False)
     orders = next(r for r in seen["resources"] if r["name"] == "orders")
     assert orders == {"name": "orders", "done": len(fake.shop.orders), "total": 11}
-    assert seen["last_synced_at"] and seen["last_error"] == ""
+    assert seen["last_synced_at"]
+    assert seen["last_error"] == ""
     page = owner.client.get(PAGE).text
     assert "Up to date." in page
     assert 'id="shopify-orders">11 / 11<' in page

@@ -83,7 +83,7 @@ def install(me: Editor, shop: str = "") -> Response:
 @router.get("/shopify/callback")
 def callback(me: Editor) -> Response:
     console = me.console
-    params = {k: v for k, v in console.request.query_params.items()}
+    params = dict(console.request.query_params.items())
     try:
         row = finish_install(
             console.db, console.state.settings, console.brand.id, params, me.member.id,
