@@ -154,7 +154,7 @@ def _with_customers(
     """A page of orders, each carrying `_customer`: its customer read from Shopify when our
     copy lacks them (created after the customers phase), so no write transaction waits on
     the network."""
-    wanted = {(n.get("customer") or {}).get("id") for n in nodes} - {None, ""}
+    wanted = {str((n.get("customer") or {}).get("id") or "") for n in nodes} - {""}
     with transaction(sessions) as session:
         links = Links(session, brand_id)
         links.prefetch("customer", wanted)
@@ -162,7 +162,10 @@ def _with_customers(
     fetched = {
         gid: client.execute(queries.CUSTOMER, {"id": gid}).get("customer") for gid in missing
     }
-    return [{**n, "_customer": fetched.get((n.get("customer") or {}).get("id"))} for n in nodes]
+    return [
+        {**n, "_customer": fetched.get(str((n.get("customer") or {}).get("id") or ""))}
+        for n in nodes
+    ]
 
 
 def _bulk_orders(
