@@ -50,7 +50,8 @@ def live_shop(
         thread.start()
         deadline = time.monotonic() + 20
         while not server.started:
-            assert time.monotonic() < deadline and thread.is_alive(), "no live server"
+            assert time.monotonic() < deadline, "the live server did not start"
+            assert thread.is_alive(), "the live server stopped"
             time.sleep(0.05)
         yield base, settings, fake
         server.should_exit = True

@@ -249,7 +249,13 @@ def hub(world: World, method: str, path: str, attack: Attack) -> Seen:
     raise AssertionError(attack)
 
 
-CONSOLE_GUARDS = (Guard.CONSOLE_PAGE, Guard.CONSOLE_FORM, Guard.CONSOLE_USE, Guard.CONSOLE_VISITOR)
+CONSOLE_GUARDS = (
+    Guard.CONSOLE_PAGE,
+    Guard.CONSOLE_FORM,
+    Guard.CONSOLE_EDITOR_PAGE,
+    Guard.CONSOLE_USE,
+    Guard.CONSOLE_VISITOR,
+)
 
 
 def console(world: World, method: str, path: str, attack: Attack) -> Seen:
