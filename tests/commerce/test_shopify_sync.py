@@ -12,7 +12,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from deskhand.bench.shopify_fake import FakeShopify
-from deskhand.bench.shopify_fake.shop import FakeFulfillment
+from deskhand.bench.shopify_fake.shop import FakeCustomer, FakeFulfillment, FakeLine, FakeOrder
 from deskhand.commerce.registry import store_for
 from deskhand.commerce.shopify import sync
 from deskhand.commerce.shopify.adapter import ShopifyStore
@@ -270,3 +270,35 @@ def test_bulk_orders_with_two_fulfillments_are_read_again_exactly(
     by_item = {i.title: i.shipment_id for i in copied.items}
     assert by_item["Rain Hat"] == parcels["3SPARCEL2"]
     assert by_item["Fleece Pullover"] != parcels["3SPARCEL2"]
+
+
+def test_an_order_whose_customer_the_copy_lacks_brings_them_along(
+    settings: Settings, session: Session, fake: FakeShopify
+) -> None:
+    """The customer is read before the page's write transaction, never inside it."""
+    brand_id = move_demo_to_shopify(settings, fake)
+    shop = fake.shop
+    long_ago = datetime.now(UTC) - timedelta(days=30)  # outside the catch-up's window
+    customer = FakeCustomer(
+        shop.new_id(), "zoe@example.com", None, "Zoe", "Lind", long_ago, long_ago
+    )
+    shop.customers[customer.id] = customer
+    variant = next(iter(shop.variants.values()))
+    line = FakeLine(
+        shop.new_id(), variant.id, "Trail Jacket", variant.title, variant.sku, 1, 1, 100
+    )
+    now = datetime.now(UTC)
+    order = FakeOrder(shop.new_id(), "#2001", customer.id, now, now, "EUR", [line], {})
+    shop.orders[order.id] = order
+    sessions = make_sessionmaker(session.get_bind(), settings)  # type: ignore[arg-type]
+    fake.requests.clear()
+    reconcile(sessions, brand_id, quick_client(fake))
+    asked = [r["query"] for r in fake.requests]
+    assert any("query Customer(" in q for q in asked)
+    session.expire_all()  # our copy itself (not the store, which would search Shopify)
+    copied = session.scalar(select(models.Order).where(models.Order.number == "2001"))
+    assert copied is not None
+    assert copied.customer_id == session.scalar(
+        select(models.Customer.id).where(models.Customer.email == "zoe@example.com")
+    )
+    assert [i.title for i in copied.items] == ["Trail Jacket"]

@@ -31,15 +31,19 @@ def replace_fulfillment_orders(
     order_id: int,
     nodes: list[dict[str, Any]],
     line_item_of: dict[str, int],
+    *,
+    fresh: bool = False,
 ) -> None:
     """Our copy of an order's fulfillment orders: `nodes` as Shopify answered them,
-    `line_item_of` maps a Shopify line item GID to our line item id."""
-    session.execute(
-        delete(models.FulfillmentOrder).where(
-            models.FulfillmentOrder.brand_id == brand_id,
-            models.FulfillmentOrder.order_id == order_id,
+    `line_item_of` maps a Shopify line item GID to our line item id (`fresh`: the order is
+    new to our copy, so it has none to replace)."""
+    if not fresh:
+        session.execute(
+            delete(models.FulfillmentOrder).where(
+                models.FulfillmentOrder.brand_id == brand_id,
+                models.FulfillmentOrder.order_id == order_id,
+            )
         )
-    )
     for node in nodes:
         remaining = [
             line_item_of[gid]

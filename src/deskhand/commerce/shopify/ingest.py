@@ -284,7 +284,7 @@ def upsert_order(links: Links, node: dict[str, Any], *, force: bool = False) -> 
     items = _upsert_items(links, row, node, shipped, currency, fresh)
     if "fulfillmentOrders" in node:  # a bulk answer without them keeps what we have
         found = (node.get("fulfillmentOrders") or {}).get("nodes") or []
-        replace_fulfillment_orders(session, brand_id, row.id, found, items)
+        replace_fulfillment_orders(session, brand_id, row.id, found, items, fresh=fresh)
     links.put("order", node["id"], row.id, updated_at)
     session.expire(row, ["items", "shipments", "fulfillment_orders"])
     return row.id
