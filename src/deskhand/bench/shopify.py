@@ -117,7 +117,8 @@ def main(args: argparse.Namespace) -> int:
             f"Measured {datetime.now(UTC):%Y-%m-%d} on this machine: `deskhand bench shopify "
             f"--orders {orders} --paged-orders {paged} --restore-rate {restore:g}`. The "
             "initial sync (products, customers, orders with line items, fulfillment orders, "
-            "fulfillments and tracking) of a generated shop from the local fake Shopify (`bench/shopify_fake/`) "
+            "fulfillments and tracking) of a generated shop from the local fake Shopify "
+            "(`bench/shopify_fake/`) "
             "over HTTP into a fresh SQLite database. The fake enforces Shopify's cost limit: "
             f"bucket {BUCKET:,.0f} points restored at {restore:g}/s (the Standard plan's rate), "
             "1,000 points per query at most.",
