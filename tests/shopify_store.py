@@ -35,6 +35,7 @@ from deskhand.db.session import make_engine, make_sessionmaker, transaction
 COMMERCE = (
     models.OrderHistory,
     models.LineItem,
+    models.FulfillmentOrder,
     models.Shipment,
     models.Order,
     models.Variant,

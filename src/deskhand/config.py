@@ -71,6 +71,17 @@ class Settings(BaseSettings):
     # `deskhand worker` processes do it (several app processes, Kubernetes).
     inline_worker: bool = True
     shopify_reconcile_minutes: int = 15  # re-read what changed in Shopify (missed webhooks)
+    # A public Shopify app's credentials (Partner Dashboard): with both, the console offers
+    # "Install from Shopify" (OAuth) beside pasting a custom app's token. Its redirect URL is
+    # {base_url}/admin/shopify/callback.
+    shopify_client_id: str = ""
+    shopify_client_secret: str = Field(default="", repr=False)
+    shopify_scopes: str = (
+        "read_customers,read_products,read_orders,write_orders,write_order_edits,"
+        "read_merchant_managed_fulfillment_orders"
+    )
+    # Tests only (with allow_private_urls): the fake Shopify's address instead of https://{shop}.
+    shopify_test_endpoint: str = ""
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -12,11 +12,12 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from deskhand.bench.shopify_fake import FakeShopify
-from deskhand.bench.shopify_fake.shop import FakeFulfillment
+from deskhand.bench.shopify_fake.shop import FakeCustomer, FakeFulfillment, FakeLine, FakeOrder
 from deskhand.commerce.registry import store_for
 from deskhand.commerce.shopify import sync
 from deskhand.commerce.shopify.adapter import ShopifyStore
 from deskhand.commerce.shopify.client import ShopifyUnavailable
+from deskhand.commerce.shopify.queries import ORDER_PAGE
 from deskhand.commerce.shopify.sync import BULK_FROM, initial_sync, reconcile, sync_status
 from deskhand.commerce.store import Store
 from deskhand.config import Settings
@@ -114,7 +115,7 @@ def test_an_interrupted_sync_resumes_where_it_stopped(
     brand_id = move_demo_to_shopify(settings, fake)  # connected; now sync afresh elsewhere
     sessions = make_sessionmaker(demo_db, settings)
     with sessions() as s:
-        for model in (models.LineItem, models.Shipment, models.Order):
+        for model in (models.LineItem, models.FulfillmentOrder, models.Shipment, models.Order):
             s.execute(model.__table__.delete())
         s.execute(models.SyncRun.__table__.delete())
         s.execute(
@@ -125,7 +126,7 @@ def test_an_interrupted_sync_resumes_where_it_stopped(
         s.commit()
 
     def break_midway(phase: str, done: int, _total: int | None) -> None:
-        if phase == "orders" and done == 3:
+        if phase == "orders" and done == 2 * ORDER_PAGE:
             fake.fail_next(50)
 
     fake.requests.clear()
@@ -134,9 +135,13 @@ def test_an_interrupted_sync_resumes_where_it_stopped(
     with sessions() as s:
         status = sync_status(s, brand_id)
         assert status is not None
-        assert (status.status, status.phase, status.counts["orders"]) == ("failed", "orders", 3)
+        assert (status.status, status.phase, status.counts["orders"]) == (
+            "failed",
+            "orders",
+            2 * ORDER_PAGE,
+        )
         assert "HTTP 503" in status.error
-        assert s.scalar(select(func.count()).select_from(models.Order)) == 3
+        assert s.scalar(select(func.count()).select_from(models.Order)) == 2 * ORDER_PAGE
         cursor = s.scalar(select(models.SyncRun.cursor))
         integration = s.scalar(select(models.Integration))
         assert integration is not None
@@ -203,7 +208,13 @@ def test_an_interrupted_bulk_copy_resumes_without_a_second_bulk_operation(
     brand_id = move_demo_to_shopify(settings, fake)
     sessions = make_sessionmaker(demo_db, settings)
     with sessions() as s:
-        for model in (models.LineItem, models.Shipment, models.Order, models.SyncRun):
+        for model in (
+            models.LineItem,
+            models.FulfillmentOrder,
+            models.Shipment,
+            models.Order,
+            models.SyncRun,
+        ):
             s.execute(model.__table__.delete())
         s.execute(
             models.ExternalLink.__table__.delete().where(
@@ -259,3 +270,35 @@ def test_bulk_orders_with_two_fulfillments_are_read_again_exactly(
     by_item = {i.title: i.shipment_id for i in copied.items}
     assert by_item["Rain Hat"] == parcels["3SPARCEL2"]
     assert by_item["Fleece Pullover"] != parcels["3SPARCEL2"]
+
+
+def test_an_order_whose_customer_the_copy_lacks_brings_them_along(
+    settings: Settings, session: Session, fake: FakeShopify
+) -> None:
+    """The customer is read before the page's write transaction, never inside it."""
+    brand_id = move_demo_to_shopify(settings, fake)
+    shop = fake.shop
+    long_ago = datetime.now(UTC) - timedelta(days=30)  # outside the catch-up's window
+    customer = FakeCustomer(
+        shop.new_id(), "zoe@example.com", None, "Zoe", "Lind", long_ago, long_ago
+    )
+    shop.customers[customer.id] = customer
+    variant = next(iter(shop.variants.values()))
+    line = FakeLine(
+        shop.new_id(), variant.id, "Trail Jacket", variant.title, variant.sku, 1, 1, 100
+    )
+    now = datetime.now(UTC)
+    order = FakeOrder(shop.new_id(), "#2001", customer.id, now, now, "EUR", [line], {})
+    shop.orders[order.id] = order
+    sessions = make_sessionmaker(session.get_bind(), settings)  # type: ignore[arg-type]
+    fake.requests.clear()
+    reconcile(sessions, brand_id, quick_client(fake))
+    asked = [r["query"] for r in fake.requests]
+    assert any("query Customer(" in q for q in asked)
+    session.expire_all()  # our copy itself (not the store, which would search Shopify)
+    copied = session.scalar(select(models.Order).where(models.Order.number == "2001"))
+    assert copied is not None
+    assert copied.customer_id == session.scalar(
+        select(models.Customer.id).where(models.Customer.email == "zoe@example.com")
+    )
+    assert [i.title for i in copied.items] == ["Trail Jacket"]

@@ -39,6 +39,7 @@ class Guard(StrEnum):
     CONSOLE_PAGE = "console_page"  # an admin console page: any signed-in team member
     CONSOLE_FORM = "console_form"  # a console form that changes settings: owner and admin
     CONSOLE_USE = "console_use"  # a console form every role may use (preview, running tests)
+    CONSOLE_EDITOR_PAGE = "console_editor_page"  # a GET only owner and admin may open (app install)
     CONSOLE_VISITOR = "console_visitor"  # console sign-in, invitation and reset forms
     CONSOLE_ANSWER = "console_answer"  # an inbox form: owner, admin, manager, agent (no viewer)
     CONSOLE_SOCKET = "console_socket"  # the inbox's WebSocket: a signed-in member's cookie
@@ -127,6 +128,11 @@ ATTACKS: dict[Guard, dict[Attack, Expect]] = {
         Attack.WRONG_SHOPPER: CONSOLE_SIGN_IN,
         Attack.VIEWER: Expect((403,)),
         Attack.NO_CSRF: Expect((403,)),
+    },
+    Guard.CONSOLE_EDITOR_PAGE: {
+        Attack.SIGNED_OUT: CONSOLE_SIGN_IN,
+        Attack.WRONG_SHOPPER: CONSOLE_SIGN_IN,
+        Attack.VIEWER: Expect((403,)),
     },
     Guard.CONSOLE_USE: {
         Attack.SIGNED_OUT: CONSOLE_SIGN_IN,
@@ -234,6 +240,11 @@ GUARDS: dict[tuple[str, str], Guard] = {
     ("POST", "/admin/integrations/{name}/connect"): Guard.CONSOLE_FORM,
     ("POST", "/admin/integrations/{name}/disconnect"): Guard.CONSOLE_FORM,
     ("POST", "/admin/integrations/{name}/test"): Guard.CONSOLE_FORM,
+    ("GET", "/admin/integrations/shopify/progress"): Guard.CONSOLE_PAGE,
+    ("POST", "/admin/integrations/shopify/sync"): Guard.CONSOLE_FORM,
+    ("GET", "/admin/shopify/install"): Guard.CONSOLE_EDITOR_PAGE,
+    ("GET", "/admin/shopify/callback"): Guard.CONSOLE_EDITOR_PAGE,
+    ("GET", "/admin/shopify-sync.js"): Guard.OPEN,
     ("POST", "/admin/launch/addresses"): Guard.CONSOLE_FORM,
     ("POST", "/admin/launch/publish"): Guard.CONSOLE_FORM,
     ("POST", "/admin/launch/test-mode"): Guard.CONSOLE_FORM,

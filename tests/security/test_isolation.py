@@ -261,9 +261,10 @@ def hub(world: World, method: str, path: str, attack: Attack) -> Seen:
 CONSOLE_GUARDS = (
     Guard.CONSOLE_PAGE,
     Guard.CONSOLE_FORM,
+    Guard.CONSOLE_ANSWER,
+    Guard.CONSOLE_EDITOR_PAGE,
     Guard.CONSOLE_USE,
     Guard.CONSOLE_VISITOR,
-    Guard.CONSOLE_ANSWER,
 )
 
 

@@ -20,11 +20,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from graphql import parse
+
 from deskhand.bench.report import write_section
 from deskhand.bench.shopify_fake import SECRET, TOKEN, FakeShopify, generated_shop
+from deskhand.bench.shopify_fake.schema import requested_cost
 from deskhand.commerce.shopify.client import Meter, ShopifyClient
 from deskhand.commerce.shopify.connection import connect_shop
-from deskhand.commerce.shopify.queries import ORDER_PAGE
+from deskhand.commerce.shopify.queries import ORDER_PAGE, ORDERS
 from deskhand.commerce.shopify.status import overview
 from deskhand.commerce.shopify.sync import initial_sync
 from deskhand.config import Settings
@@ -113,8 +116,9 @@ def main(args: argparse.Namespace) -> int:
         [
             f"Measured {datetime.now(UTC):%Y-%m-%d} on this machine: `deskhand bench shopify "
             f"--orders {orders} --paged-orders {paged} --restore-rate {restore:g}`. The "
-            "initial sync (products, customers, orders with line items, fulfillments and "
-            "tracking) of a generated shop from the local fake Shopify (`bench/shopify_fake/`) "
+            "initial sync (products, customers, orders with line items, fulfillment orders, "
+            "fulfillments and tracking) of a generated shop from the local fake Shopify "
+            "(`bench/shopify_fake/`) "
             "over HTTP into a fresh SQLite database. The fake enforces Shopify's cost limit: "
             f"bucket {BUCKET:,.0f} points restored at {restore:g}/s (the Standard plan's rate), "
             "1,000 points per query at most.",
@@ -123,7 +127,8 @@ def main(args: argparse.Namespace) -> int:
             "|---|" + "---|" * len(runs),
             *[f"| {name} | " + " | ".join(values) + " |" for name, values in rows.items()],
             "",
-            "Paging is bound by the rate limit: a page of orders reserves about 850 points and "
+            "Paging is bound by the rate limit: a page of orders reserves about "
+            f"{requested_cost(parse(ORDERS), {'first': ORDER_PAGE}):,} points and "
             f"uses {runs[1].meter.cost / runs[1].orders:.0f} per order (Shopify refunds the rest), "
             "so at the Standard restore rate "
             "the client spends most of its time waiting for the bucket; it waits before the "

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from deskhand.agent.engine import Agent
 from deskhand.channels.inbound import retry_inbound
 from deskhand.channels.transports import transports_for
+from deskhand.commerce.shopify.scheduling import run_requested
 from deskhand.commerce.shopify.sync import reconcile_due
 from deskhand.config import Settings
 from deskhand.helpdesk import delivery as helpdesk_delivery
@@ -33,9 +34,12 @@ def chores(sessions: sessionmaker[Session], agent: Agent, settings: Settings) ->
         every = timedelta(minutes=settings.shopify_reconcile_minutes)
         return reconcile_due(sessions, settings, now, every)
 
+    def requested_syncs(_now: datetime) -> int:  # "sync now" in the console, without Redis
+        return run_requested(sessions, settings)
+
     # Without Redis, queued background tasks (help-centre crawls) run from here too.
     tasks: list[Chore] = [*table_chores(sessions, settings)]
-    return [retry, retention_chore(sessions, settings), reconcile_shops, *tasks]
+    return [retry, retention_chore(sessions, settings), reconcile_shops, requested_syncs, *tasks]
 
 
 def transports(settings: Settings, sessions: sessionmaker[Session]) -> dict[str, Transport]:

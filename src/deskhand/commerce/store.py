@@ -14,7 +14,8 @@ class StoreRefused(Exception):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "out_of_stock" | "not_found" | "store_refused"
+        # "out_of_stock" | "not_found" | "store_refused" | "in_fulfilment" (being packed)
+        self.reason = reason
 
 
 class Store(Protocol):

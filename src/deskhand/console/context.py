@@ -33,7 +33,8 @@ PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-        # The one script is the console's own file (the Content page's import progress).
+        # This server's own script files only (the Content page's import progress, the Shopify
+        # sync's progress, the inbox), never inline.
         "script-src 'self'; connect-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     ),
@@ -52,6 +53,8 @@ FLASHES = {
     "launch": "Launch settings saved.",
     "tests": "Suite saved.",
     "integration": "Integration saved.",
+    "shopify_sync": "Shopify sync requested: its progress below updates by itself.",
+    "shopify_installed": "Shopify connected through the app install. Next: sync now.",
     "content": "Content saved.",
     "crawl": "Help centre import queued: its progress is shown below.",
     "look": "Brand look saved.",

@@ -14,6 +14,23 @@ class ItemStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class FulfillmentOrderStatus(StrEnum):
+    """Where a shop's plan to ship some items stands (Shopify's FulfillmentOrderStatus)."""
+
+    OPEN = "OPEN"
+    SCHEDULED = "SCHEDULED"
+    IN_PROGRESS = "IN_PROGRESS"
+    ON_HOLD = "ON_HOLD"
+    INCOMPLETE = "INCOMPLETE"
+    CLOSED = "CLOSED"
+    CANCELLED = "CANCELLED"
+
+    @property
+    def changeable(self) -> bool:
+        """Its items may still be edited: nobody has started picking them."""
+        return self in (FulfillmentOrderStatus.OPEN, FulfillmentOrderStatus.SCHEDULED)
+
+
 class OrderStatus(StrEnum):
     """The order's fulfilment status, derived from its line items."""
 

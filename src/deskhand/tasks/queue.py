@@ -29,6 +29,7 @@ from deskhand.db import models
 from deskhand.db.session import make_engine, make_sessionmaker, transaction
 from deskhand.knowledge.parsers import IngestError
 from deskhand.tasks.crawling import crawl_in_steps
+from deskhand.tasks.shopify import SyncRefused, shopify_sync
 
 log = logging.getLogger("deskhand.tasks")
 QUEUE = "deskhand"
@@ -38,6 +39,7 @@ MAX_RETRIES = 3
 
 class TaskKind(StrEnum):
     CRAWL_HELP_CENTRE = "crawl_help_centre"
+    SHOPIFY_SYNC = "shopify_sync"
 
 
 class TaskStatus(StrEnum):
@@ -80,7 +82,28 @@ def crawl_help_centre(
 
 
 HANDLERS: dict[TaskKind, Handler] = {}
-STEPPED: dict[TaskKind, Stepped] = {TaskKind.CRAWL_HELP_CENTRE: crawl_help_centre}
+
+
+def sync_shop(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    task_id: int,
+    brand_id: int,
+    params: dict[str, Any],
+) -> str:
+    """The Shopify sync reads Shopify between its pages, so it opens its own short
+    transactions; a refusal that will not change (a revoked token) fails the task at once."""
+    try:
+        return shopify_sync(sessions, settings, brand_id, params)
+    except SyncRefused as exc:
+        raise Permanent(str(exc)) from exc
+
+
+# Tasks that commit step by step (never one transaction across network calls).
+STEPPED: dict[TaskKind, Stepped] = {
+    TaskKind.CRAWL_HELP_CENTRE: crawl_help_centre,
+    TaskKind.SHOPIFY_SYNC: sync_shop,
+}
 
 
 def run_task(sessions: sessionmaker[Session], settings: Settings, task_id: int) -> None:
@@ -118,6 +141,7 @@ def _settle(sessions: sessionmaker[Session], task_id: int, status: TaskStatus, r
         row.status, row.result = status.value, result[:2000]
         if status in (TaskStatus.DONE, TaskStatus.FAILED):
             row.finished_at = datetime.now(UTC)
+
 
 
 class TaskQueue:
@@ -164,6 +188,13 @@ class TaskQueue:
     def run(self, task_id: int) -> None:
         """Run one task (called by a Dramatiq worker thread, which retries an error)."""
         run_task(self.sessions, self.settings, task_id)
+
+    def close(self) -> None:
+        """Let go of the queue's engine and Redis connections (a queue made for one send)."""
+        self.broker.close()
+        bind = self.sessions.kw.get("bind")
+        if bind is not None:
+            bind.dispose()
 
     def worker(self, threads: int = 2) -> dramatiq.Worker:
         """Dramatiq's worker for this queue (call .start() and .stop())."""

@@ -6,6 +6,7 @@ sync against it; the tests import it from here.
 
 from deskhand.bench.shopify_fake.seed import (
     customer_payload,
+    fulfillment_order_payload,
     fulfillment_payload,
     generated_shop,
     order_payload,
@@ -25,6 +26,7 @@ __all__ = [
     "FakeShop",
     "FakeShopify",
     "customer_payload",
+    "fulfillment_order_payload",
     "fulfillment_payload",
     "generated_shop",
     "order_payload",

@@ -118,6 +118,10 @@ class Root:
         found = self.fake.orders.get(number_of(id))
         return self.fake.order_node(found) if found else None
 
+    def fulfillmentOrder(self, _info: Any, id: str) -> dict[str, Any] | None:  # noqa: N802, A002
+        found = self.fake.orders.get(number_of(id)) if "FulfillmentOrder" in id else None
+        return self.fake.fulfillment_order_node(found) if found and found.lines else None
+
     def customer(self, _info: Any, id: str) -> dict[str, Any] | None:  # noqa: A002
         found = self.fake.customers.get(number_of(id))
         return self.fake.customer_node(found) if found else None

@@ -104,11 +104,32 @@ type Fulfillment {
   trackingInfo(first: Int): [TrackingInfo!]!
   fulfillmentLineItems(first: Int, after: String): FulfillmentLineItemConnection!
 }
+type FulfillmentOrderAssignedLocation { name: String! }
+enum FulfillmentOrderStatus {
+  OPEN SCHEDULED IN_PROGRESS ON_HOLD INCOMPLETE CLOSED CANCELLED
+}
+type FulfillmentOrderLineItem {
+  id: ID! totalQuantity: Int! remainingQuantity: Int! lineItem: LineItem!
+}
+type FulfillmentOrderLineItemConnection {
+  nodes: [FulfillmentOrderLineItem!]! edges: [FulfillmentOrderLineItemEdge!]! pageInfo: PageInfo!
+}
+type FulfillmentOrderLineItemEdge { node: FulfillmentOrderLineItem! cursor: String! }
+type FulfillmentOrder {
+  id: ID! status: FulfillmentOrderStatus! updatedAt: DateTime!
+  assignedLocation: FulfillmentOrderAssignedLocation! order: Order!
+  lineItems(first: Int, after: String): FulfillmentOrderLineItemConnection!
+}
+type FulfillmentOrderConnection {
+  nodes: [FulfillmentOrder!]! edges: [FulfillmentOrderEdge!]! pageInfo: PageInfo!
+}
+type FulfillmentOrderEdge { node: FulfillmentOrder! cursor: String! }
 type Order {
   id: ID! name: String! createdAt: DateTime! updatedAt: DateTime! cancelledAt: DateTime
   currencyCode: String! tags: [String!]! customer: Customer shippingAddress: MailingAddress
   lineItems(first: Int, after: String): LineItemConnection!
   fulfillments(first: Int): [Fulfillment!]!
+  fulfillmentOrders(first: Int, after: String): FulfillmentOrderConnection!
 }
 type OrderConnection {
   nodes: [Order!]! edges: [OrderEdge!]! pageInfo: PageInfo!
@@ -135,6 +156,7 @@ type Query {
   productsCount(query: String): Count
   ordersCount(query: String): Count
   order(id: ID!): Order
+  fulfillmentOrder(id: ID!): FulfillmentOrder
   customer(id: ID!): Customer
   node(id: ID!): Node
 }

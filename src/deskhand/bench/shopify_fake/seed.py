@@ -164,3 +164,9 @@ def fulfillment_payload(order: FakeOrder, fulfillment: FakeFulfillment) -> dict[
         "tracking_number": fulfillment.number,
         "updated_at": iso(order.updated_at),
     }
+
+
+def fulfillment_order_payload(order: FakeOrder, status: str) -> dict[str, Any]:
+    """The body of a fulfillment_orders/* webhook: the fulfillment order's GID and status
+    (lower case, as Shopify sends it), nothing about the order."""
+    return {"fulfillment_order": {"id": gid("FulfillmentOrder", order.id), "status": status}}

@@ -29,6 +29,7 @@ from graphql import ExecutionResult, execute, parse, validate
 from graphql.error import GraphQLError
 
 from deskhand.bench.shopify_fake.api import Root
+from deskhand.bench.shopify_fake.oauth import TOKEN_PATH, FakeOAuth
 from deskhand.bench.shopify_fake.schema import SCHEMA, actual_cost, requested_cost
 from deskhand.bench.shopify_fake.shop import FakeShop
 
@@ -112,6 +113,7 @@ class FakeShopify:
         self._documents: dict[str, tuple[Any, list[str]]] = {}
         self._server: ThreadingHTTPServer | None = None
         self.url = ""
+        self.oauth = FakeOAuth(self.shop.domain, secret, token)
 
     # -- scripting -------------------------------------------------------------------------
 
@@ -252,7 +254,9 @@ class FakeShopify:
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                if not _PATH.match(self.path.split("?", 1)[0]):
+                if self.path == TOKEN_PATH:
+                    status, out = fake.oauth.exchange(body)
+                elif not _PATH.match(self.path.split("?", 1)[0]):
                     status, out = 404, {"errors": "Not Found"}
                 else:
                     token = self.headers.get("X-Shopify-Access-Token") or ""

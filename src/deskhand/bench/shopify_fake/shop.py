@@ -107,6 +107,9 @@ class FakeOrder:
     cancelled_at: datetime | None = None
     refunded: bool = False
     notes: list[str] = field(default_factory=list)  # staff notes of edits and cancellation
+    # The open fulfillment order's status while items remain (tests set IN_PROGRESS, ON_HOLD).
+    fo_status: str = "OPEN"
+    location: str = "Main warehouse"
 
 
 @dataclass
@@ -273,6 +276,36 @@ class FakeShop:
             ),
         }
 
+    def fulfillment_order_node(self, o: FakeOrder) -> dict[str, Any]:
+        """One fulfillment order per order (one location): the items still to ship."""
+        shipped = {i for f in o.fulfillments for i in f.line_ids}
+        gone = o.cancelled_at is not None  # a cancelled one has nothing left to ship
+        remaining = {line.id: 0 if gone or line.id in shipped else line.current for line in o.lines}
+        if o.cancelled_at is not None:
+            status = "CANCELLED"
+        elif not any(remaining.values()):
+            status = "CLOSED"
+        else:
+            status = o.fo_status
+        return {
+            "id": gid("FulfillmentOrder", o.id),
+            "status": status,
+            "updatedAt": iso(o.updated_at),
+            "assignedLocation": {"name": o.location},
+            "order": lambda _info: self.order_node(o),
+            "lineItems": lambda _info, first=None, after=None: self.page(
+                [line for line in o.lines if line.current > 0],
+                first,
+                after,
+                lambda line: {
+                    "id": gid("FulfillmentOrderLineItem", line.id),
+                    "totalQuantity": line.current,
+                    "remainingQuantity": remaining[line.id],
+                    "lineItem": self.line_node(o, line),
+                },
+            ),
+        }
+
     def order_node(self, o: FakeOrder) -> dict[str, Any]:
         customer = self.customers.get(o.customer_id) if o.customer_id else None
         return {
@@ -291,6 +324,9 @@ class FakeShop:
             "fulfillments": lambda _info, first=None: [
                 self.fulfillment_node(o, f) for f in o.fulfillments
             ][: first or 250],
+            "fulfillmentOrders": lambda _info, first=None, after=None: self.page(
+                [o] if o.lines else [], first, after, self.fulfillment_order_node
+            ),
         }
 
     # -- search ----------------------------------------------------------------------------

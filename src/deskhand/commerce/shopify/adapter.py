@@ -3,7 +3,8 @@
 Reads are the embedded store's queries on the copied rows (same tables, brand-scoped). A
 shopper our copy does not know yet (a webhook still on its way) is looked up with Shopify's
 customer search and copied with their orders. Every change goes to Shopify first and our
-copy takes Shopify's answer (`writes.py`).
+copy takes Shopify's answer (`writes.py`). An item whose fulfillment order the warehouse
+works on or holds is not changed at all (`in_fulfilment`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from deskhand.commerce.embedded import EmbeddedStore
 from deskhand.commerce.shopify import queries
 from deskhand.commerce.shopify.client import ShopifyClient, ShopifyError
 from deskhand.commerce.shopify.connection import NotConnected, client_for
+from deskhand.commerce.shopify.fulfillment_orders import locked_items
 from deskhand.commerce.shopify.ingest import Links, upsert_customer
 from deskhand.commerce.shopify.sync import copy_order
 from deskhand.commerce.shopify.writes import Writer
@@ -89,16 +91,23 @@ class ShopifyStore(EmbeddedStore):
     def _writer(self) -> Writer:
         return Writer(self._shopify(), self._links())
 
+    def _not_in_fulfilment(self, order_id: int, item_ids: list[int]) -> None:
+        """Refuse to touch items the warehouse already works on (or holds)."""
+        if locked_items(self._session, self._brand_id, order_id) & set(item_ids):
+            raise StoreRefused("in_fulfilment")
+
     def swap_variant(self, order_id: int, item_id: int, variant_id: int) -> None:
         item = self._item_row(order_id, item_id)
         if item.variant_id == variant_id:
             return
+        self._not_in_fulfilment(order_id, [item_id])
         self._writer().swap_variant(order_id, item_id, variant_id, item.quantity)
 
     def change_quantity(self, order_id: int, item_id: int, quantity: int) -> None:
         self._item_row(order_id, item_id)
         if quantity < 1:
             raise StoreRefused("not_found")
+        self._not_in_fulfilment(order_id, [item_id])
         self._writer().change_quantity(order_id, item_id, quantity)
 
     def change_address(self, order_id: int, address: Address) -> None:
@@ -115,6 +124,7 @@ class ShopifyStore(EmbeddedStore):
         ]
         if not wanted:
             return
+        self._not_in_fulfilment(order_id, wanted)
         whole = set(wanted) >= set(live)  # nothing shipped, nothing else left
         brand = self._session.get(models.Brand, self._brand_id)
         current = self.order_of(order.customer_id, order.number)

@@ -3,9 +3,10 @@
 Paging costs a request per few orders and waits on the rate limit; a bulk operation runs the
 whole query on Shopify's side and hands back one JSONL file (one object per line, a nested
 connection's nodes on lines of their own with `__parentId`). Shopify allows at most two
-levels of nested connections and none inside a list, so fulfillments come without their
-line items: an order with one fulfillment ships the items with nothing left to fulfil, and an
-order with more than one is read again on its own (exact, and rare).
+levels of nested connections and none inside a list, so fulfillments and fulfillment orders
+come without their line items: an order with one fulfillment ships the items with nothing
+left to fulfil, its one unfinished fulfillment order holds the rest, and an order with more
+than one of either is read again on its own (exact, and rare).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ BULK_ORDERS = """
         fulfillments {
           id status displayStatus createdAt deliveredAt estimatedDeliveryAt
           trackingInfo { company number url }
+        }
+        fulfillmentOrders {
+          edges { node { id status updatedAt assignedLocation { name } } }
         }
         lineItems {
           edges {
@@ -110,22 +114,26 @@ def orders_in(lines: Iterator[str]) -> Iterator[dict[str, Any]]:
         if parent is None:
             if current is not None:
                 yield current
-            current = {**line, "lineItems": {"nodes": []}}
+            current = {**line, "lineItems": {"nodes": []}, "fulfillmentOrders": {"nodes": []}}
         elif current is not None and parent == current["id"]:
-            current["lineItems"]["nodes"].append(line)
+            kind = "fulfillmentOrders" if "/FulfillmentOrder/" in line["id"] else "lineItems"
+            current[kind]["nodes"].append(line)
     if current is not None:
         yield current
 
 
 def completed(client: ShopifyClient, order: dict[str, Any]) -> dict[str, Any]:
-    """The fulfillments' line items, which a bulk query cannot nest: one live fulfillment
-    ships what has nothing left to fulfil; with more, the order is read on its own."""
+    """The line items of fulfillments and fulfillment orders, which a bulk query cannot
+    nest: one live fulfillment ships what has nothing left to fulfil, and one unfinished
+    fulfillment order holds what is left; with more of either, the order is read on its own."""
     live = [
         f
         for f in order.get("fulfillments") or []
         if str(f.get("status", "")).upper() not in ("CANCELLED", "ERROR", "FAILURE")
     ]
-    if len(live) > 1:
+    plans = (order.get("fulfillmentOrders") or {}).get("nodes") or []
+    unfinished = [p for p in plans if str(p.get("status")) not in ("CLOSED", "CANCELLED")]
+    if len(live) > 1 or len(unfinished) > 1:
         found = client.execute(queries.ORDER, {"id": order["id"]}).get("order")
         return dict(found) if found else order
     if live:
@@ -136,4 +144,11 @@ def completed(client: ShopifyClient, order: dict[str, Any]) -> dict[str, Any]:
             and int(item.get("currentQuantity") or 0) > 0
         ]
         live[0]["fulfillmentLineItems"] = {"nodes": shipped}
+    left = [
+        {"remainingQuantity": item.get("unfulfilledQuantity"), "lineItem": {"id": item["id"]}}
+        for item in order["lineItems"]["nodes"]
+        if int(item.get("unfulfilledQuantity") or 0) > 0
+    ]
+    for plan in plans:
+        plan["lineItems"] = {"nodes": left if plan in unfinished else []}
     return order

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from deskhand.commerce.shopify.fulfillment_orders import replace_fulfillment_orders
 from deskhand.db import models
 from deskhand.domain.contact import normalise_email
 from deskhand.domain.orders import ItemStatus
@@ -280,9 +281,12 @@ def upsert_order(links: Links, node: dict[str, Any], *, force: bool = False) -> 
     row.tags = sorted({str(t).strip().lower() for t in node.get("tags") or [] if str(t).strip()})
     session.flush()
     shipped = _upsert_shipments(links, row, node.get("fulfillments") or [])
-    _upsert_items(links, row, node, shipped, currency, fresh)
+    items = _upsert_items(links, row, node, shipped, currency, fresh)
+    if "fulfillmentOrders" in node:  # a bulk answer without them keeps what we have
+        found = (node.get("fulfillmentOrders") or {}).get("nodes") or []
+        replace_fulfillment_orders(session, brand_id, row.id, found, items, fresh=fresh)
     links.put("order", node["id"], row.id, updated_at)
-    session.expire(row, ["items", "shipments"])
+    session.expire(row, ["items", "shipments", "fulfillment_orders"])
     return row.id
 
 
@@ -334,7 +338,8 @@ def _upsert_items(
     shipped: dict[str, tuple[int, str]],
     currency: str,
     fresh: bool,
-) -> None:
+) -> dict[str, int]:
+    """Copy the order's line items; answers Shopify line item GID -> our line item id."""
     session = links.session
     items = (node.get("lineItems") or {}).get("nodes") or []
     added: list[tuple[str, models.LineItem]] = []
@@ -373,3 +378,4 @@ def _upsert_items(
     session.flush()  # one flush for the order's items: their ids, then their links
     for gid, row in added:
         links.put("line_item", gid, row.id)
+    return {gid: row.id for gid, row in added}

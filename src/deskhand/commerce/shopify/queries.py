@@ -1,14 +1,14 @@
 """The GraphQL documents Deskhand sends to Shopify (the subset the fake Shopify implements).
 
 Page sizes keep each query's requested cost under Shopify's single-query limit (1,000 points):
-an order asks for up to 25 line items and 5 fulfillments (about 280 points requested), so a
-page holds ORDER_PAGE orders. Shopify refunds what a page did not use, so the bucket drains
-by the actual cost (about a dozen points for a typical order).
+an order asks for up to 25 line items, 5 fulfillments and 3 fulfillment orders (about 370
+points requested), so a page holds ORDER_PAGE orders. Shopify refunds what a page did not
+use, so the bucket drains by the actual cost (about a dozen points for a typical order).
 """
 
 from __future__ import annotations
 
-ORDER_PAGE = 3
+ORDER_PAGE = 2
 CUSTOMER_PAGE = 100
 PRODUCT_PAGE = 20
 
@@ -47,6 +47,13 @@ fragment OrderFields on Order {
     id status displayStatus createdAt deliveredAt estimatedDeliveryAt
     trackingInfo(first: 1) { company number url }
     fulfillmentLineItems(first: 25) { nodes { quantity lineItem { id } } }
+  }
+  fulfillmentOrders(first: 3) {
+    nodes {
+      id status updatedAt
+      assignedLocation { name }
+      lineItems(first: 25) { nodes { remainingQuantity lineItem { id } } }
+    }
   }
 }
 """
@@ -99,6 +106,15 @@ ORDER = (
     """
 query Order($id: ID!) {
   order(id: $id) { ...OrderFields }
+}
+"""
+    + ORDER_FIELDS
+)
+
+FULFILLMENT_ORDER = (
+    """
+query FulfillmentOrder($id: ID!) {
+  fulfillmentOrder(id: $id) { id order { ...OrderFields } }
 }
 """
     + ORDER_FIELDS

@@ -4,7 +4,9 @@ The initial sync copies products (with variants), customers, then orders (line i
 fulfillments, tracking), one page per transaction: the page's rows and the run's cursor are
 committed together, so an interrupted sync resumes at the first page it had not finished.
 Reconciliation asks for everything updated since the last run began (with an overlap) and
-upserts it; our copy keeps the newest `updatedAt`, so re-reading is harmless.
+upserts it; our copy keeps the newest `updatedAt`, so re-reading is harmless. Every read
+from Shopify happens between transactions, never inside one: SQLite's one write lock (and a
+PostgreSQL connection) is never held while Shopify answers.
 """
 
 from __future__ import annotations
@@ -127,15 +129,43 @@ def _copy(
     return copied
 
 
-def copy_order(links: Links, client: ShopifyClient, node: dict[str, Any]) -> int | None:
-    """Upsert an order, first fetching its customer if our copy lacks them."""
-    found = upsert_order(links, node)
+def copy_order(
+    links: Links, client: ShopifyClient, node: dict[str, Any], *, force: bool = False
+) -> int | None:
+    """Upsert an order, first fetching its customer if our copy lacks them (`force`: the
+    node was just read, so it wins even at the same `updatedAt`)."""
+    if node.get("_customer"):  # read ahead by the sync
+        upsert_customer(links, node["_customer"])
+    found = upsert_order(links, node, force=force)
     customer = (node.get("customer") or {}).get("id")
     if found is None and customer and links.local("customer", customer) is None:
         fetched = client.execute(queries.CUSTOMER, {"id": customer}).get("customer")
         if fetched and upsert_customer(links, fetched) is not None:
-            found = upsert_order(links, node)
+            found = upsert_order(links, node, force=force)
     return found
+
+
+def _with_customers(
+    sessions: sessionmaker[Session],
+    brand_id: int,
+    client: ShopifyClient,
+    nodes: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """A page of orders, each carrying `_customer`: its customer read from Shopify when our
+    copy lacks them (created after the customers phase), so no write transaction waits on
+    the network."""
+    wanted = {str((n.get("customer") or {}).get("id") or "") for n in nodes} - {""}
+    with transaction(sessions) as session:
+        links = Links(session, brand_id)
+        links.prefetch("customer", wanted)
+        missing = {gid for gid in wanted if links.local("customer", gid) is None}
+    fetched = {
+        gid: client.execute(queries.CUSTOMER, {"id": gid}).get("customer") for gid in missing
+    }
+    return [
+        {**n, "_customer": fetched.get(str((n.get("customer") or {}).get("id") or ""))}
+        for n in nodes
+    ]
 
 
 def _bulk_orders(
@@ -183,6 +213,7 @@ def _bulk_batch(
     counts: dict[str, Any],
 ) -> int:
     nodes = [bulk.completed(client, order) for order in batch]
+    nodes = _with_customers(sessions, brand_id, client, nodes)
     with transaction(sessions) as session:
         copied = _copy(Links(session, brand_id), client, "orders", nodes, "")
         counts["orders"] = int(counts.get("orders", 0)) + copied
@@ -267,6 +298,8 @@ def _run(
             else:
                 pages = client.pages(query, {"first": size, "query": filter_}, name, after=cursor)
                 for nodes, after in pages:
+                    if name == "orders":  # read before the write transaction, not inside it
+                        nodes = _with_customers(sessions, brand_id, client, nodes)
                     with transaction(sessions) as session:
                         copied = _copy(Links(session, brand_id), client, name, nodes, currency)
                         counts[name] = int(counts.get(name, 0)) + copied

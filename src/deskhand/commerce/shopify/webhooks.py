@@ -7,7 +7,9 @@
    and ignored.
 3. A delivery whose `updated_at` is not newer than our copy is stale (it arrived out of
    order) and changes nothing. Otherwise the record is read again from Shopify and copied:
-   the copy is always Shopify's current state, never a patch from a payload.
+   the copy is always Shopify's current state, never a patch from a payload. A fulfillment
+   order's delivery (`fulfillment_orders/placed_on_hold`, …) has no `updated_at`, and a
+   hold need not touch the order's: its order is read back and copied regardless.
 """
 
 from __future__ import annotations
@@ -39,7 +41,22 @@ ORDER_TOPICS = frozenset(
 )
 FULFILLMENT_TOPICS = frozenset({"fulfillments/create", "fulfillments/update"})
 CUSTOMER_TOPICS = frozenset({"customers/create", "customers/update"})
-TOPICS = ORDER_TOPICS | FULFILLMENT_TOPICS | CUSTOMER_TOPICS  # what we subscribe to
+# {"fulfillment_order": {"id": gid, "status": …}}: no order id and no updated_at in the body.
+FULFILLMENT_ORDER_TOPICS = frozenset(
+    {
+        "fulfillment_orders/placed_on_hold",
+        "fulfillment_orders/hold_released",
+        "fulfillment_orders/cancelled",
+        "fulfillment_orders/moved",
+        "fulfillment_orders/split",
+        "fulfillment_orders/merged",
+        "fulfillment_orders/rescheduled",
+        "fulfillment_orders/scheduled_fulfillment_order_ready",
+        "fulfillment_orders/fulfillment_request_accepted",
+        "fulfillment_orders/order_routing_complete",
+    }
+)
+TOPICS = ORDER_TOPICS | FULFILLMENT_TOPICS | CUSTOMER_TOPICS | FULFILLMENT_ORDER_TOPICS
 
 
 class Outcome(StrEnum):
@@ -130,6 +147,15 @@ def _apply(links: Links, client: ShopifyClient, delivery: Delivery) -> Outcome:
         node = client.execute(queries.CUSTOMER, {"id": gid}).get("customer")
         if node:
             upsert_customer(links, node)
+        return Outcome.APPLIED
+    if topic in FULFILLMENT_ORDER_TOPICS:  # read its order back through it: always current
+        plan = payload.get("fulfillment_order") or {}
+        plan_gid = plan.get("id") if isinstance(plan, dict) else None
+        if not isinstance(plan_gid, str) or not plan_gid:
+            raise WebhookRejected(400, "the payload names no fulfillment order")
+        found = client.execute(queries.FULFILLMENT_ORDER, {"id": plan_gid}).get("fulfillmentOrder")
+        if found and found.get("order"):
+            copy_order(links, client, found["order"], force=True)
         return Outcome.APPLIED
     if topic in ORDER_TOPICS:
         if topic == "orders/edited":  # {"order_edit": {"order_id": …}}: no updated_at

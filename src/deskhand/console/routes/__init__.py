@@ -19,6 +19,7 @@ from deskhand.console.routes import (
     policy,
     preview,
     privacy,
+    shopify,
     skills,
     team,
 )
@@ -41,5 +42,6 @@ for module in (
     look,
     privacy,
     handoff,
+    shopify,
 ):
     router.include_router(module.router)

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from deskhand.console.deps import EditorForm, Member, SignedInMember, console_router
 from deskhand.console.integration_kinds import KINDS, check_fields, probe
+from deskhand.console.shopify_panel import progress
 from deskhand.db.integrations import connect, disconnect, find_integration, record_error, secrets_of
 from deskhand.domain.vocabulary import HandoffDestination, IntegrationKind
 from deskhand.helpdesk.delivery import waiting
@@ -43,6 +44,7 @@ def _page(
         base_url=console.state.settings.base_url.rstrip("/"),
         errors=errors or {},
         note=note,
+        shopify=progress(console.db, console.state.settings, console.brand.id),
     )
 
 

@@ -10,6 +10,7 @@ from deskhand.db.models.base import Base, UTCDateTime
 from deskhand.db.models.brands import Brand, WidgetSettings
 from deskhand.db.models.commerce import (
     Customer,
+    FulfillmentOrder,
     LineItem,
     Order,
     Product,
@@ -26,7 +27,7 @@ from deskhand.db.models.conversations import (
 from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMessage, WebhookNonce
 from deskhand.db.models.helpdesk import HelpdeskNote, HelpdeskTicket
 from deskhand.db.models.helpdesk_settings import HandoffSettings
-from deskhand.db.models.integrations import Integration
+from deskhand.db.models.integrations import Integration, OAuthState
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
 from deskhand.db.models.launch import AgentLaunch
 from deskhand.db.models.preview import PreviewConversation
@@ -56,6 +57,7 @@ __all__ = [
     "DeliveryEvent",
     "EmailMessageId",
     "ExternalLink",
+    "FulfillmentOrder",
     "HandoffSettings",
     "HelpdeskNote",
     "HelpdeskTicket",
@@ -68,6 +70,7 @@ __all__ = [
     "KnowledgeVersion",
     "LineItem",
     "Message",
+    "OAuthState",
     "Order",
     "OrderHistory",
     "OutboxMessage",

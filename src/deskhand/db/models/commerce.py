@@ -71,6 +71,9 @@ class Order(Base):
     shipments: Mapped[list[Shipment]] = relationship(
         back_populates="order", order_by="Shipment.id", cascade="all, delete-orphan"
     )
+    fulfillment_orders: Mapped[list[FulfillmentOrder]] = relationship(
+        back_populates="order", order_by="FulfillmentOrder.id", cascade="all, delete-orphan"
+    )
 
 
 class Shipment(Base):
@@ -86,6 +89,25 @@ class Shipment(Base):
     eta: Mapped[date | None] = mapped_column(Date)
     delivered_at: Mapped[datetime | None]
     order: Mapped[Order] = relationship(back_populates="shipments")
+
+
+class FulfillmentOrder(Base):
+    """A shop's plan to ship some of an order's items from one location (Shopify's
+    FulfillmentOrder): while it is open or scheduled its items can still be changed; once
+    the warehouse works on it (in progress), holds it or closes it, they cannot.
+
+    `line_item_ids` are our line items it still has to ship (remaining quantity above 0).
+    The embedded store has none: its items are changeable until they ship.
+    """
+
+    __tablename__ = "fulfillment_orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # domain.orders.FulfillmentOrderStatus
+    location: Mapped[str] = mapped_column(String(200), default="")
+    line_item_ids: Mapped[list[Any]]
+    order: Mapped[Order] = relationship(back_populates="fulfillment_orders")
 
 
 class LineItem(Base):

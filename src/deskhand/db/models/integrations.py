@@ -26,3 +26,17 @@ class Integration(Base):
     last_synced_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
     last_error_at: Mapped[datetime | None]
+
+
+class OAuthState(Base):
+    """One started OAuth install (Shopify's public-app flow): the random `state` sent to the
+    shop's authorize page, good once and for a few minutes, and who started it."""
+
+    __tablename__ = "oauth_states"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # domain.vocabulary.IntegrationKind
+    state: Mapped[str] = mapped_column(String(64), unique=True)
+    shop: Mapped[str] = mapped_column(String(255))
+    member_id: Mapped[int | None]
+    created_at: Mapped[datetime]

@@ -17,7 +17,12 @@ router = hub_router()
 
 
 def _cancel_page(
-    hub: HubRequest, order: Order, *, status: int = 200, changed: bool = False
+    hub: HubRequest,
+    order: Order,
+    *,
+    status: int = 200,
+    changed: bool = False,
+    error: str | None = None,
 ) -> Response:
     terms = cancellation_terms(order, hub.rules, hub.now)
     return hub.render(
@@ -28,6 +33,7 @@ def _cancel_page(
         stamp=editing.terms_stamp(terms),
         verdicts=CancelVerdict,
         changed=changed,
+        error=error,
     )
 
 
@@ -50,7 +56,8 @@ def _cancel(posted: OrderPost) -> Change:
 def _cancel_again(posted: OrderPost, refusal: Refusal) -> Response:
     """The terms as they are now; "they changed" when they are not what the page showed."""
     changed = isinstance(refusal, editing.TermsChanged)
-    return _cancel_page(posted.hub, posted.order, status=409, changed=changed)
+    error = refusal.key if isinstance(refusal, editing.EditRefused) else None  # the shop's no
+    return _cancel_page(posted.hub, posted.order, status=409, changed=changed, error=error)
 
 
 @router.post("/orders/{number}/cancel")

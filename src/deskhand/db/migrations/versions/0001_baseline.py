@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-05 02:28:08.511635
+Create Date: 2026-12-05 02:35:03.721737
 """
 
 from collections.abc import Sequence
@@ -255,6 +255,25 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("brand_id"),
     )
+    op.create_table(
+        "oauth_states",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("state", sa.String(length=64), nullable=False),
+        sa.Column("shop", sa.String(length=255), nullable=False),
+        sa.Column("member_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("state"),
+    )
+    with op.batch_alter_table("oauth_states", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_oauth_states_brand_id"), ["brand_id"], unique=False)
+
     op.create_table(
         "product_synonyms",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -826,6 +845,32 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "fulfillment_orders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("location", sa.String(length=200), nullable=False),
+        sa.Column("line_item_ids", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["orders.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("fulfillment_orders", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_fulfillment_orders_brand_id"), ["brand_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_fulfillment_orders_order_id"), ["order_id"], unique=False
+        )
+
+    op.create_table(
         "helpdesk_tickets",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("brand_id", sa.Integer(), nullable=False),
@@ -1306,6 +1351,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_helpdesk_tickets_assignee_id"))
 
     op.drop_table("helpdesk_tickets")
+    with op.batch_alter_table("fulfillment_orders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_fulfillment_orders_order_id"))
+        batch_op.drop_index(batch_op.f("ix_fulfillment_orders_brand_id"))
+
+    op.drop_table("fulfillment_orders")
     with op.batch_alter_table("email_message_ids", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_email_message_ids_conversation_id"))
         batch_op.drop_index(batch_op.f("ix_email_message_ids_brand_id"))
@@ -1409,6 +1459,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_product_synonyms_brand_id"))
 
     op.drop_table("product_synonyms")
+    with op.batch_alter_table("oauth_states", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_oauth_states_brand_id"))
+
+    op.drop_table("oauth_states")
     op.drop_table("kb_versions")
     with op.batch_alter_table("integrations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_integrations_brand_id"))
