@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deskhand.commerce.shopify.client import API_VERSION
 from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.web.app import create_app
@@ -45,7 +46,7 @@ class FakeVendors(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
         ok = (
-            self.path == "/admin/api/2026-04/graphql.json"
+            self.path == f"/admin/api/{API_VERSION}/graphql.json"
             and self.headers.get("X-Shopify-Access-Token") == SHOPIFY_TOKEN
         )
         self._answer(ok, {"data": {"shop": {"name": "Fjord & Finch"}}})

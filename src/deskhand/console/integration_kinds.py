@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from deskhand.commerce.shopify.client import API_VERSION, shop_domain
 from deskhand.domain.vocabulary import IntegrationKind
 from deskhand.net.http import NetworkError, request
 
@@ -45,7 +46,6 @@ def _basic(user: str, password: str) -> str:
 _DOMAIN = r"^[a-z0-9][a-z0-9-]{0,62}$"
 _ID = r"^(\d{1,20})?$"  # an optional numeric id
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
-SHOPIFY_VERSION = "2026-04"
 
 KINDS: dict[IntegrationKind, tuple[str, tuple[FieldSpec, ...], Probe | None]] = {
     IntegrationKind.SHOPIFY: (
@@ -53,11 +53,17 @@ KINDS: dict[IntegrationKind, tuple[str, tuple[FieldSpec, ...], Probe | None]] = 
         (
             FieldSpec("shop", "Shop name (the part before .myshopify.com)", pattern=_DOMAIN),
             FieldSpec("access_token", "Admin API access token", secret=True),
+            FieldSpec(
+                "webhook_secret",
+                "App client secret (verifies Shopify's webhooks)",
+                secret=True,
+                optional=True,
+            ),
         ),
         Probe(
             "POST",
-            lambda c: f"/admin/api/{SHOPIFY_VERSION}/graphql.json",
-            lambda c: f"https://{c['shop']}.myshopify.com",
+            lambda c: f"/admin/api/{API_VERSION}/graphql.json",  # the one pinned version
+            lambda c: f"https://{shop_domain(c['shop'])}",
             lambda c: {"X-Shopify-Access-Token": c["access_token"]},
             {"query": "{ shop { name } }"},
         ),

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from fastapi.responses import Response
 
+from deskhand.commerce.shopify.client import API_VERSION, shop_domain
 from deskhand.console.deps import EditorForm, Member, SignedInMember, console_router
 from deskhand.console.integration_kinds import KINDS, check_fields, probe
 from deskhand.console.shopify_panel import progress
@@ -64,6 +65,8 @@ def connect_kind(name: str, post: EditorForm) -> Response:
     config, secrets, errors = check_fields(kind, post.form.fields_first(), bool(stored))
     if errors:
         return _page(post.me, 400, {f"{kind.value}.{k}": v for k, v in errors.items()})
+    if kind is IntegrationKind.SHOPIFY:  # stored as `deskhand shopify connect` stores it
+        config = {**config, "shop": shop_domain(config["shop"]), "api_version": API_VERSION}
     base = post.form.get(TEST_BASE, 300)
     if base and console.state.settings.allow_private_urls:
         config[TEST_BASE] = base
