@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import redis
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session
 
 from deskhand.config import Settings
@@ -23,17 +23,42 @@ from deskhand.db.session import make_engine, make_sessionmaker
 from deskhand.web.app import create_app
 from tests.demo_snapshot import DemoSnapshot, empty
 
-PG_URL = os.environ.get(
+BASE_PG_URL = os.environ.get(
     "DESKHAND_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+# Under pytest-xdist each worker has a database of its own beside the given one (test_gw0, …):
+# the PostgreSQL tests empty their database between tests, so workers must not share one.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+PG_URL = (
+    make_url(BASE_PG_URL)
+    .set(database=f"{make_url(BASE_PG_URL).database}_{WORKER}")
+    .render_as_string(hide_password=False)
+    if WORKER
+    else BASE_PG_URL
 )
 REDIS_URL = os.environ.get("DESKHAND_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 REQUIRE_SERVICES = os.environ.get("DESKHAND_REQUIRE_SERVICES") == "1"
 SECRET = "test-secret-key-that-is-long-enough-for-hmac"
 
 
+def _create_worker_database() -> None:
+    """The worker's own database, made once beside the given one (which must exist)."""
+    name = make_url(PG_URL).database
+    admin = create_engine(make_url(BASE_PG_URL), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            found = conn.execute(text("select 1 from pg_database where datname = :n"), {"n": name})
+            if found.first() is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+
+
 def _postgres_or_skip() -> Engine:
     engine = make_engine(PG_URL)
     try:
+        if WORKER:
+            _create_worker_database()
         with engine.connect() as conn:
             conn.execute(text("select 1"))
     except Exception as exc:  # any connection failure means "no PostgreSQL here"

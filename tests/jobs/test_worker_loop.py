@@ -31,19 +31,19 @@ def test_the_worker_thread_delivers_replies_and_stops(channels: Channels) -> Non
 def test_a_message_whose_answer_failed_is_kept_and_answered_later(
     channels: Channels, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = inbound.take_turn
+    real = inbound.take_turn_unless_team
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("the agent fell over")
 
-    monkeypatch.setattr(inbound, "take_turn", broken)
+    monkeypatch.setattr(inbound, "take_turn_unless_team", broken)
     r = channels.sms(AVA_PHONE, "Where is my order 1002?")
     assert r.status_code == 200  # Twilio does not retry: we keep the message ourselves
     (row,) = channels.inbound()
     assert row.status == "received"
     assert row.last_error == "RuntimeError: the agent fell over"
     assert channels.conversations() == []  # the failed attempt left nothing half-done
-    monkeypatch.setattr(inbound, "take_turn", real)
+    monkeypatch.setattr(inbound, "take_turn_unless_team", real)
     later = datetime.now(UTC) + timedelta(minutes=1)
     answered = inbound.retry_inbound(
         channels.state.sessions, channels.state.agent, channels.settings, later

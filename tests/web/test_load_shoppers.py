@@ -7,6 +7,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -51,7 +52,10 @@ def test_closed_loop_shoppers_each_hold_their_own_connection(
         assert time.monotonic() < deadline, "the test server did not start"
         time.sleep(0.05)
     try:
-        tally = asyncio.run(closed_loop(f"http://127.0.0.1:{port}", 3, 1.0))
+        # Its own thread: a browser test's Playwright may hold a running loop in this one.
+        with ThreadPoolExecutor(1) as pool:
+            tally = pool.submit(asyncio.run, closed_loop(f"http://127.0.0.1:{port}", 3, 1.0))
+            tally = tally.result()
     finally:
         server.should_exit = True
         thread.join(10)
