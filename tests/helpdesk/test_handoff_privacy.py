@@ -7,8 +7,10 @@ import json
 from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from deskhand.db import models
 from deskhand.db.brands import find_brand
 from deskhand.privacy.erase import erase_shopper
 from deskhand.privacy.export import export_shopper
@@ -27,6 +29,18 @@ def test_a_ticket_is_exported_and_erased_with_the_shopper(client: TestClient, db
     assert ticket.shopper_email == GIVEN
     brand = find_brand(db)
     assert brand is not None
+    owner = db.scalars(select(models.TeamMember)).first()
+    assert owner is not None
+    db.add(
+        models.HelpdeskNote(
+            brand_id=brand.id,
+            ticket_id=ticket.id,
+            author_id=owner.id,
+            text=f"Called {GIVEN} about the wet parcel",
+            created_at=datetime.now(UTC),
+        )
+    )
+    db.commit()
 
     doc = export_shopper(db, brand, GIVEN, datetime.now(UTC))
     assert doc is not None
@@ -44,3 +58,4 @@ def test_a_ticket_is_exported_and_erased_with_the_shopper(client: TestClient, db
     assert ticket.packet == {}
     assert ticket.reason == ""
     assert GIVEN not in json.dumps(ticket.packet)
+    assert [n.text for n in db.scalars(select(models.HelpdeskNote))] == ["erased"]

@@ -62,6 +62,16 @@ def redact_conversation(
         .values(shopper_email=ERASED, customer_id=None, reason="", packet={})
         .execution_options(synchronize_session=False)
     )
+    # The team's internal notes on it are about the shopper too.
+    tickets = select(models.HelpdeskTicket.id).where(
+        models.HelpdeskTicket.conversation_id == conversation_id
+    )
+    session.execute(
+        update(models.HelpdeskNote)
+        .where(models.HelpdeskNote.ticket_id.in_(tickets))
+        .values(text=ERASED)
+        .execution_options(synchronize_session=False)
+    )
     if (
         session.scalar(
             select(models.Redaction).where(models.Redaction.conversation_id == conversation_id)
