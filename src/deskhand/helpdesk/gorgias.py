@@ -22,6 +22,7 @@ from deskhand.helpdesk.vendor import (
     Handoff,
     HelpdeskError,
     basic,
+    find_by_external_id,
     json_of,
     network_failure,
     refused,
@@ -95,17 +96,7 @@ class GorgiasClient:
 
     def find(self, key: str) -> str | None:
         url = f"{self.base.rstrip('/')}/api/tickets?external_id={quote(key)}"
-        try:
-            r = request("GET", url, headers=self._headers(), timeout=self.timeout)
-        except NetworkError as exc:
-            raise network_failure(VENDOR, exc) from None
-        if r.status_code != 200:
-            raise refused(VENDOR, "the ticket lookup", r)
-        found = json_of(VENDOR, r).get("data")
-        for ticket in found if isinstance(found, list) else []:
-            if isinstance(ticket, dict) and str(ticket.get("external_id")) == key:
-                return str(ticket.get("id"))
-        return None
+        return find_by_external_id(VENDOR, url, self._headers(), self.timeout, "data", key)
 
     def create(self, handoff: Handoff) -> str:
         url = f"{self.base.rstrip('/')}/api/tickets"

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from deskhand.net.http import NetworkError
+from deskhand.net.http import NetworkError, request
 
 TIMEOUT = 10.0
 # Answers worth trying again: the helpdesk is down, busy, or asks us to slow down.
@@ -142,3 +142,21 @@ def text_of_blocks(blocks: Sequence[Mapping[str, Any]] | None) -> str:
                 parts.append(value.strip())
                 break
     return " ".join(parts)
+
+
+def find_by_external_id(
+    vendor: str, url: str, headers: dict[str, str], timeout: float, listed: str, key: str
+) -> str | None:
+    """GET a ticket search (`url`) and the id of the ticket under `listed` whose external_id
+    is our key: before any retry, so a ticket the helpdesk already made is never made twice."""
+    try:
+        r = request("GET", url, headers=headers, timeout=timeout)
+    except NetworkError as exc:
+        raise network_failure(vendor, exc) from None
+    if r.status_code != 200:
+        raise refused(vendor, "the ticket lookup", r)
+    found = json_of(vendor, r).get(listed)
+    for ticket in found if isinstance(found, list) else []:
+        if isinstance(ticket, dict) and str(ticket.get("external_id")) == key:
+            return str(ticket.get("id"))
+    return None

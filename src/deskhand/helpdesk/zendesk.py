@@ -21,6 +21,7 @@ from deskhand.helpdesk.vendor import (
     Handoff,
     HelpdeskError,
     basic,
+    find_by_external_id,
     json_of,
     network_failure,
     refused,
@@ -91,17 +92,7 @@ class ZendeskClient:
     def find(self, key: str) -> str | None:
         """The id of the ticket created with this external_id earlier, if there is one."""
         url = f"{self.base.rstrip('/')}/api/v2/tickets.json?external_id={quote(key)}"
-        try:
-            r = request("GET", url, headers=self._headers(), timeout=self.timeout)
-        except NetworkError as exc:
-            raise network_failure(VENDOR, exc) from None
-        if r.status_code != 200:
-            raise refused(VENDOR, "the ticket lookup", r)
-        tickets = json_of(VENDOR, r).get("tickets")
-        for ticket in tickets if isinstance(tickets, list) else []:
-            if isinstance(ticket, dict) and str(ticket.get("external_id")) == key:
-                return str(ticket.get("id"))
-        return None
+        return find_by_external_id(VENDOR, url, self._headers(), self.timeout, "tickets", key)
 
     def create(self, handoff: Handoff, fields: dict[str, Any]) -> str:
         """Create the ticket (Idempotency-Key: our key); its Zendesk id."""

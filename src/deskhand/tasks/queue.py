@@ -57,7 +57,6 @@ class Permanent(Exception):
     """The task cannot succeed by trying again; it fails with this message."""
 
 
-Handler = Callable[[Session, Settings, models.Brand, dict[str, Any]], str]
 # A task that opens its own short transactions (a crawl: one per page), given the task's id
 # for its progress; it never runs inside one long transaction.
 Stepped = Callable[[sessionmaker[Session], Settings, int, int, dict[str, Any]], str]
@@ -79,9 +78,6 @@ def crawl_help_centre(
         f"{len(report.pages)} pages read ({imported} new or changed), "
         f"{len(report.skipped)} skipped, {len(report.removed)} removed"
     )
-
-
-HANDLERS: dict[TaskKind, Handler] = {}
 
 
 def sync_shop(
@@ -117,12 +113,7 @@ def run_task(sessions: sessionmaker[Session], settings: Settings, task_id: int) 
         kind, brand_id, params = TaskKind(row.kind), row.brand_id, dict(row.params)
         last_try = row.attempts > MAX_RETRIES
     try:
-        if kind in STEPPED:
-            summary = STEPPED[kind](sessions, settings, task_id, brand_id, params)
-        else:
-            with transaction(sessions) as session:
-                brand = session.get_one(models.Brand, brand_id)
-                summary = HANDLERS[kind](session, settings, brand, params)
+        summary = STEPPED[kind](sessions, settings, task_id, brand_id, params)
         _settle(sessions, task_id, TaskStatus.DONE, summary)
     except Permanent as exc:
         _settle(sessions, task_id, TaskStatus.FAILED, str(exc))
@@ -141,7 +132,6 @@ def _settle(sessions: sessionmaker[Session], task_id: int, status: TaskStatus, r
         row.status, row.result = status.value, result[:2000]
         if status in (TaskStatus.DONE, TaskStatus.FAILED):
             row.finished_at = datetime.now(UTC)
-
 
 
 class TaskQueue:
