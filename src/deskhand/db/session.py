@@ -20,14 +20,48 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from deskhand.config import Settings
 
+
+class WriterLock:
+    """SQLite's one writer, as a Python lock: reentrant in the thread that holds it, and
+    released from whichever thread finishes the unit of work. FastAPI runs a generator
+    dependency's start and end in two different worker threads (the Hub's and the console's
+    page transactions), where a `threading.RLock` refuses the release ("cannot release
+    un-acquired lock") and the page fails."""
+
+    def __init__(self) -> None:
+        self._free = threading.Semaphore(1)
+        self._guard = threading.Lock()
+        self._owner: int | None = None
+        self._depth = 0
+
+    def __enter__(self) -> WriterLock:
+        me = threading.get_ident()
+        with self._guard:
+            if self._owner == me:
+                self._depth += 1
+                return self
+        self._free.acquire()
+        with self._guard:
+            self._owner, self._depth = me, 1
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        with self._guard:
+            self._depth -= 1
+            if self._depth:
+                return
+            self._owner = None
+        self._free.release()
+
+
 # One writer lock per SQLite engine (see the module's docstring).
-_writers: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_writers: weakref.WeakKeyDictionary[Engine, WriterLock] = weakref.WeakKeyDictionary()
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
-        _writers[engine] = threading.RLock()
+        _writers[engine] = WriterLock()
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
