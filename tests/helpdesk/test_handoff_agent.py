@@ -195,3 +195,18 @@ def test_declining_keeps_the_agent(client: TestClient, db: Session) -> None:
     assert no["meta"]["outcome"] == "handoff_declined"
     assert tickets(db) == []
     assert chat.send(text="What is your return policy?")["meta"]["skill"] == "policy"
+
+
+def test_an_address_inside_a_sentence_is_taken_and_two_are_asked_again(
+    client: TestClient, db: Session
+) -> None:
+    chat = Chat(client, locale="nl")
+    chat.send(text="hoi, kan ik iemand van jullie spreken?")
+    chat.send(action=YES)
+    two = post(chat, text="ava@example.com of anders ava.werk@example.com")
+    assert two["messages"][-1]["meta"]["outcome"] == "handoff_requested"
+    assert tickets(db, chat.id) == []
+    done = post(chat, text="mijn mail is Ava@Example.com, graag snel")
+    assert done["messages"][-1]["meta"]["outcome"] == "handed_off"
+    [ticket] = tickets(db, chat.id)
+    assert ticket.shopper_email == "ava@example.com"

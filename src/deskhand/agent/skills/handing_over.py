@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from deskhand.agent.replies.wording import Wording
 from deskhand.agent.skills.context import SkillContext
+from deskhand.agent.understand.entities import extract_entities
 from deskhand.db import models
 from deskhand.domain import blocks
 from deskhand.domain.blocks import Block, Reply
@@ -76,7 +77,9 @@ def email_given(
     ctx: SkillContext, conv: models.Conversation, config: HandoffConfig, text: str
 ) -> Reply:
     """The answer to "which email address?": hand over, or ask again clearly."""
-    email = normalise_email(text)
+    # The address alone, or inside a sentence ("mijn mail is ava@example.com"): one address.
+    found = extract_entities(text).emails
+    email = found[0] if len(found) == 1 else normalise_email(text)
     if email is None:
         return Reply(
             Intent.HUMAN_HANDOFF,
