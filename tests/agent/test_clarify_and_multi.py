@@ -130,6 +130,27 @@ def test_two_questions_in_one_message_are_both_answered(client: TestClient) -> N
     assert set(titles) == {"Payment methods", "Shipping and delivery times"}
 
 
+# A short question of its own on another topic is not a follow-up of the last answer;
+# one that opens as a follow-on asks the last question again about the new country.
+TOPIC_SWITCH = [
+    ("How long do refunds take?", "Do you ship to Norway?", "Norway"),
+    ("Wie lange dauert die Erstattung?", "Liefert ihr nach Norwegen?", "Norwegen"),
+    ("How long does shipping to Germany take?", "and to Norway?", "Norway"),
+]
+
+
+@pytest.mark.parametrize(("first", "then", "place"), TOPIC_SWITCH)
+def test_a_new_question_after_an_answer_is_read_on_its_own(
+    client: TestClient, first: str, then: str, place: str
+) -> None:
+    chat = Chat(client, locale="de" if "Norwegen" in then else "en")
+    chat.send(text=first)
+    reply = chat.send(text=then)
+    assert place in text_of(reply)
+    titles = [a["title"] for b in reply["blocks"] if b["type"] == "sources" for a in b["articles"]]
+    assert titles in (["Shipping and delivery times"], ["Versand und Lieferzeiten"])
+
+
 def test_order_request_and_policy_question_answer_the_question_then_ask_to_sign_in(
     client: TestClient,
 ) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from deskhand.bench.kb import SAME_SECTION, read_off_topic, read_questions
 from deskhand.db import models
+from deskhand.knowledge.index import index_for
 from deskhand.knowledge.ingest import remove_articles, write_article
 from deskhand.knowledge.retrieval import search, search_many
 
@@ -132,3 +133,29 @@ def test_the_kb_bench_counts_a_translated_section_as_the_expected_one() -> None:
     assert SAME_SECTION["was-kann-ich-andern"] == "what-can-i-change"
     english = set(SAME_SECTION.values())
     assert len(SAME_SECTION) == 5 * len(english)  # every section in each of five languages
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "compound"),
+    [
+        ("sv", "vilka betalsätt har ni?", "betalsat"),  # the help centre: "Betalningssätt"
+        ("de", "Welche Zahlarten gibt es?", "zahlart"),  # the help centre: "Zahlungsarten"
+    ],
+)
+def test_a_compound_without_its_linking_part_is_a_known_word(
+    demo_kb: Session, lang: str, question: str, compound: str
+) -> None:
+    assert compound not in index_for(demo_kb, 1).vocab
+    assert search(demo_kb, 1, question, language=lang).unknown == ()
+
+
+def test_a_swedish_short_compound_gets_the_payment_article(demo_kb: Session) -> None:
+    result = search(demo_kb, 1, "vilka betalsätt har ni?", language="sv")
+    assert result.confident
+    assert result.best is not None
+    assert result.best.article.group == "payment"
+
+
+def test_a_compound_of_unrelated_words_stays_unknown(demo_kb: Session) -> None:
+    result = search(demo_kb, 1, "Har ni studentrabatt?", language="sv")
+    assert result.unknown == ("studentrabat",)  # stemmed

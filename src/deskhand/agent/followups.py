@@ -71,8 +71,11 @@ def resolve(ctx: SkillContext, reading: Reading, intent: Intent | None) -> Resol
         named = order_named(ctx)
         if named and named != st.focus_order:
             return Resolved(st.focus_intent, named)
+    # A short question of its own on another topic ("do you ship to Norway?" after the
+    # refund rules) is read on its own; one that opens as a follow-on ("and to Norway?")
+    # asks the last question again, however the classifier reads it.
     if st.last_topic is not None and st.last_question and (opens or short):
-        if _weak(reading, intent, st.last_topic) or route_of(intent).from_kb:
+        if _weak(reading, intent, st.last_topic) or opens and route_of(intent).from_kb:
             question = with_country(st.last_question, reading.text)
             if question:
                 return Resolved(st.last_topic, text=question)

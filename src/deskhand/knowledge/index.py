@@ -9,6 +9,7 @@ English for shoppers who ask in their own language.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import threading
 import uuid
@@ -26,6 +27,9 @@ from deskhand.knowledge.analysis import WORD, analyse, stem_words
 from deskhand.knowledge.embedding import DIM, from_bytes
 from deskhand.knowledge.lexicon import translations
 from deskhand.knowledge.translations import memberships
+
+# Letters a compound may put between its parts ("-ungs-", "-nings-", "-s-", "-en-").
+LINK = 6
 
 
 def question_terms(
@@ -77,6 +81,27 @@ class KnowledgeIndex:
     _language_masks: dict[str, np.ndarray] = field(default_factory=dict)
     _written_in: frozenset[str] | None = None
     _rows_of: dict[int, list[int]] | None = None  # article id -> its rows, in order
+    _sorted_vocab: list[str] | None = None
+
+    def knows_compound(self, stem: str) -> bool:
+        """Whether `stem` is a compound the knowledge base writes with a linking part the
+        shopper left out: "betalsätt" for "betalningssätt", "Zahlart" for "Zahlungsart".
+
+        Some word must begin as the stem begins (4+ letters), end as it ends (3+ letters)
+        and put at most `LINK` letters between the two.
+        """
+        if self._sorted_vocab is None:
+            self._sorted_vocab = sorted(self.vocab)
+        words = self._sorted_vocab
+        for cut in range(4, len(stem) - 2):
+            head, tail = stem[:cut], stem[cut:]
+            i = bisect.bisect_left(words, head)
+            while i < len(words) and words[i].startswith(head):
+                word = words[i]
+                if len(stem) < len(word) <= len(stem) + LINK and word.endswith(tail):
+                    return True
+                i += 1
+        return False
 
     def __len__(self) -> int:
         return len(self.chunk_ids)

@@ -40,6 +40,8 @@ OWN_LANGUAGE_LIFT = 0.05
 # payment article, but nothing in the help centre speaks of students. Calibrated on the
 # near-miss questions (tests/data/kb_questions/near_miss.tsv, `deskhand bench kb`).
 SURE_THRESHOLD = 0.87
+# Languages that write compounds as one word, with or without a linking part.
+COMPOUNDING = frozenset({"de", "nl", "sv"})
 CONTENT_WORD = 5  # stems this long or longer are content words; shorter ones are too common
 
 
@@ -141,7 +143,10 @@ def unknown_words(index: KnowledgeIndex, question: str, language: str) -> tuple[
     return tuple(
         t
         for t in analyse(question, language)
-        if len(t) >= CONTENT_WORD and not t.isdigit() and t not in index.vocab
+        if len(t) >= CONTENT_WORD
+        and not t.isdigit()
+        and t not in index.vocab
+        and not (language in COMPOUNDING and index.knows_compound(t))
     )
 
 
