@@ -9,11 +9,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy.orm import Session
 
 from deskhand.bench.kb import SAME_SECTION, read_off_topic, read_questions
 from deskhand.db import models
+from deskhand.knowledge import retrieval
+from deskhand.knowledge.embedding import embed_questions
 from deskhand.knowledge.index import index_for
 from deskhand.knowledge.ingest import remove_articles, write_article
 from deskhand.knowledge.retrieval import search, search_many
@@ -159,3 +162,22 @@ def test_a_swedish_short_compound_gets_the_payment_article(demo_kb: Session) -> 
 def test_a_compound_of_unrelated_words_stays_unknown(demo_kb: Session) -> None:
     result = search(demo_kb, 1, "Har ni studentrabatt?", language="sv")
     assert result.unknown == ("studentrabat",)  # stemmed
+
+
+def test_a_question_embedded_this_turn_is_not_embedded_again(
+    demo_kb: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = "¿cuánto tardan los reembolsos?"
+    known = {asked: embed_questions([asked])[0]}
+    embedded: list[str] = []
+
+    def counting(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return embed_questions(texts)
+
+    monkeypatch.setattr(retrieval, "embed_questions", counting)
+    # The split question lost its "¿"; the message's embedding serves it.
+    parts = ["cuánto tardan los  reembolsos?", "¿aceptáis PayPal?"]
+    results = search_many(demo_kb, 1, parts, language="es", known=known)
+    assert embedded == ["¿aceptáis PayPal?"]
+    assert [r.best.article.group for r in results if r.best] == ["returns-and-exchanges", "payment"]
