@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from fastapi import FastAPI
 
 from deskhand import __version__
@@ -87,6 +89,12 @@ def serving_app(settings: Settings) -> FastAPI:
     app = create_app(settings)
     if settings.inline_worker:
         start_worker_thread(settings, app.state.deskhand.sessions, app.state.deskhand.agent)
+    # What is loaded by now (the model, the word lists, the app) lives as long as the
+    # process: frozen out of the collector's reach, a full collection under load scans what
+    # the turns create rather than every object of the start, which stalled every request
+    # in flight for 150-180 ms (docs/benchmarks.md, "The open-loop tail").
+    gc.collect()
+    gc.freeze()
     return app
 
 
