@@ -39,6 +39,13 @@ def configure(session: Session, **data: Any) -> HandoffConfig:
     return config
 
 
+def demo_owner_away(session: Session) -> None:
+    """The demo owner starts available; tests of a team of their own set them away."""
+    for row in session.scalars(select(models.TeamMember)):
+        row.availability = Availability.AWAY.value
+    session.commit()
+
+
 def member(session: Session, email: str, *, available: bool = True) -> int:
     brand = find_brand(session)
     assert brand is not None

@@ -17,7 +17,7 @@ from deskhand.db import models
 from deskhand.helpdesk.tickets import hand_back
 from deskhand.verification.handoff import TOKEN_PARAM
 from tests.conftest import Chat, block, text_of
-from tests.helpdesk.conftest import member, tickets
+from tests.helpdesk.conftest import demo_owner_away, member, tickets
 
 YES, NO = "handoff:yes", "handoff:no"
 ASK = "Can I talk to a human please?"
@@ -40,6 +40,7 @@ def post(chat: Chat, **body: Any) -> dict[str, Any]:
 def test_asking_for_a_human_gets_the_prompt_and_consent_hands_off(
     client: TestClient, db: Session
 ) -> None:
+    demo_owner_away(db)
     alice = member(db, "alice@fjordfinch.example")
     chat = Chat(client, locale="en")
     offer = chat.send(text=ASK)
@@ -126,6 +127,7 @@ def test_the_agent_is_silent_while_the_team_has_it_and_answers_after_hand_back(
 def test_a_solved_ticket_reopens_to_the_same_member_and_never_offers_again(
     client: TestClient, db: Session
 ) -> None:
+    demo_owner_away(db)
     alice = member(db, "alice@fjordfinch.example")
     member(db, "bob@fjordfinch.example")
     chat = Chat(client, locale="en")
@@ -146,6 +148,7 @@ def test_a_solved_ticket_reopens_to_the_same_member_and_never_offers_again(
 
 
 def test_round_robin_and_nobody_available(client: TestClient, db: Session) -> None:
+    demo_owner_away(db)
     alice = member(db, "alice@fjordfinch.example")
     bob = member(db, "bob@fjordfinch.example")
     assigned = []

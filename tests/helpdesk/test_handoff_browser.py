@@ -41,6 +41,10 @@ def test_owner_sets_hours_dont_hand_off_and_availability(
     assert "Handoff settings saved." in page.get_by_role("status").inner_text()
     assert page.get_by_label("Monday").input_value() == "09:00-12:00, 13:00-17:00"
     assert page.get_by_label("Don't hand off").is_checked()
+    assert "Available: " + DEMO_OWNER_EMAIL in page.content()  # the demo owner starts so
+    page.get_by_role("button", name="Set me away").click()
+    page.wait_for_url("**/admin/handoff?done=availability")
+    assert "Nobody is available" in page.content()
     page.get_by_role("button", name="Set me available").click()
     page.wait_for_url("**/admin/handoff?done=availability")
     assert "Available: " + DEMO_OWNER_EMAIL in page.content()

@@ -16,6 +16,8 @@ def test_sms_consent_by_reply_then_silence(channels: Channels) -> None:
     with transaction(channels.state.sessions) as session:
         brand = session.scalars(select(models.Brand)).first()
         assert brand is not None
+        for someone in session.scalars(select(models.TeamMember)):  # the demo owner: away
+            someone.availability = Availability.AWAY.value
         member = add_member(
             session,
             brand_id=brand.id,

@@ -203,10 +203,12 @@ def test_views_statuses_assignment_and_counts(
     unassigned = owner.client.get("/admin/inbox?view=unassigned").text
     assert f"/admin/inbox/{ticket}" in unassigned
     assert f"/admin/inbox/{ticket}" not in owner.client.get("/admin/inbox?view=mine").text
+    assert f"/admin/inbox/{ticket}" in owner.client.get("/admin/inbox").text  # holds none
 
     assert owner.post(f"{page}/assign", {"member": "me"}, from_page=page).status_code == 303
     mine = owner.client.get("/admin/inbox?view=mine").text
     assert f"/admin/inbox/{ticket}" in mine
+    assert owner.client.get("/admin/inbox").text == mine  # their own tickets first
     assert f"/admin/inbox/{ticket}" not in owner.client.get("/admin/inbox?view=unassigned").text
     assert '1<span class="vh"> mine</span>' in mine  # the navigation's count
 

@@ -39,6 +39,14 @@ def view_of(value: str | None) -> InboxView:
         return InboxView.UNASSIGNED
 
 
+def default_view(db: Session, brand_id: int, member_id: int) -> InboxView:
+    """The inbox a member opens: their own open tickets first (round robin gives them out),
+    the unassigned ones when they have none."""
+    mine = _in_view(_tickets(brand_id), InboxView.MINE, member_id, None)
+    held = db.scalar(select(func.count()).select_from(mine.subquery()))
+    return InboxView.MINE if held else InboxView.UNASSIGNED
+
+
 def status_of(value: str | None) -> TicketStatus | None:
     """A status filter; None (no filter) means every ticket not solved."""
     try:

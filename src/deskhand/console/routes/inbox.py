@@ -28,6 +28,7 @@ from deskhand.console.inbox_actions import (
 from deskhand.console.inbox_queries import (
     VIEW_LABELS,
     customer_orders,
+    default_view,
     display_name,
     list_tickets,
     notes_of,
@@ -109,7 +110,8 @@ def inbox_script() -> Response:
 @router.get("/inbox")
 def inbox_page(me: Member, view: str | None = None, status: str | None = None) -> Response:
     console = me.console
-    chosen, filtered = view_of(view), status_of(status)
+    chosen = view_of(view) if view else default_view(console.db, console.brand.id, me.member.id)
+    filtered = status_of(status)
     tickets = list_tickets(console.db, console.brand.id, me.member.id, chosen, filtered)
     names = {m.id: display_name(m) for m in responders(console.db, console.brand.id)}
     return _live(
