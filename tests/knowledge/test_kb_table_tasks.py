@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select, update
 from tests.fakes.help_centre import help_centre
@@ -14,8 +14,15 @@ from tests.fakes.help_centre import help_centre
 from deskhand.config import Settings
 from deskhand.db import models
 from deskhand.db.session import make_engine, make_sessionmaker, transaction
-from deskhand.tasks.queue import TaskKind, TaskQueue
-from deskhand.tasks.table import TableRunner, record_task, send_after_commit, table_chores
+from deskhand.tasks.queue import MAX_RETRIES, TaskKind, TaskQueue
+from deskhand.tasks.table import (
+    BEAT,
+    LEASE,
+    TableRunner,
+    record_task,
+    send_after_commit,
+    table_chores,
+)
 
 
 def _row(sessions: object, task_id: int) -> models.BackgroundTask:
@@ -133,3 +140,69 @@ def test_with_redis_a_row_recorded_by_a_page_is_sent_to_dramatiq_after_commit(
     assert row.status == "done", row.result
     assert row.attempts == 1
     assert row.progress["done"] == 4
+
+
+def _left_running(sessions: object, brand_id: int, url: str, beat: datetime, tries: int) -> int:
+    """A crawl row as a runner that died leaves it: running, its last beat at `beat`."""
+    with transaction(sessions) as db:  # type: ignore[arg-type]
+        row = record_task(db, TaskKind.CRAWL_HELP_CENTRE, brand_id, {"url": url}, beat)
+        row.status, row.attempts, row.heartbeat_at = "running", tries, beat
+        return row.id
+
+
+def test_a_crawl_whose_runner_died_is_taken_up_again_after_the_lease(
+    settings: Settings, demo_db: Engine
+) -> None:
+    local = settings.model_copy(update={"redis_url": "", "allow_private_urls": True})
+    sessions = make_sessionmaker(make_engine(local.resolved_database_url()), local)
+    now = datetime.now(UTC)
+    with help_centre() as site:
+        with transaction(sessions) as db:
+            brand_id = db.scalars(select(models.Brand.id)).one()
+        url = f"{site.base}/help/"
+        alive = _left_running(sessions, brand_id, url, now - LEASE / 2, 1)
+        lost = _left_running(sessions, brand_id, url, now - LEASE - timedelta(seconds=1), 1)
+        spent = _left_running(sessions, brand_id, url, now - 2 * LEASE, MAX_RETRIES + 1)
+        runner = TableRunner(sessions, local)
+        assert runner(now) == 1  # the lost one; the one still beating is left alone
+        assert runner.task_id == lost
+        _until(lambda: _row(sessions, lost).status in ("done", "failed"))
+        assert runner(now) == 0
+    row = _row(sessions, lost)
+    assert (row.status, row.attempts) == ("done", 2)
+    assert row.result.startswith("4 pages read")
+    assert _row(sessions, alive).status == "running"
+    gave_up = _row(sessions, spent)
+    assert gave_up.status == "failed"
+    assert "stopped before it finished" in gave_up.result
+
+
+def test_the_runner_beats_on_its_task_while_it_runs(settings: Settings, demo_db: Engine) -> None:
+    local = settings.model_copy(update={"redis_url": "", "allow_private_urls": True})
+    sessions = make_sessionmaker(make_engine(local.resolved_database_url()), local)
+    with help_centre() as site:
+        held = site.hold("/help/pickup")
+        with transaction(sessions) as db:
+            brand_id = db.scalars(select(models.Brand.id)).one()
+            task_id = record_task(
+                db,
+                TaskKind.CRAWL_HELP_CENTRE,
+                brand_id,
+                {"url": f"{site.base}/help/"},
+                datetime.now(UTC),
+            ).id
+        start = datetime.now(UTC)
+        runner = TableRunner(sessions, local)
+        assert runner(start) == 1
+        assert site.waiting.wait(30)
+        assert _row(sessions, task_id).heartbeat_at == start
+        runner(start + BEAT / 2)  # too soon to write again
+        assert _row(sessions, task_id).heartbeat_at == start
+        later = start + BEAT
+        runner(later)
+        assert _row(sessions, task_id).heartbeat_at == later
+        # Another process sees a live runner and leaves the task alone.
+        assert TableRunner(sessions, local)(later + LEASE / 2) == 0
+        held.set()
+        _until(lambda: _row(sessions, task_id).status in ("done", "failed"))
+    assert _row(sessions, task_id).status == "done"

@@ -27,3 +27,6 @@ class BackgroundTask(Base):
     progress: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+    # While running without Redis: the runner's latest sign of life (`tasks/table.py`); a row
+    # left running with an old one lost its process and is taken up again.
+    heartbeat_at: Mapped[datetime | None]

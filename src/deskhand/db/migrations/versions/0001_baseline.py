@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-05 02:35:03.721737
+Create Date: 2026-12-05 22:21:41.740675
 """
 
 from collections.abc import Sequence
@@ -139,6 +139,7 @@ def upgrade() -> None:
         sa.Column("progress", sa.JSON(), nullable=False),
         sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("finished_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("heartbeat_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["brand_id"],
             ["brands.id"],
