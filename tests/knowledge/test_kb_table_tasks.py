@@ -39,6 +39,16 @@ def _until(check: object, seconds: float = 30) -> None:
         time.sleep(0.05)
 
 
+def _queued_crawl(sessions: object, url: str) -> tuple[int, int]:
+    """(the demo brand's id, a crawl of `url` queued for it)."""
+    with transaction(sessions) as db:  # type: ignore[arg-type]
+        brand_id = db.scalars(select(models.Brand.id)).one()
+        task = record_task(
+            db, TaskKind.CRAWL_HELP_CENTRE, brand_id, {"url": url}, datetime.now(UTC)
+        )
+        return brand_id, task.id
+
+
 def test_a_queued_crawl_runs_page_by_page_without_holding_the_database(
     settings: Settings, demo_db: Engine
 ) -> None:
@@ -49,15 +59,7 @@ def test_a_queued_crawl_runs_page_by_page_without_holding_the_database(
     assert table_chores(sessions, local.model_copy(update={"redis_url": "redis://x"})) == []
     with help_centre() as site:
         held = site.hold("/help/pickup")
-        with transaction(sessions) as db:
-            brand_id = db.scalars(select(models.Brand.id)).one()
-            task_id = record_task(
-                db,
-                TaskKind.CRAWL_HELP_CENTRE,
-                brand_id,
-                {"url": f"{site.base}/help/"},
-                datetime.now(UTC),
-            ).id
+        brand_id, task_id = _queued_crawl(sessions, f"{site.base}/help/")
         assert runner(datetime.now(UTC)) == 1
         assert runner(datetime.now(UTC)) == 0  # one task at a time
         assert site.waiting.wait(30)
@@ -99,12 +101,7 @@ def test_a_crawl_that_cannot_start_fails_with_its_reason(
     sessions = make_sessionmaker(make_engine(local.resolved_database_url()), local)
     runner = TableRunner(sessions, local)
     with help_centre() as site:
-        with transaction(sessions) as db:
-            brand_id = db.scalars(select(models.Brand.id)).one()
-            url = f"{site.base}/nowhere/"
-            task_id = record_task(
-                db, TaskKind.CRAWL_HELP_CENTRE, brand_id, {"url": url}, datetime.now(UTC)
-            ).id
+        _, task_id = _queued_crawl(sessions, f"{site.base}/nowhere/")
         assert runner(datetime.now(UTC)) == 1
         _until(lambda: _row(sessions, task_id).status in ("done", "failed"))
     row = _row(sessions, task_id)
@@ -120,15 +117,7 @@ def test_with_redis_a_row_recorded_by_a_page_is_sent_to_dramatiq_after_commit(
     local = settings.model_copy(update={"redis_url": redis_url, "allow_private_urls": True})
     sessions = make_sessionmaker(make_engine(local.resolved_database_url()), local)
     with help_centre() as site:
-        with transaction(sessions) as db:
-            brand_id = db.scalars(select(models.Brand.id)).one()
-            task_id = record_task(
-                db,
-                TaskKind.CRAWL_HELP_CENTRE,
-                brand_id,
-                {"url": f"{site.base}/help/"},
-                datetime.now(UTC),
-            ).id
+        brand_id, task_id = _queued_crawl(sessions, f"{site.base}/help/")
         send_after_commit(local, task_id, namespace=prefix)
         worker = TaskQueue(local, namespace=prefix).worker(threads=1)
         worker.start()
@@ -182,15 +171,7 @@ def test_the_runner_beats_on_its_task_while_it_runs(settings: Settings, demo_db:
     sessions = make_sessionmaker(make_engine(local.resolved_database_url()), local)
     with help_centre() as site:
         held = site.hold("/help/pickup")
-        with transaction(sessions) as db:
-            brand_id = db.scalars(select(models.Brand.id)).one()
-            task_id = record_task(
-                db,
-                TaskKind.CRAWL_HELP_CENTRE,
-                brand_id,
-                {"url": f"{site.base}/help/"},
-                datetime.now(UTC),
-            ).id
+        brand_id, task_id = _queued_crawl(sessions, f"{site.base}/help/")
         start = datetime.now(UTC)
         runner = TableRunner(sessions, local)
         assert runner(start) == 1
