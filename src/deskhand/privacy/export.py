@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from deskhand.db import models
@@ -93,138 +93,108 @@ def _conversation(session: Session, conversation_id: str) -> dict[str, Any]:
     }
 
 
-def _codes(session: Session, held: Held) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(models.VerificationCode)
-        .where(
-            models.VerificationCode.brand_id == held.brand.id,
-            models.VerificationCode.address.in_(held.addresses),
-        )
-        .order_by(models.VerificationCode.created_at)
-    )
+def _listed(session: Session, query: Select[Any], fields: dict[str, str]) -> list[dict[str, Any]]:
+    """Each row of `query` as {its name in the document: the row's attribute}."""
     return [
-        {
-            "channel": r.channel,
-            "address": r.address,
-            "flow": r.flow,
-            "sent_at": r.created_at,
-            "used_at": r.consumed_at,
-        }
-        for r in rows
+        {name: getattr(r, attr) for name, attr in fields.items()} for r in session.scalars(query)
     ]
+
+
+def _codes(session: Session, held: Held) -> list[dict[str, Any]]:
+    code = models.VerificationCode
+    query = (
+        select(code)
+        .where(code.brand_id == held.brand.id, code.address.in_(held.addresses))
+        .order_by(code.created_at)
+    )
+    fields = {
+        "channel": "channel",
+        "address": "address",
+        "flow": "flow",
+        "sent_at": "created_at",
+        "used_at": "consumed_at",
+    }
+    return _listed(session, query, fields)
 
 
 def _hub_sessions(session: Session, held: Held) -> list[dict[str, Any]]:
     if held.customer is None:
         return []
-    rows = session.scalars(
-        select(models.HubSession)
-        .where(
-            models.HubSession.brand_id == held.brand.id,
-            models.HubSession.customer_id == held.customer.id,
-        )
-        .order_by(models.HubSession.created_at)
+    hub = models.HubSession
+    query = (
+        select(hub)
+        .where(hub.brand_id == held.brand.id, hub.customer_id == held.customer.id)
+        .order_by(hub.created_at)
     )
-    return [
-        {
-            "via": r.via,
-            "started_at": r.created_at,
-            "last_seen_at": r.last_seen_at,
-            "ended_at": r.ended_at,
-        }
-        for r in rows
-    ]
+    fields = {
+        "via": "via",
+        "started_at": "created_at",
+        "last_seen_at": "last_seen_at",
+        "ended_at": "ended_at",
+    }
+    return _listed(session, query, fields)
 
 
 def _sent(session: Session, held: Held) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(models.OutboxMessage)
-        .where(
-            models.OutboxMessage.brand_id == held.brand.id,
-            or_(
-                models.OutboxMessage.recipient.in_(held.addresses),
-                models.OutboxMessage.conversation_id.in_(held.conversation_ids),
-            ),
-        )
-        .order_by(models.OutboxMessage.created_at)
-    )
-    return [
-        {
-            "kind": r.kind,
-            "to": r.recipient,
-            "subject": r.subject,
-            "body": r.body,
-            "status": r.status,
-            "queued_at": r.created_at,
-            "sent_at": r.sent_at,
-        }
-        for r in rows
-    ]
+    out = models.OutboxMessage
+    mine = or_(out.recipient.in_(held.addresses), out.conversation_id.in_(held.conversation_ids))
+    query = select(out).where(out.brand_id == held.brand.id, mine).order_by(out.created_at)
+    fields = {
+        "kind": "kind",
+        "to": "recipient",
+        "subject": "subject",
+        "body": "body",
+        "status": "status",
+        "queued_at": "created_at",
+        "sent_at": "sent_at",
+    }
+    return _listed(session, query, fields)
 
 
 def _received(session: Session, held: Held) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(models.InboundMessage)
-        .where(
-            models.InboundMessage.brand_id == held.brand.id,
-            models.InboundMessage.address.in_(held.addresses),
-        )
-        .order_by(models.InboundMessage.received_at)
+    came = models.InboundMessage
+    query = (
+        select(came)
+        .where(came.brand_id == held.brand.id, came.address.in_(held.addresses))
+        .order_by(came.received_at)
     )
-    return [
-        {
-            "channel": r.channel,
-            "from": r.address,
-            "received_at": r.received_at,
-            "message": r.payload,
-        }
-        for r in rows
-    ]
+    fields = {"channel": "channel", "from": "address", "received_at": "received_at"}
+    return _listed(session, query, {**fields, "message": "payload"})
 
 
 def _opt_outs(session: Session, held: Held) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(models.ChannelOptOut).where(
-            models.ChannelOptOut.brand_id == held.brand.id,
-            models.ChannelOptOut.address.in_(held.addresses),
-        )
-    )
-    return [{"channel": r.channel, "address": r.address} for r in rows]
+    opt = models.ChannelOptOut
+    query = select(opt).where(opt.brand_id == held.brand.id, opt.address.in_(held.addresses))
+    return _listed(session, query, {"channel": "channel", "address": "address"})
 
 
 def _order_changes(session: Session, held: Held, order_ids: list[int]) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(models.OrderHistory)
-        .where(
-            models.OrderHistory.brand_id == held.brand.id,
-            models.OrderHistory.order_id.in_(order_ids),
-        )
-        .order_by(models.OrderHistory.created_at)
+    change = models.OrderHistory
+    query = (
+        select(change)
+        .where(change.brand_id == held.brand.id, change.order_id.in_(order_ids))
+        .order_by(change.created_at)
     )
-    return [
-        {
-            "order_id": r.order_id,
-            "action": r.action,
-            "by": r.actor,
-            "via": r.via,
-            "before": r.before,
-            "after": r.after,
-            "at": r.created_at,
-        }
-        for r in rows
-    ]
+    fields = {
+        "order_id": "order_id",
+        "action": "action",
+        "by": "actor",
+        "via": "via",
+        "before": "before",
+        "after": "after",
+        "at": "created_at",
+    }
+    return _listed(session, query, fields)
 
 
 def _returns(session: Session, held: Held) -> list[dict[str, Any]]:
     if held.customer is None:
         return []
-    rows = session.scalars(
-        select(models.ReturnRequest)
-        .where(
-            models.ReturnRequest.brand_id == held.brand.id,
-            models.ReturnRequest.customer_id == held.customer.id,
-        )
-        .order_by(models.ReturnRequest.id)
+    ret = models.ReturnRequest
+    query = (
+        select(ret)
+        .where(ret.brand_id == held.brand.id, ret.customer_id == held.customer.id)
+        .order_by(ret.id)
     )
     return [
         {
@@ -241,31 +211,30 @@ def _returns(session: Session, held: Held) -> list[dict[str, Any]]:
             "items": [{"title": line.title, "quantity": line.quantity} for line in r.lines],
             "history": [{"state": e.state, "at": e.created_at} for e in r.events],
         }
-        for r in rows
+        for r in session.scalars(query)
     ]
 
 
 def _tickets(session: Session, held: Held) -> list[dict[str, Any]]:
     """Conversations handed to the team: where to, their state and what the handoff carried."""
-    rows = session.scalars(
-        select(models.HelpdeskTicket)
+    ticket = models.HelpdeskTicket
+    query = (
+        select(ticket)
         .where(
-            models.HelpdeskTicket.brand_id == held.brand.id,
-            models.HelpdeskTicket.conversation_id.in_(held.conversation_ids),
+            ticket.brand_id == held.brand.id,
+            ticket.conversation_id.in_(held.conversation_ids),
         )
-        .order_by(models.HelpdeskTicket.id)
+        .order_by(ticket.id)
     )
-    return [
-        {
-            "conversation": r.conversation_id,
-            "destination": r.destination,
-            "status": r.status,
-            "email": r.shopper_email,
-            "intent": r.intent,
-            "reason": r.reason,
-            "packet": r.packet,
-            "created_at": r.created_at,
-            "solved_at": r.solved_at,
-        }
-        for r in rows
-    ]
+    fields = {
+        "conversation": "conversation_id",
+        "destination": "destination",
+        "status": "status",
+        "email": "shopper_email",
+        "intent": "intent",
+        "reason": "reason",
+        "packet": "packet",
+        "created_at": "created_at",
+        "solved_at": "solved_at",
+    }
+    return _listed(session, query, fields)
