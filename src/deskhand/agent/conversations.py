@@ -23,6 +23,7 @@ from deskhand.analytics.events import record
 from deskhand.analytics.signals import note_turn
 from deskhand.db import models
 from deskhand.domain.blocks import Block, Reply
+from deskhand.helpdesk.follow_ups import queue_follow_up
 from deskhand.helpdesk.ownership import human_has
 from deskhand.helpdesk.tickets import reopen
 from deskhand.verification.handoff import without_tokens
@@ -129,7 +130,8 @@ def take_turn_unless_team(
 ) -> StoredReply | None:
     """`take_turn`, unless people of the brand have the conversation (helpdesk.ownership):
     then the agent stays silent, the shopper's message is stored for the team (reopening a
-    solved ticket, to the same member when available) and None is returned."""
+    solved ticket, to the same member when available; added to a Zendesk ticket as a comment
+    through the outbox) and None is returned."""
     ticket = human_has(session, conv.id)
     if ticket is None:
         return take_turn(
@@ -146,9 +148,10 @@ def take_turn_unless_team(
             context=context,
         )
     channel = channel or conv.channel
-    _store_shopper(
+    message = _store_shopper(
         session, conv, text=text, action=action, channel=channel, now=now, context=context
     )
+    queue_follow_up(session, ticket, message, now)  # Zendesk: a comment on its ticket
     reopen(session, ticket, now)
     ticket.updated_at = now
     conv.updated_at = now
@@ -205,25 +208,25 @@ def _store_shopper(
     channel: str,
     now: datetime,
     context: dict[str, Any] | None = None,
-) -> None:
-    session.add(
-        models.Message(
-            id=str(uuid.uuid4()),
-            brand_id=conv.brand_id,
-            conversation_id=conv.id,
-            seq=_next_seq(session, conv),
-            role="shopper",
-            channel=channel,
-            language=conv.language,
-            text=text,
-            action=action,
-            blocks=[],
-            meta={},
-            context=context or None,
-            created_at=now,
-        )
+) -> models.Message:
+    message = models.Message(
+        id=str(uuid.uuid4()),
+        brand_id=conv.brand_id,
+        conversation_id=conv.id,
+        seq=_next_seq(session, conv),
+        role="shopper",
+        channel=channel,
+        language=conv.language,
+        text=text,
+        action=action,
+        blocks=[],
+        meta={},
+        context=context or None,
+        created_at=now,
     )
+    session.add(message)
     session.flush()
+    return message
 
 
 def _store_reply(

@@ -14,6 +14,7 @@ from deskhand.channels.transports import transports_for
 from deskhand.commerce.shopify.scheduling import run_requested
 from deskhand.commerce.shopify.sync import reconcile_due
 from deskhand.config import Settings
+from deskhand.helpdesk import comment_delivery
 from deskhand.helpdesk import delivery as helpdesk_delivery
 from deskhand.jobs import worker
 from deskhand.jobs.transport import Transport
@@ -43,11 +44,13 @@ def chores(sessions: sessionmaker[Session], agent: Agent, settings: Settings) ->
 
 
 def transports(settings: Settings, sessions: sessionmaker[Session]) -> dict[str, Transport]:
-    """Every outbox kind's transport: the channels', the returns providers', the helpdesks'."""
+    """Every outbox kind's transport: the channels', the returns providers', the helpdesks'
+    (tickets, and the shopper's follow-ups on them)."""
     return {
         **transports_for(settings),
         **returns_sync.transports(settings, sessions),
         **helpdesk_delivery.transports(settings, sessions),
+        **comment_delivery.transports(settings, sessions),
     }
 
 

@@ -106,6 +106,19 @@ def handoff_of(session: Session, ticket: models.HelpdeskTicket) -> Handoff:
     )
 
 
+def zendesk_client(
+    settings: Settings, config: Mapping[str, Any], secrets: Mapping[str, Any]
+) -> zendesk.ZendeskClient:
+    """The brand's Zendesk, from its integration's config and sealed secrets."""
+    private = settings.allow_private_urls and config.get(TEST_BASE)
+    return zendesk.ZendeskClient(
+        str(private or zendesk.base_url(str(config.get("subdomain") or ""))),
+        str(config.get("email") or ""),
+        str(secrets.get("api_token") or ""),
+        float(config.get("timeout_seconds") or TIMEOUT),
+    )
+
+
 @dataclass(frozen=True)
 class _Job:
     destination: str
@@ -132,14 +145,14 @@ class HelpdeskTransport:
         if job.done is not None:
             return Sent(provider_ref=job.done, provider_status="already_delivered")
         try:
-            external_id = self._create(job, retry=item.attempts > 1)
+            external_id, requester_id = self._create(job, retry=item.attempts > 1)
         except HelpdeskError as exc:
             last = item.attempts >= self.settings.outbox_max_attempts
             self._failed(item, job.destination, str(exc), final=not exc.retryable or last)
             raise TransportError(
                 str(exc), permanent=not exc.retryable, retry_after=exc.retry_after
             ) from None
-        self._delivered(item, external_id)
+        self._delivered(item, external_id, requester_id)
         return Sent(provider_ref=external_id, provider_status=TicketDelivery.DELIVERED.value)
 
     def _job(self, item: Outgoing) -> _Job | None:
@@ -167,19 +180,17 @@ class HelpdeskTransport:
                 None,
             )
 
-    def _create(self, job: _Job, *, retry: bool) -> str:
+    def _create(self, job: _Job, *, retry: bool) -> tuple[str, str | None]:
+        """The ticket's id at the helpdesk, and its requester's id when the helpdesk says."""
         config, secrets = job.config, job.secrets
         private = self.settings.allow_private_urls and config.get(TEST_BASE)
         timeout = float(config.get("timeout_seconds") or TIMEOUT)
         if job.destination == HandoffDestination.ZENDESK.value:
-            zd = zendesk.ZendeskClient(
-                str(private or zendesk.base_url(str(config.get("subdomain") or ""))),
-                str(config.get("email") or ""),
-                str(secrets.get("api_token") or ""),
-                timeout,
+            zd = zendesk_client(self.settings, config, secrets)
+            created = (zd.find(job.handoff.key) if retry else None) or zd.create(
+                job.handoff, config
             )
-            found = zd.find(job.handoff.key) if retry else None
-            return found or zd.create(job.handoff, config)
+            return created.id, created.requester_id
         gg = gorgias.GorgiasClient(
             str(private or gorgias.base_url(str(config.get("domain") or ""))),
             str(config.get("email") or ""),
@@ -187,12 +198,13 @@ class HelpdeskTransport:
             timeout,
         )
         found = gg.find(job.handoff.key) if retry else None
-        return found or gg.create(job.handoff)
+        return found or gg.create(job.handoff), None
 
-    def _delivered(self, item: Outgoing, external_id: str) -> None:
+    def _delivered(self, item: Outgoing, external_id: str, requester_id: str | None) -> None:
         with transaction(self.sessions) as session:
             ticket = session.get_one(models.HelpdeskTicket, item.payload["ticket_id"])
             ticket.external_id = external_id
+            ticket.requester_id = requester_id
             _mark(ticket, TicketDelivery.DELIVERED, "")
 
     def _failed(
@@ -215,30 +227,54 @@ def _mark(ticket: models.HelpdeskTicket, delivery: TicketDelivery, error: str) -
 
 @dataclass(frozen=True)
 class Waiting:
-    """What the integrations page says of a helpdesk's tickets."""
+    """What the integrations page says of a helpdesk's tickets, and of the shopper's
+    follow-ups on them (Zendesk)."""
 
     queued: int
     failed: int
     last_error: str
+    comments_queued: int = 0
+    comments_failed: int = 0
 
 
 def waiting(session: Session, brand_id: int, destination: HandoffDestination) -> Waiting:
-    """How many of the brand's tickets wait for (or were refused by) this helpdesk."""
-    t = models.HelpdeskTicket
+    """How many of the brand's tickets and follow-ups wait for (or were refused by) this
+    helpdesk, and the newest error of either."""
+    t, c = models.HelpdeskTicket, models.HelpdeskComment
     mine = (t.brand_id == brand_id, t.destination == destination.value)
     counts = dict(
         session.execute(select(t.delivery, func.count()).where(*mine).group_by(t.delivery)).all()
     )
-    last = session.scalar(
-        select(t.last_error)
-        .where(*mine, t.delivery != TicketDelivery.DELIVERED.value, t.last_error != "")
+    comments = dict(
+        session.execute(
+            select(c.delivery, func.count())
+            .join(t, t.id == c.ticket_id)
+            .where(*mine, c.brand_id == brand_id)
+            .group_by(c.delivery)
+        ).all()
+    )
+    unsent = TicketDelivery.DELIVERED.value
+    ticket_error = session.execute(
+        select(t.updated_at, t.last_error)
+        .where(*mine, t.delivery != unsent, t.last_error != "")
         .order_by(t.updated_at.desc())
         .limit(1)
-    )
+    ).first()
+    comment_error = session.execute(
+        select(c.updated_at, c.last_error)
+        .join(t, t.id == c.ticket_id)
+        .where(*mine, c.delivery != unsent, c.last_error != "")
+        .order_by(c.updated_at.desc())
+        .limit(1)
+    ).first()
+    errors = [tuple(row) for row in (ticket_error, comment_error) if row is not None]
+    last = max(errors)[1] if errors else ""
     return Waiting(
         queued=int(counts.get(TicketDelivery.QUEUED.value, 0)),
         failed=int(counts.get(TicketDelivery.FAILED.value, 0)),
         last_error=str(last or ""),
+        comments_queued=int(comments.get(TicketDelivery.QUEUED.value, 0)),
+        comments_failed=int(comments.get(TicketDelivery.FAILED.value, 0)),
     )
 
 

@@ -149,6 +149,14 @@ def find_by_external_id(
 ) -> str | None:
     """GET a ticket search (`url`) and the id of the ticket under `listed` whose external_id
     is our key: before any retry, so a ticket the helpdesk already made is never made twice."""
+    found = find_ticket(vendor, url, headers, timeout, listed, key)
+    return None if found is None else str(found.get("id"))
+
+
+def find_ticket(
+    vendor: str, url: str, headers: dict[str, str], timeout: float, listed: str, key: str
+) -> dict[str, Any] | None:
+    """`find_by_external_id`, answering the whole ticket the helpdesk listed."""
     try:
         r = request("GET", url, headers=headers, timeout=timeout)
     except NetworkError as exc:
@@ -158,5 +166,5 @@ def find_by_external_id(
     found = json_of(vendor, r).get(listed)
     for ticket in found if isinstance(found, list) else []:
         if isinstance(ticket, dict) and str(ticket.get("external_id")) == key:
-            return str(ticket.get("id"))
+            return ticket
     return None

@@ -5,13 +5,16 @@ base64(HMAC-SHA256(signing secret, X-Zendesk-Webhook-Signature-Timestamp + raw b
 timestamp within `WINDOW` of now, and the delivery not seen before (`WebhookNonce`: the
 comment's id, else the event's, else the signed bytes). Then the ticket is found by its
 Zendesk id among this brand's tickets only (another brand's ticket id is "not found", and
-nothing is relayed) and a public agent comment is relayed to the shopper.
+nothing is relayed) and a public agent comment is relayed to the shopper. The shopper's own
+follow-ups, which Deskhand added to the ticket, are not relayed back (`follow_ups.is_echo`:
+by comment id, by the requester as author, or by their text when the delivery names no
+author).
 
 Two payload shapes are read: Zendesk's event webhook for `ticket.comment_added`
 (`{"type": "zen:event-type:ticket.comment_added", "id": …, "detail": {"id": <ticket>},
 "event": {"comment": {"id", "body", "is_public", "author": {"name", "is_staff"}}}}`) and a
 trigger webhook whose JSON body the brand writes from placeholders (the README suggests
-`{"ticket_id", "body", "author"}`, with `"comment_id"` when there is one).
+`{"ticket_id", "body", "author"}`, with `"comment_id"` and `"author_id"` when there are).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from deskhand.db import models
 from deskhand.db.integrations import find_integration, secrets_of
 from deskhand.db.models import WebhookNonce
 from deskhand.domain.vocabulary import HandoffDestination, IntegrationKind
+from deskhand.helpdesk.follow_ups import is_echo
 
 SIGNATURE = "x-zendesk-webhook-signature"
 TIMESTAMP = "x-zendesk-webhook-signature-timestamp"
@@ -80,6 +84,7 @@ class Comment:
     event_id: str
     text: str
     author: str
+    author_id: str  # "" when the delivery does not say
     public: bool
     by_staff: bool
 
@@ -102,6 +107,7 @@ def read_comment(payload: Mapping[str, Any]) -> Comment:
             event_id=str(payload.get("id") or ""),
             text=str(comment.get("body") or ""),
             author=str(author.get("name") or ""),
+            author_id=str(author.get("id") or ""),
             public=bool(comment.get("is_public", True)),
             by_staff=bool(author.get("is_staff", True)),
         )
@@ -112,6 +118,7 @@ def read_comment(payload: Mapping[str, Any]) -> Comment:
             event_id="",
             text=str(payload.get("body") or payload.get("comment") or ""),
             author=str(payload.get("author") or ""),
+            author_id=str(payload.get("author_id") or ""),
             public=str(payload.get("public", "true")).lower() != "false",
             by_staff=str(payload.get("by_staff", "true")).lower() != "false",
         )
@@ -194,6 +201,14 @@ def receive(
     text = comment.text.strip()[:MAX_TEXT]
     if not comment.public or not comment.by_staff or not text:
         return Relayed("ignored")  # internal notes, the shopper's own words, empty events
+    if is_echo(
+        session,
+        ticket,
+        comment_id=comment.comment_id,
+        author_id=comment.author_id,
+        text=text,
+    ):
+        return Relayed("ignored")  # a follow-up Deskhand added for the shopper
     conv = session.get_one(models.Conversation, ticket.conversation_id)
     message = relay(
         session,

@@ -3,13 +3,19 @@
 Zendesk: `Authorization: Basic base64("{email}/token:{token}")`; `POST /api/v2/tickets.json`
 (`{"ticket": {…}}` → 201 `{"ticket": {"id", "external_id", …}, "audit": {}}`), a repeated
 `Idempotency-Key` answering the first ticket again (`x-idempotency-lookup: hit`);
-`GET /api/v2/tickets.json?external_id=…` → `{"tickets": […]}`; `GET /api/v2/users/me.json`.
+`GET /api/v2/tickets.json?external_id=…` → `{"tickets": […]}`; `GET /api/v2/users/me.json`;
+each requester email is one end user (`requester_id`); `PUT /api/v2/tickets/{id}.json` with
+`{"ticket": {"comment": {body, public, author_id}}}` appends a comment (→ 200 with the audit's
+Comment event); `GET /api/v2/tickets/{id}.json`; `GET /api/v2/tickets/{id}/comments.json`
+in cursor pages (`page[size]`, `meta.has_more`, `links.next`).
 Gorgias: `Authorization: Basic base64(email:key)`; `POST /api/tickets` (messages required,
 each with channel, via, from_agent) → 201 with the ticket; `GET /api/tickets?external_id=…`
 → `{"data": […], "meta": {"next_cursor": null}}`; `GET /api/account`. Both: 401 on other
 credentials; 429 with `Retry-After` (Zendesk's text/plain body, Gorgias's call-limit
 header). Scripted failures (`script`): a status, or "hang" (answer after the client gave
-up; "hang-after-create" keeps the ticket first, as a server whose answer is lost would).
+up; "hang-after-create" applies the request first, ticket or comment, as a server whose
+answer is lost would; "drop-after-apply" applies it and closes the connection unanswered;
+"ok" answers as usual, to reach a later request).
 `stop()` closes the port; `start()` opens the same port again with the same tickets.
 """
 
@@ -47,6 +53,8 @@ class FakeHelpdesk:
     script: list[int | str] = field(default_factory=list)
     retry_after: str = "1"
     requests: list[tuple[str, str, dict[str, str], Any]] = field(default_factory=list)
+    users: dict[str, int] = field(default_factory=dict)  # requester email -> end-user id
+    comment_count: int = 0
     port: int = 0
     _server: _Server | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -63,6 +71,15 @@ class FakeHelpdesk:
 
     def creates(self) -> list[tuple[str, str, dict[str, str], Any]]:
         return [r for r in self.requests if r[0] == "POST"]
+
+    def comment_puts(self) -> list[tuple[str, str, dict[str, str], Any]]:
+        return [r for r in self.requests if r[0] == "PUT"]
+
+    def public_comments(self, ticket_id: int | str) -> list[dict[str, Any]]:
+        """The ticket's comments after the first (the transcript), oldest first."""
+        with self._lock:
+            [ticket] = [t for t in self.tickets if str(t["id"]) == str(ticket_id)]
+            return [dict(c) for c in ticket["comments"][1:]]
 
     def start(self) -> FakeHelpdesk:
         fake = self
@@ -91,6 +108,9 @@ class FakeHelpdesk:
             def do_POST(self) -> None:  # noqa: N802
                 self._handle("POST")
 
+            def do_PUT(self) -> None:  # noqa: N802
+                self._handle("PUT")
+
             def _handle(self, method: str) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
@@ -111,6 +131,9 @@ class FakeHelpdesk:
                     self._failure(step)
                     return
                 answer = fake._answer(method, url.path, query, body, dict(self.headers))
+                if step == "drop-after-apply":
+                    self.close_connection = True
+                    return
                 if step == "hang-after-create":
                     time.sleep(HANG_SECONDS)
                 self._send(*answer)
@@ -164,6 +187,8 @@ class FakeHelpdesk:
                     t for t in self.tickets if t.get("external_id") == query.get("external_id")
                 ]
             return 200, {"tickets": found, "next_page": None, "count": len(found)}, {}
+        if path.startswith("/api/v2/tickets/"):
+            return self._zendesk_ticket(method, path, query, body)
         if method == "POST" and path == "/api/v2/tickets.json":
             ticket = (body or {}).get("ticket")
             if not isinstance(ticket, dict) or not isinstance(ticket.get("comment"), dict):
@@ -175,8 +200,61 @@ class FakeHelpdesk:
                         return 201, {"ticket": seen, "audit": {}}, {"x-idempotency-lookup": "hit"}
                 stored = {**ticket, "id": 1000 + len(self.tickets), "_idempotency_key": key}
                 stored["description"] = ticket["comment"].get("body")
+                email = (ticket.get("requester") or {}).get("email") or str(len(self.users))
+                stored["requester_id"] = self.users.setdefault(email, 500 + len(self.users))
+                first = {**ticket["comment"], "id": self._next_comment(), "author_id": 7}
+                stored["comments"] = [first]
                 self.tickets.append(stored)
             return 201, {"ticket": stored, "audit": {}}, {"x-idempotency-lookup": "miss"}
+        return 404, {"error": "RecordNotFound"}, {}
+
+    def _next_comment(self) -> int:
+        self.comment_count += 1
+        return 90000 + self.comment_count
+
+    def _zendesk_ticket(
+        self, method: str, path: str, query: dict[str, str], body: Any
+    ) -> tuple[int, Any, dict[str, str]]:
+        parts = path.removeprefix("/api/v2/tickets/").split("/")
+        ticket_id = parts[0].removesuffix(".json")
+        with self._lock:
+            found = [t for t in self.tickets if str(t["id"]) == ticket_id]
+            if not found:
+                return 404, {"error": "RecordNotFound", "description": "Not found"}, {}
+            ticket = found[0]
+            if parts == [f"{ticket_id}.json"] and method == "GET":
+                return 200, {"ticket": ticket}, {}
+            if parts == [f"{ticket_id}.json"] and method == "PUT":
+                comment = ((body or {}).get("ticket") or {}).get("comment")
+                if not isinstance(comment, dict) or not str(comment.get("body") or "").strip():
+                    return 422, {"error": "RecordInvalid", "description": "no comment"}, {}
+                stored = {
+                    "id": self._next_comment(),
+                    "type": "Comment",
+                    "body": comment["body"],
+                    "public": bool(comment.get("public", True)),
+                    "author_id": comment.get("author_id", 7),
+                }
+                ticket["comments"].append(stored)
+                return 200, {"ticket": ticket, "audit": {"events": [stored]}}, {}
+            if parts == [ticket_id, "comments.json"] and method == "GET":
+                size = int(query.get("page[size]") or 100)
+                start = int(query.get("page[after]") or 0)
+                page = ticket["comments"][start : start + size]
+                more = start + size < len(ticket["comments"])
+                following = (
+                    f"{self.base}/api/v2/tickets/{ticket_id}/comments.json"
+                    f"?page[size]={size}&page[after]={start + size}"
+                )
+                return (
+                    200,
+                    {
+                        "comments": page,
+                        "meta": {"has_more": more, "after_cursor": str(start + size)},
+                        "links": {"next": following if more else None},
+                    },
+                    {},
+                )
         return 404, {"error": "RecordNotFound"}, {}
 
     def _gorgias(

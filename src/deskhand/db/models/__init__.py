@@ -25,7 +25,7 @@ from deskhand.db.models.conversations import (
     Message,
 )
 from deskhand.db.models.delivery import ChannelOptOut, DeliveryEvent, OutboxMessage, WebhookNonce
-from deskhand.db.models.helpdesk import HelpdeskNote, HelpdeskTicket
+from deskhand.db.models.helpdesk import HelpdeskComment, HelpdeskNote, HelpdeskTicket
 from deskhand.db.models.helpdesk_settings import HandoffSettings
 from deskhand.db.models.integrations import Integration, OAuthState
 from deskhand.db.models.knowledge import Article, KnowledgeChunk, KnowledgeFinding, KnowledgeVersion
@@ -59,6 +59,7 @@ __all__ = [
     "ExternalLink",
     "FulfillmentOrder",
     "HandoffSettings",
+    "HelpdeskComment",
     "HelpdeskNote",
     "HelpdeskTicket",
     "HubHandoff",

@@ -30,6 +30,9 @@ class HelpdeskTicket(Base):
     delivery: Mapped[str] = mapped_column(String(16), default="delivered")
     idempotency_key: Mapped[str] = mapped_column(String(64))
     external_id: Mapped[str | None] = mapped_column(String(64))
+    # The requester's user id at the external helpdesk (Zendesk's `requester_id`), taken from
+    # the create answer: the shopper's follow-up comments are posted as theirs.
+    requester_id: Mapped[str | None] = mapped_column(String(64))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("team_members.id"), index=True)
     shopper_email: Mapped[str] = mapped_column(String(320), default="")
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
@@ -58,3 +61,21 @@ class HelpdeskNote(Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("team_members.id"))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class HelpdeskComment(Base):
+    """A shopper's message written while an external helpdesk (Zendesk) has the conversation,
+    added to its ticket as a public comment through the outbox (kind `helpdesk_comment`).
+    `delivery` says whether the ticket has it (TicketDelivery); `external_id` is the
+    helpdesk's comment id, which also keeps the comment from coming back as a team reply."""
+
+    __tablename__ = "helpdesk_comments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_id: Mapped[int] = mapped_column(ForeignKey("brands.id"), index=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("helpdesk_tickets.id"), index=True)
+    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id"), unique=True)
+    delivery: Mapped[str] = mapped_column(String(16), default="queued")
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
