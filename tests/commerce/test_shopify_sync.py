@@ -110,7 +110,7 @@ def test_the_synced_copy_reads_exactly_like_the_embedded_store(
         "customers": 5,
         "orders": 12,
         "products_total": 10,
-        "customers_total": 4,
+        "customers_total": 5,
         "orders_total": 12,
     }
 
