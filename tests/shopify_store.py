@@ -109,6 +109,12 @@ def fake_shop_of(session: Session, brand_id: int) -> FakeShop:
                           o.placed_at, o.currency, list(lines.values()),
                           _address(o.shipping_address), list(o.tags), fulfillments,
                           o.cancelled_at)  # fmt: skip
+        # The fake keeps one fulfillment order per order: the demo's order being packed has
+        # one for all its items, which Shopify would hold the same way.
+        statuses = {plan.status for plan in o.fulfillment_orders}
+        assert len(statuses) <= 1, o.number
+        if statuses:
+            order.fo_status = statuses.pop()
         shop.orders[order.id] = order
     return shop
 

@@ -109,7 +109,7 @@ def test_demo_reset_reseeds_relative_to_now(tmp_path: Path) -> None:
     engine = make_engine(settings.resolved_database_url())
     with make_sessionmaker(engine)() as session:
         again = session.query(models.Order).filter_by(number="1001").one().placed_at
-        assert session.query(models.Order).count() == 11
+        assert session.query(models.Order).count() == 12
     engine.dispose()
     assert (again - first).total_seconds() >= 1
 

@@ -39,12 +39,12 @@ def test_the_progress_tells_what_the_sync_copied(owner: Member, fake: FakeShopif
     assert seen["store_active"]
     assert (seen["status"], seen["mode"], seen["waiting"]) == ("done", "initial", False)
     orders = next(r for r in seen["resources"] if r["name"] == "orders")
-    assert orders == {"name": "orders", "done": len(fake.shop.orders), "total": 11}
+    assert orders == {"name": "orders", "done": len(fake.shop.orders), "total": 12}
     assert seen["last_synced_at"]
     assert seen["last_error"] == ""
     page = owner.client.get(PAGE).text
     assert "Up to date." in page
-    assert 'id="shopify-orders">11 / 11<' in page
+    assert 'id="shopify-orders">12 / 12<' in page
     assert 'action="/admin/integrations/shopify/sync"' in page
 
 

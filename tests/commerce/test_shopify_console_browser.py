@@ -69,7 +69,7 @@ def test_sync_now_and_the_progress_updates_without_a_reload(
     page.wait_for_url("**/admin/integrations")
     state = page.locator("#shopify-sync-state")
     assert state.inner_text().strip() == "Up to date."
-    assert page.locator("#shopify-orders").inner_text().strip() == "11 / 11"
+    assert page.locator("#shopify-orders").inner_text().strip() == "12 / 12"
     page.get_by_role("button", name="Sync now").click()
     page.wait_for_url("**/admin/integrations?done=shopify_sync*")
     assert state.inner_text().strip() == "Waiting for the worker to start the sync."

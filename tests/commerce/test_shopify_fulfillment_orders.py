@@ -110,6 +110,8 @@ def test_a_hold_locks_the_items_until_it_is_released(
 def test_a_cancellation_of_items_being_picked_is_refused(
     ava: Shopper, db: Session, fake: FakeShopify
 ) -> None:
+    page = ava.get("/hub/orders/1001/cancel").text  # opened before the warehouse took it
+    terms = page.split('name="terms" value="', 1)[1].split('"', 1)[0]
     order = fake_order(fake, "1001")
     order.fo_status = "IN_PROGRESS"
     fake.shop.touch(order)
@@ -118,8 +120,9 @@ def test_a_cancellation_of_items_being_picked_is_refused(
         fulfillment_order_payload(order, "in_progress"),
     )
     assert ava.client.post(HOOK, content=body, headers=headers).status_code == 200
-    page = ava.get("/hub/orders/1001/cancel").text
-    terms = page.split('name="terms" value="', 1)[1].split('"', 1)[0]
+    fresh = ava.get("/hub/orders/1001/cancel").text  # now: nothing offered
+    assert "This order is already being packed, so it can no longer be cancelled." in fresh
+    assert 'name="terms"' not in fresh
     r = ava.client.post(
         "/hub/orders/1001/cancel",
         data={"csrf": csrf_in(page), "terms": terms},

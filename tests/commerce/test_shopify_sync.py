@@ -26,7 +26,13 @@ from deskhand.db.brands import find_brand
 from deskhand.db.session import make_sessionmaker
 from tests.shopify_store import move_demo_to_shopify, quick_client
 
-EMAILS = ["ava@example.com", "ben@example.com", "chloe@example.com", "dan@example.com"]
+EMAILS = [
+    "ava@example.com",
+    "ben@example.com",
+    "chloe@example.com",
+    "dan@example.com",
+    "finn@example.com",
+]
 
 
 def _times_close(a: Any, b: Any) -> bool:
@@ -101,11 +107,11 @@ def test_the_synced_copy_reads_exactly_like_the_embedded_store(
     assert status.status == "done"
     assert status.counts == {
         "products": 10,
-        "customers": 4,
-        "orders": 11,
+        "customers": 5,
+        "orders": 12,
         "products_total": 10,
-        "customers_total": 4,
-        "orders_total": 11,
+        "customers_total": 5,
+        "orders_total": 12,
     }
 
 
@@ -156,9 +162,9 @@ def test_an_interrupted_sync_resumes_where_it_stopped(
         status = sync_status(s, brand_id)
         assert status is not None
         assert status.status == "done"
-        assert status.counts["orders"] == 11
+        assert status.counts["orders"] == 12
         numbers = s.scalars(select(models.Order.number).order_by(models.Order.number)).all()
-        assert numbers == [str(n) for n in range(1001, 1012)]
+        assert numbers == [str(n) for n in range(1001, 1013)]
         assert s.scalar(select(func.count()).select_from(models.SyncRun)) == 1
 
 
@@ -237,10 +243,10 @@ def test_an_interrupted_bulk_copy_resumes_without_a_second_bulk_operation(
     assert len(fake.shop.bulk) == 1  # the same operation's result, read again from order 5
     with sessions() as s:
         numbers = s.scalars(select(models.Order.number).order_by(models.Order.number)).all()
-        assert numbers == [str(n) for n in range(1001, 1012)]
+        assert numbers == [str(n) for n in range(1001, 1013)]
         status = sync_status(s, brand_id)
         assert status is not None
-        assert (status.status, status.counts["orders"]) == ("done", 11)
+        assert (status.status, status.counts["orders"]) == ("done", 12)
 
 
 def test_bulk_orders_with_two_fulfillments_are_read_again_exactly(

@@ -143,7 +143,7 @@ class Agent:
 
 def _on_text(ctx: SkillContext, dialogue: VerificationDialogue, reading: Reading) -> Reply:
     st = ctx.state
-    intent = intent_of(reading)
+    intent = about_one_order(ctx, reading, intent_of(reading))
     number, latest = reading.number, reading.latest
     # Verify when needed: a code or an email while the dialogue waits for one.
     step = dialogue.on_text(reading, intent)
@@ -244,3 +244,14 @@ def intent_of(reading: Reading) -> Intent | None:
     if guess.intent in reading.refused or guess.confidence < CONFIDENCE_FLOOR:
         return Intent.OTHER
     return guess.intent
+
+
+def about_one_order(ctx: SkillContext, reading: Reading, intent: Intent | None) -> Intent | None:
+    """A question about the change rules that names an order ("can I still change order
+    1012?"), or asks of "my order" while the conversation is about one of a verified
+    shopper's orders, is about that order: its answer says what of it can still change, and
+    what the warehouse already packs."""
+    if intent != Intent.POLICY_CHANGES or reading.also is not None:
+        return intent
+    in_focus = ctx.customer_id is not None and ctx.state.focus_order is not None
+    return Intent.CHANGE_ITEM if reading.entities.order_numbers or in_focus else intent

@@ -18,7 +18,7 @@ def chat(args: argparse.Namespace) -> int:
     print(
         "Chat with the Fjord & Finch demo agent. Type 'quit' to leave; '/1', '/2' press a "
         "button.\nDemo shoppers: ava@example.com, ben@example.com, chloe@example.com, "
-        "dan@example.com\n"
+        "dan@example.com, finn@example.com\n"
     )
     buttons: list[str] = []
     seen_outbox = {m["id"] for m in client.outbox()}

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from deskhand.commerce.demo_catalogue import seed_demo_catalogue
 from deskhand.db import models
+from deskhand.domain.orders import FulfillmentOrderStatus
 from deskhand.domain.policy import PolicyRules, ShippingTime
 from deskhand.domain.shipping import ShippingRate
 
@@ -56,6 +57,13 @@ ADDRESSES = {
         "city": "Lyon",
         "postcode": "69002",
         "country": "FR",
+    },
+    "finn": {
+        "name": "Finn de Vries",
+        "line1": "Oudegracht 150",
+        "city": "Utrecht",
+        "postcode": "3511 AZ",
+        "country": "NL",
     },
 }
 
@@ -260,6 +268,17 @@ def demo_orders(now: datetime) -> list[dict[str, Any]]:
                 },
             ],
         },
+        {  # inside the change window, but the warehouse is already packing it: nothing changes
+            "customer": "finn",
+            "number": "1012",
+            "placed_at": ago(minutes=50),
+            "items": [
+                _item("Fleece Pullover", "M / Grey", "FP-M-GRY", 7900),
+                _item("Rain Hat", "Navy", "RH-NVY", 2900),
+            ],
+            "shipments": [],
+            "packing": "IN_PROGRESS",  # one fulfillment order for its items, being packed
+        },
         {  # returned 2 days ago, the refund still pending (the return: returns/demo.py)
             "customer": "ava",
             "number": "1011",
@@ -287,6 +306,7 @@ CUSTOMERS = {
     "ben": ("ben@example.com", "Ben", "Müller", "+4915112345678"),
     "chloe": ("chloe@example.com", "Chloé", "Lefèvre", "+33612345678"),
     "dan": ("dan@example.com", "Dan", "Svensson", "+46701234567"),
+    "finn": ("finn@example.com", "Finn", "de Vries", "+31687654321"),
 }
 
 
@@ -344,6 +364,16 @@ def seed_demo_store(session: Session, now: datetime) -> models.Brand:
                     shipment_id=shipments[ship].id if ship is not None else None,
                     variant_id=variants[fields["sku"]].id,
                     **fields,
+                )
+            )
+        if "packing" in spec:
+            session.flush()
+            order.fulfillment_orders.append(
+                models.FulfillmentOrder(
+                    brand_id=brand.id,
+                    status=FulfillmentOrderStatus(spec["packing"]).value,
+                    location="Fjord & Finch warehouse",
+                    line_item_ids=[i.id for i in order.items],
                 )
             )
     session.flush()

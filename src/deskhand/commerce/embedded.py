@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from deskhand.commerce.packing import locked_in, locked_items
 from deskhand.commerce.store import StoreRefused
 from deskhand.db import models
 from deskhand.db.models import Variant as VariantRow
@@ -24,7 +25,7 @@ from deskhand.domain.orders import (
 )
 
 
-def _order(row: models.Order) -> Order:
+def _order(row: models.Order, locked: frozenset[int] = frozenset()) -> Order:
     return Order(
         id=row.id,
         number=row.number,
@@ -48,6 +49,7 @@ def _order(row: models.Order) -> Order:
                 gift_card=i.gift_card,
                 shipment_id=i.shipment_id,
                 variant_id=i.variant_id,
+                in_fulfilment=i.id in locked and i.status == ItemStatus.UNFULFILLED.value,
             )
             for i in row.items
         ),
@@ -134,22 +136,38 @@ class EmbeddedStore:
             .options(selectinload(models.Order.items), selectinload(models.Order.shipments))
         )
 
+    def _locked(self, order_ids: list[int]) -> dict[int, frozenset[int]]:
+        """Per order, the items the warehouse is packing or holds (fresh from the table)."""
+        if not order_ids:
+            return {}
+        plans = self._session.scalars(
+            select(models.FulfillmentOrder)
+            .where(
+                models.FulfillmentOrder.brand_id == self._brand_id,
+                models.FulfillmentOrder.order_id.in_(order_ids),
+            )
+            .execution_options(populate_existing=True)
+        ).all()
+        return {o: locked_in(p for p in plans if p.order_id == o) for o in order_ids}
+
     def orders_of(self, customer_id: int) -> list[Order]:
         rows = self._session.scalars(
             self._orders()
             .where(models.Order.customer_id == customer_id)
             .order_by(models.Order.placed_at.desc(), models.Order.id.desc())
-        )
-        return [_order(r) for r in rows]
+        ).all()
+        locked = self._locked([r.id for r in rows])
+        return [_order(r, locked[r.id]) for r in rows]
 
     def order_of(self, customer_id: int, number: str) -> Order | None:
+        """The order, each item saying whether the warehouse is already packing it."""
         row = self._session.scalar(
             self._orders().where(
                 models.Order.customer_id == customer_id,
                 models.Order.number == number.lstrip("#"),
             )
         )
-        return _order(row) if row else None
+        return _order(row, self._locked([row.id])[row.id]) if row else None
 
     # -- catalogue -----------------------------------------------------------------------
 
@@ -226,6 +244,12 @@ class EmbeddedStore:
             .execution_options(synchronize_session=False)
         )
 
+    def _not_in_fulfilment(self, order_id: int, item_ids: list[int]) -> None:
+        """Refuse to touch items the warehouse already packs (or holds), whatever the caller
+        checked before: the lock may have come a moment ago."""
+        if locked_items(self._session, self._brand_id, order_id) & set(item_ids):
+            raise StoreRefused("in_fulfilment")
+
     def swap_variant(self, order_id: int, item_id: int, variant_id: int) -> None:
         item = self._item_row(order_id, item_id)
         new = self._session.scalar(
@@ -238,6 +262,7 @@ class EmbeddedStore:
             raise StoreRefused("not_found")
         if new.id == old.id:
             return
+        self._not_in_fulfilment(order_id, [item_id])
         self._take_stock(new.id, item.quantity)
         self._put_back_stock(old.id, item.quantity)
         item.variant_id, item.variant, item.sku = new.id, new.title, new.sku
@@ -247,6 +272,7 @@ class EmbeddedStore:
         item = self._item_row(order_id, item_id)
         if quantity < 1:
             raise StoreRefused("not_found")
+        self._not_in_fulfilment(order_id, [item_id])
         delta = quantity - item.quantity
         if item.variant_id is not None:
             self._take_stock(item.variant_id, delta)
@@ -260,9 +286,14 @@ class EmbeddedStore:
 
     def cancel(self, order_id: int, item_ids: list[int], now: datetime) -> None:
         order = self._order_row(order_id)
-        wanted = set(item_ids)
+        wanted = {
+            i.id
+            for i in order.items
+            if i.id in set(item_ids) and i.status == ItemStatus.UNFULFILLED.value
+        }
+        self._not_in_fulfilment(order_id, sorted(wanted))
         for item in order.items:
-            if item.id in wanted and item.status == ItemStatus.UNFULFILLED.value:
+            if item.id in wanted:
                 item.status = ItemStatus.CANCELLED.value
                 self._put_back_stock(item.variant_id, item.quantity)
         if all(i.status == ItemStatus.CANCELLED.value for i in order.items):

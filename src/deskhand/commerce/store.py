@@ -26,11 +26,17 @@ class Store(Protocol):
     def customer(self, customer_id: int) -> Customer | None: ...
 
     def orders_of(self, customer_id: int) -> list[Order]:
-        """The customer's orders, newest first."""
+        """The customer's orders, newest first.
+
+        Every order says which of its items the warehouse is already packing or holds
+        (`LineItem.in_fulfilment`, `Order.in_fulfilment_items`): they can no longer be
+        changed or cancelled, and the changes below refuse them with "in_fulfilment".
+        """
         ...
 
     def order_of(self, customer_id: int, number: str) -> Order | None:
-        """The order with this number if, and only if, it belongs to this customer."""
+        """The order with this number if, and only if, it belongs to this customer (with
+        its items being packed marked, as in `orders_of`)."""
         ...
 
     def variant(self, variant_id: int) -> Variant | None: ...

@@ -85,6 +85,9 @@ class LineItem:
     gift_card: bool = False
     shipment_id: int | None = None
     variant_id: int | None = None  # the catalogue variant, where the store knows it
+    # The warehouse is packing it (or holds it): the store no longer lets anyone change or
+    # cancel it, though it has not shipped yet. The store decides this, not the rules.
+    in_fulfilment: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,13 @@ class Order:
         if not times or any(t is None for t in times):
             return None
         return max(t for t in times if t is not None)
+
+    @property
+    def in_fulfilment_items(self) -> tuple[LineItem, ...]:
+        """The live items the warehouse is already packing (or holds): no longer changeable."""
+        return tuple(
+            i for i in self.items if i.in_fulfilment and i.status == ItemStatus.UNFULFILLED
+        )
 
     def shipment_of(self, item: LineItem) -> Shipment | None:
         return next((s for s in self.shipments if s.id == item.shipment_id), None)

@@ -104,6 +104,7 @@ class Why(StrEnum):
     NOT_DELIVERED = "not_delivered"
     RETURN_WINDOW_PASSED = "return_window_passed"
     ALREADY_RETURNED = "already_returned"
+    IN_FULFILMENT = "in_fulfilment"  # the warehouse is packing it (or holds it)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,8 @@ def item_editability(
         return ItemVerdict(item, False, Why.DELIVERED)
     if item.status == ItemStatus.SHIPPED:
         return ItemVerdict(item, False, Why.SHIPPED)
+    if item.in_fulfilment:
+        return ItemVerdict(item, False, Why.IN_FULFILMENT)
     if item.personalised:
         return ItemVerdict(item, False, Why.PERSONALISED)
     if item.preorder:
@@ -189,8 +192,9 @@ def editability_of(order: Order, rules: PolicyRules, now: datetime) -> Editabili
 class CancelVerdict(StrEnum):
     FREE = "free"
     WITH_FEE = "with_fee"
-    PARTIAL = "partial"  # only the items that have not shipped can be cancelled
+    PARTIAL = "partial"  # only the items not shipped and not being packed can be cancelled
     SHIPPED = "shipped"  # nothing left to cancel: return instead
+    IN_FULFILMENT = "in_fulfilment"  # what is left is being packed: return it once it arrives
     ALREADY_CANCELLED = "already_cancelled"
 
 
@@ -202,6 +206,7 @@ class CancellationTerms:
     cancellable_items: tuple[LineItem, ...]
     shipped_items: tuple[LineItem, ...]
     free_until: datetime | None  # None once the free window has passed
+    packing_items: tuple[LineItem, ...] = ()  # not shipped, but being packed (or held)
 
     @property
     def allowed(self) -> bool:
@@ -212,23 +217,27 @@ def cancellation_terms(order: Order, rules: PolicyRules, now: datetime) -> Cance
     """Decide what cancelling this order now costs and what it refunds."""
     zero = Money(0, order.currency)
     live = [i for i in order.items if i.status != ItemStatus.CANCELLED]
-    cancellable = tuple(i for i in live if i.status == ItemStatus.UNFULFILLED)
+    packing = order.in_fulfilment_items
+    cancellable = tuple(
+        i for i in live if i.status == ItemStatus.UNFULFILLED and not i.in_fulfilment
+    )
     shipped = tuple(i for i in live if i.status in (ItemStatus.SHIPPED, ItemStatus.DELIVERED))
     free_until = order.placed_at + rules.free_cancellation_window
     free = _in_window(order.placed_at, rules.free_cancellation_window, now)
     if order.status == OrderStatus.CANCELLED:
         return CancellationTerms(CancelVerdict.ALREADY_CANCELLED, zero, zero, (), (), None)
     if not cancellable:
-        return CancellationTerms(CancelVerdict.SHIPPED, zero, zero, (), shipped, None)
+        verdict = CancelVerdict.IN_FULFILMENT if packing else CancelVerdict.SHIPPED
+        return CancellationTerms(verdict, zero, zero, (), shipped, None, packing)
     fee = zero if free else Money(rules.cancellation_fee, order.currency)
     value = order.total_of(cancellable)
     refund = Money(max(value.amount - fee.amount, 0), order.currency)
-    if shipped:
+    if shipped or packing:
         verdict = CancelVerdict.PARTIAL
     else:
         verdict = CancelVerdict.FREE if free else CancelVerdict.WITH_FEE
     return CancellationTerms(
-        verdict, fee, refund, cancellable, shipped, free_until if free else None
+        verdict, fee, refund, cancellable, shipped, free_until if free else None, packing
     )
 
 

@@ -19,6 +19,7 @@ from deskhand.db.models import OrderHistory
 from deskhand.domain.orders import Address, LineItem, Order, Variant
 from deskhand.domain.policy import (
     CancellationTerms,
+    CancelVerdict,
     Editability,
     PolicyRules,
     Why,
@@ -151,6 +152,8 @@ def _editable_item(order: Order, rules: PolicyRules, now: datetime, raw_id: str)
     if item is None:
         raise EditRefused("hub.error.item_unknown")
     verdict = item_editability(item, order, rules, now)
+    if verdict.why == Why.IN_FULFILMENT:  # the store's own words for it (a stale page)
+        raise EditRefused("hub.error.in_fulfilment")
     if not verdict.ok:
         raise EditRefused("hub.error.cannot_change", verdict.why)
     return item
@@ -255,7 +258,8 @@ def cancel_order(
     """Cancel what can still be cancelled, at the fee the shopper saw and agreed to."""
     terms = cancellation_terms(order, rules, now)
     if not terms.allowed:
-        raise EditRefused("hub.error.cannot_cancel")
+        packing = terms.verdict == CancelVerdict.IN_FULFILMENT
+        raise EditRefused("hub.error.in_fulfilment" if packing else "hub.error.cannot_cancel")
     if shown_terms.strip() != terms_stamp(terms):
         raise TermsChanged(terms)
     ids = [i.id for i in terms.cancellable_items]
@@ -271,7 +275,8 @@ def cancel_order(
             "fee": terms.fee.amount,
             "refund": terms.refund.amount,
             "currency": order.currency,
-            "whole_order": not terms.shipped_items,
+            "whole_order": not terms.shipped_items and not terms.packing_items,
+            "packing_left": bool(terms.packing_items),
         },
     )
 

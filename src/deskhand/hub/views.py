@@ -123,6 +123,8 @@ def done_flash(change: Change, order: Order, words: HubWords, rules: PolicyRules
     a = change.after
     if change.action == "cancel":
         key = "hub.done.cancel" if a["whole_order"] else "hub.done.cancel_partial"
+        if a.get("packing_left"):  # the rest is being packed, not shipped
+            key = "hub.done.cancel_packing"
         return Flash(
             key,
             {

@@ -138,7 +138,17 @@ def change_order(ctx: SkillContext, order: Order, intent: Intent) -> Reply:
         shipped = ed.items_because(Why.SHIPPED) + ed.items_because(Why.DELIVERED)
         if shipped:
             text.append(w.t("edit.already_shipped", items=_names(ctx, shipped)))
-        for why, key in ((Why.PERSONALISED, "edit.personalised"), (Why.PREORDER, "edit.preorder")):
+        stuck_keys: tuple[tuple[Why, str], ...] = (
+            (Why.IN_FULFILMENT, "edit.in_fulfilment"),
+            (Why.PERSONALISED, "edit.personalised"),
+            (Why.PREORDER, "edit.preorder"),
+        )
+        packing = ed.items_because(Why.IN_FULFILMENT)
+        if packing and all(v.why in (Why.IN_FULFILMENT, Why.CANCELLED) for v in ed.items):
+            # the warehouse has all that is left of it: say so of the order
+            text.append(w.t("edit.order_in_fulfilment", number=number, items=_names(ctx, packing)))
+            stuck_keys = stuck_keys[1:]
+        for why, key in stuck_keys:
             stuck = ed.items_because(why)
             if stuck:
                 text.append(w.t(key, items=_names(ctx, stuck)))
@@ -176,6 +186,16 @@ def cancel_order(ctx: SkillContext, order: Order, intent: Intent = Intent.CANCEL
         text.append(w.t(key, number=number))
         more, reply.outcome, actions = after_shipping(ctx, order)
         text.append(more)
+    elif terms.verdict == CancelVerdict.IN_FULFILMENT:
+        reply.outcome = Outcome.NOT_ELIGIBLE
+        text.append(
+            w.t(
+                "cancel.in_fulfilment",
+                number=number,
+                items=_names(ctx, terms.packing_items),
+                days=rules.return_window_days,
+            )
+        )
     else:
         refund = w.money(terms.refund)
         if terms.free_until is not None:
@@ -187,7 +207,18 @@ def cancel_order(ctx: SkillContext, order: Order, intent: Intent = Intent.CANCEL
                 fee=w.money(terms.fee),
                 window=w.span(rules.free_cancellation_window),
             )
-        if terms.verdict == CancelVerdict.PARTIAL:
+        if terms.verdict == CancelVerdict.PARTIAL and not terms.shipped_items:
+            text.append(
+                w.t(
+                    "cancel.partial_packing",
+                    number=number,
+                    packing=_names(ctx, terms.packing_items),
+                    items=_names(ctx, terms.cancellable_items),
+                    clause=fee_clause,
+                    refund=refund,
+                )
+            )
+        elif terms.verdict == CancelVerdict.PARTIAL:
             text.append(
                 w.t(
                     "cancel.partial",
@@ -200,6 +231,8 @@ def cancel_order(ctx: SkillContext, order: Order, intent: Intent = Intent.CANCEL
             )
         else:
             text.append(w.t("cancel.possible", number=number, clause=fee_clause, refund=refund))
+        if terms.shipped_items and terms.packing_items:
+            text.append(w.t("cancel.packing_too", items=_names(ctx, terms.packing_items)))
         text.append(w.t("cancel.confirm_in_hub"))
         actions.append(hub_action(ctx, order, "cancel"))
     reply.blocks = [

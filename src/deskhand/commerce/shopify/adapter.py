@@ -17,7 +17,6 @@ from deskhand.commerce.embedded import EmbeddedStore
 from deskhand.commerce.shopify import queries
 from deskhand.commerce.shopify.client import ShopifyClient, ShopifyError
 from deskhand.commerce.shopify.connection import NotConnected, client_for
-from deskhand.commerce.shopify.fulfillment_orders import locked_items
 from deskhand.commerce.shopify.ingest import Links, upsert_customer
 from deskhand.commerce.shopify.sync import copy_order
 from deskhand.commerce.shopify.writes import Writer
@@ -90,11 +89,6 @@ class ShopifyStore(EmbeddedStore):
 
     def _writer(self) -> Writer:
         return Writer(self._shopify(), self._links())
-
-    def _not_in_fulfilment(self, order_id: int, item_ids: list[int]) -> None:
-        """Refuse to touch items the warehouse already works on (or holds)."""
-        if locked_items(self._session, self._brand_id, order_id) & set(item_ids):
-            raise StoreRefused("in_fulfilment")
 
     def swap_variant(self, order_id: int, item_id: int, variant_id: int) -> None:
         item = self._item_row(order_id, item_id)

@@ -1,28 +1,20 @@
-"""Shopify's fulfillment orders copied into ours, and what they decide.
+"""Shopify's fulfillment orders copied into ours (what they lock: `commerce/packing.py`).
 
 A fulfillment order is the shop's plan to ship some of an order's items from one location.
-While it is OPEN or SCHEDULED nobody works on it, so its items may still be edited or
-cancelled; IN_PROGRESS (being picked), ON_HOLD, INCOMPLETE or CLOSED lock them. Our copy
-keeps each one's status and the line items it still has to ship; an order's copy replaces
-them all with Shopify's current list (they are few, and Shopify merges and splits them).
+Our copy keeps each one's status and the line items it still has to ship; an order's copy
+replaces them all with Shopify's current list (they are few, and Shopify merges and splits
+them).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from deskhand.commerce.packing import fulfillment_status
 from deskhand.db import models
-from deskhand.domain.orders import FulfillmentOrderStatus
-
-
-def _status(raw: Any) -> FulfillmentOrderStatus:
-    try:
-        return FulfillmentOrderStatus(str(raw or "").upper())
-    except ValueError:  # a status newer than this code: safest is "someone works on it"
-        return FulfillmentOrderStatus.IN_PROGRESS
 
 
 def replace_fulfillment_orders(
@@ -55,24 +47,8 @@ def replace_fulfillment_orders(
             models.FulfillmentOrder(
                 brand_id=brand_id,
                 order_id=order_id,
-                status=_status(node.get("status")).value,
+                status=fulfillment_status(node.get("status")).value,
                 location=str((node.get("assignedLocation") or {}).get("name") or "")[:200],
                 line_item_ids=sorted(set(remaining)),
             )
         )
-
-
-def locked_items(session: Session, brand_id: int, order_id: int) -> set[int]:
-    """Our line items of this order that a fulfillment order no longer lets anyone change."""
-    rows = session.scalars(
-        select(models.FulfillmentOrder).where(
-            models.FulfillmentOrder.brand_id == brand_id,
-            models.FulfillmentOrder.order_id == order_id,
-        )
-    )
-    return {
-        int(item)
-        for row in rows
-        if not _status(row.status).changeable
-        for item in row.line_item_ids
-    }

@@ -97,7 +97,8 @@ class FulfillmentOrder(Base):
     the warehouse works on it (in progress), holds it or closes it, they cannot.
 
     `line_item_ids` are our line items it still has to ship (remaining quantity above 0).
-    The embedded store has none: its items are changeable until they ship.
+    The embedded store may keep its own (the demo's order being packed); without one, its
+    items are changeable until they ship. What they lock: `commerce/packing.py`.
     """
 
     __tablename__ = "fulfillment_orders"
