@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-05 22:21:41.740675
+Create Date: 2026-12-05 23:06:48.064132
 """
 
 from collections.abc import Sequence
@@ -881,6 +881,7 @@ def upgrade() -> None:
         sa.Column("delivery", sa.String(length=16), nullable=False),
         sa.Column("idempotency_key", sa.String(length=64), nullable=False),
         sa.Column("external_id", sa.String(length=64), nullable=True),
+        sa.Column("requester_id", sa.String(length=64), nullable=True),
         sa.Column("assignee_id", sa.Integer(), nullable=True),
         sa.Column("shopper_email", sa.String(length=320), nullable=False),
         sa.Column("customer_id", sa.Integer(), nullable=True),
@@ -1182,6 +1183,40 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "helpdesk_comments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("brand_id", sa.Integer(), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), nullable=False),
+        sa.Column("message_id", sa.String(length=36), nullable=False),
+        sa.Column("delivery", sa.String(length=16), nullable=False),
+        sa.Column("external_id", sa.String(length=64), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=False),
+        sa.Column("created_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", deskhand.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["brand_id"],
+            ["brands.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["message_id"],
+            ["messages.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["ticket_id"],
+            ["helpdesk_tickets.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("message_id"),
+    )
+    with op.batch_alter_table("helpdesk_comments", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_helpdesk_comments_brand_id"), ["brand_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_helpdesk_comments_ticket_id"), ["ticket_id"], unique=False
+        )
+
+    op.create_table(
         "helpdesk_notes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("brand_id", sa.Integer(), nullable=False),
@@ -1304,6 +1339,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_helpdesk_notes_brand_id"))
 
     op.drop_table("helpdesk_notes")
+    with op.batch_alter_table("helpdesk_comments", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_helpdesk_comments_ticket_id"))
+        batch_op.drop_index(batch_op.f("ix_helpdesk_comments_brand_id"))
+
+    op.drop_table("helpdesk_comments")
     with op.batch_alter_table("delivery_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_delivery_events_outbox_id"))
 
