@@ -68,6 +68,19 @@ def handed_to_zendesk(
     return chat
 
 
+@pytest.fixture
+def zendesk_chat(
+    sessions: sessionmaker[Session],
+    hd_settings: Settings,
+    brand_id: int,
+    fake_zendesk: FakeHelpdesk,
+    app_client: TestClient,
+) -> Chat:
+    """A web chat handed to the brand's Zendesk (the local fake)."""
+    connect_zendesk(sessions, hd_settings, brand_id, fake_zendesk.base)
+    return handed_to_zendesk(sessions, hd_settings, app_client)
+
+
 def write(chat: Chat, **body: str) -> None:
     """The shopper writes while Zendesk has the conversation: the agent stays silent."""
     r = chat.client.post(
@@ -213,12 +226,10 @@ def test_a_comment_whose_answer_is_lost_is_looked_up_not_posted_twice(
 def test_429_waits_for_retry_after_and_a_comment_without_its_ticket_waits(
     sessions: sessionmaker[Session],
     hd_settings: Settings,
-    brand_id: int,
     fake_zendesk: FakeHelpdesk,
-    app_client: TestClient,
+    zendesk_chat: Chat,
 ) -> None:
-    connect_zendesk(sessions, hd_settings, brand_id, fake_zendesk.base)
-    chat = handed_to_zendesk(sessions, hd_settings, app_client)
+    chat = zendesk_chat
     write(chat, text="Hello?")
     # Even freed from its place in line, the comment waits until the ticket exists.
     with transaction(sessions) as session:
@@ -255,9 +266,9 @@ def test_refusals_fail_the_comment_and_the_integrations_page_says_so(
     brand_id: int,
     fake_zendesk: FakeHelpdesk,
     app_client: TestClient,
+    zendesk_chat: Chat,
 ) -> None:
-    connect_zendesk(sessions, hd_settings, brand_id, fake_zendesk.base)
-    chat = handed_to_zendesk(sessions, hd_settings, app_client)
+    chat = zendesk_chat
     now = datetime.now(UTC)
     deliver(sessions, hd_settings, now)
     # The token is revoked in Zendesk: 401, for good, no retry.
@@ -289,12 +300,10 @@ def test_refusals_fail_the_comment_and_the_integrations_page_says_so(
 def test_a_comment_on_a_ticket_that_failed_fails_too(
     sessions: sessionmaker[Session],
     hd_settings: Settings,
-    brand_id: int,
     fake_zendesk: FakeHelpdesk,
-    app_client: TestClient,
+    zendesk_chat: Chat,
 ) -> None:
-    connect_zendesk(sessions, hd_settings, brand_id, fake_zendesk.base)
-    chat = handed_to_zendesk(sessions, hd_settings, app_client)
+    chat = zendesk_chat
     write(chat, text="Hello?")
     fake_zendesk.script = [403]
     assert set(deliver(sessions, hd_settings, datetime.now(UTC)).values()) == {"failed"}
@@ -308,13 +317,12 @@ def test_a_comment_on_a_ticket_that_failed_fails_too(
 def test_the_webhook_does_not_bring_the_shoppers_follow_up_back(
     sessions: sessionmaker[Session],
     hd_settings: Settings,
-    brand_id: int,
     fake_zendesk: FakeHelpdesk,
     app_client: TestClient,
+    zendesk_chat: Chat,
     slug: str,
 ) -> None:
-    connect_zendesk(sessions, hd_settings, brand_id, fake_zendesk.base)
-    chat = handed_to_zendesk(sessions, hd_settings, app_client)
+    chat = zendesk_chat
     write(chat, text="Where is my parcel?")
     write(chat, text="Order 1001.")
     write(chat, text="Thanks!")
@@ -393,12 +401,10 @@ def test_with_the_worker_running_and_zendesk_away_for_a_while_each_arrives_once_
 def test_a_follow_up_erased_before_it_went_is_never_sent(
     sessions: sessionmaker[Session],
     hd_settings: Settings,
-    brand_id: int,
     fake_zendesk: FakeHelpdesk,
-    app_client: TestClient,
+    zendesk_chat: Chat,
 ) -> None:
-    connect_zendesk(sessions, hd_settings, brand_id, fake_zendesk.base)
-    chat = handed_to_zendesk(sessions, hd_settings, app_client)
+    chat = zendesk_chat
     write(chat, text="My address is Storgatan 1, Malmö.")
     with transaction(sessions) as session:
         redact_conversation(session, chat.id, Reason.ERASURE, datetime.now(UTC))
