@@ -22,11 +22,13 @@ from tests.fakes.channels import (  # noqa: F401
     smtp_server,
 )
 from tests.helpdesk.vendor_fixtures import (  # noqa: F401
+    app_client,
     brand_id,
     fake_gorgias,
     fake_zendesk,
     hd_settings,
     sessions,
+    slug,
 )
 
 

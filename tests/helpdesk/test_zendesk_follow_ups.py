@@ -5,7 +5,6 @@ is looked up, not posted again; refusals fail visibly; the webhook never brings 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,7 +23,6 @@ from deskhand.helpdesk.settings import HandoffConfig, save_handoff_config
 from deskhand.jobs.worker import deliver_due, start_worker_thread
 from deskhand.privacy.held import Reason
 from deskhand.privacy.redact import redact_conversation
-from deskhand.web.app import create_app
 from tests.conftest import Chat
 from tests.console.team_members import Member
 from tests.helpdesk.fakes.helpdesks import FakeHelpdesk
@@ -34,18 +32,6 @@ from tests.helpdesk.vendor_fixtures import connect_zendesk
 
 ASK = "Can I talk to a human please?"
 YES = "handoff:yes"
-
-
-@pytest.fixture
-def app_client(hd_settings: Settings, demo_db: object) -> Iterator[TestClient]:
-    with TestClient(create_app(hd_settings)) as c:
-        yield c
-
-
-@pytest.fixture
-def slug(sessions: sessionmaker[Session], brand_id: int) -> str:
-    with transaction(sessions) as session:
-        return session.get_one(models.Brand, brand_id).slug
 
 
 def deliver(sessions: sessionmaker[Session], settings: Settings, at: datetime) -> dict[int, str]:

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -20,24 +18,11 @@ from deskhand.db.integrations import connect
 from deskhand.db.session import transaction
 from deskhand.domain.vocabulary import IntegrationKind
 from deskhand.helpdesk.zendesk_webhook import sign
-from deskhand.web.app import create_app
 from tests.conftest import Chat
 from tests.helpdesk.fakes.helpdesks import ZENDESK_EMAIL, ZENDESK_TOKEN
 from tests.helpdesk.vendor_fixtures import WEBHOOK_SECRET, connect_zendesk, conversation
 
 PATH = "/webhooks/helpdesk/zendesk"
-
-
-@pytest.fixture
-def app_client(hd_settings: Settings, demo_db: object) -> Iterator[TestClient]:
-    with TestClient(create_app(hd_settings)) as c:
-        yield c
-
-
-@pytest.fixture
-def slug(sessions: sessionmaker[Session], brand_id: int) -> str:
-    with transaction(sessions) as session:
-        return session.get_one(models.Brand, brand_id).slug
 
 
 def delivered_ticket(

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,6 +20,7 @@ from deskhand.db.session import make_sessionmaker, transaction
 from deskhand.domain.vocabulary import IntegrationKind, TicketDelivery
 from deskhand.helpdesk.delivery import KIND
 from deskhand.jobs.outbox import enqueue
+from deskhand.web.app import create_app
 from tests.helpdesk.fakes.helpdesks import (
     GORGIAS_EMAIL,
     GORGIAS_KEY,
@@ -225,3 +227,17 @@ def ticket(sessions: sessionmaker[Session], ticket_id: int) -> models.HelpdeskTi
         row = session.get_one(models.HelpdeskTicket, ticket_id)
         session.expunge(row)
         return row
+
+
+@pytest.fixture
+def app_client(hd_settings: Settings, demo_db: object) -> Iterator[TestClient]:
+    """The app on the helpdesk tests' settings, its lifespan running."""
+    with TestClient(create_app(hd_settings)) as c:
+        yield c
+
+
+@pytest.fixture
+def slug(sessions: sessionmaker[Session], brand_id: int) -> str:
+    """The demo brand's slug (webhook paths carry it)."""
+    with transaction(sessions) as session:
+        return session.get_one(models.Brand, brand_id).slug
