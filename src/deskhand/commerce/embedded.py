@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from deskhand.commerce.packing import locked_in, locked_items
+from deskhand.commerce.packing import locked_by_order, locked_items
 from deskhand.commerce.store import StoreRefused
 from deskhand.db import models
 from deskhand.db.models import Variant as VariantRow
@@ -137,18 +137,8 @@ class EmbeddedStore:
         )
 
     def _locked(self, order_ids: list[int]) -> dict[int, frozenset[int]]:
-        """Per order, the items the warehouse is packing or holds (fresh from the table)."""
-        if not order_ids:
-            return {}
-        plans = self._session.scalars(
-            select(models.FulfillmentOrder)
-            .where(
-                models.FulfillmentOrder.brand_id == self._brand_id,
-                models.FulfillmentOrder.order_id.in_(order_ids),
-            )
-            .execution_options(populate_existing=True)
-        ).all()
-        return {o: locked_in(p for p in plans if p.order_id == o) for o in order_ids}
+        """Per order, the items the warehouse is packing or holds."""
+        return locked_by_order(self._session, self._brand_id, order_ids)
 
     def orders_of(self, customer_id: int) -> list[Order]:
         rows = self._session.scalars(

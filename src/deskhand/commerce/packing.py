@@ -38,15 +38,24 @@ def locked_in(plans: Iterable[models.FulfillmentOrder]) -> frozenset[int]:
     )
 
 
+def locked_by_order(
+    session: Session, brand_id: int, order_ids: list[int]
+) -> dict[int, frozenset[int]]:
+    """Per order, our line items a fulfillment order no longer lets anyone change (read
+    fresh: the lock may have come a moment ago)."""
+    if not order_ids:
+        return {}
+    plans = session.scalars(
+        select(models.FulfillmentOrder)
+        .where(
+            models.FulfillmentOrder.brand_id == brand_id,
+            models.FulfillmentOrder.order_id.in_(order_ids),
+        )
+        .execution_options(populate_existing=True)
+    ).all()
+    return {o: locked_in(p for p in plans if p.order_id == o) for o in order_ids}
+
+
 def locked_items(session: Session, brand_id: int, order_id: int) -> frozenset[int]:
     """Our line items of this order that a fulfillment order no longer lets anyone change."""
-    return locked_in(
-        session.scalars(
-            select(models.FulfillmentOrder)
-            .where(
-                models.FulfillmentOrder.brand_id == brand_id,
-                models.FulfillmentOrder.order_id == order_id,
-            )
-            .execution_options(populate_existing=True)
-        )
-    )
+    return locked_by_order(session, brand_id, [order_id])[order_id]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from deskhand.commerce.registry import StoreNotConfigured, store_for
 from deskhand.db import models
+from deskhand.domain.blocks import offered_labels
 from deskhand.domain.orders import Order
 from deskhand.domain.vocabulary import HandoffDestination, MessageRole, TicketStatus
 from deskhand.team.roles import may_answer_shoppers, role_of
@@ -157,16 +158,6 @@ def _block_text(block: Mapping[str, Any]) -> str:
     return ""
 
 
-def _labels(blocks: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """The buttons an agent message offered: action id -> the label the shopper saw."""
-    labels = {}
-    for block in blocks:
-        for button in block.get("buttons", []) or block.get("actions", []) or []:
-            if button.get("action"):
-                labels[str(button["action"])] = str(button.get("label", ""))
-    return labels
-
-
 def lines_of(rows: Iterable[models.Message], brand_name: str) -> list[Line]:
     lines = []
     offered: dict[str, str] = {}
@@ -181,7 +172,7 @@ def lines_of(rows: Iterable[models.Message], brand_name: str) -> list[Line]:
         else:
             who = f"{brand_name} agent"
             text = "\n".join(t for b in row.blocks if (t := _block_text(b))).strip()
-            offered.update(_labels(row.blocks))
+            offered.update(offered_labels(row.blocks))
         lines.append(Line(row.id, row.seq, row.role, who, text, row.created_at))
     return lines
 

@@ -8,7 +8,7 @@ The contract is docs/api-contract.md.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Literal, final
 
@@ -171,6 +171,19 @@ def labels_of(blocks: list[Block]) -> list[str]:
             labels += [b["label"] for b in block["buttons"]]
         elif block["type"] == "order_card":
             labels += [a["label"] for a in block["actions"] if "action" in a]
+    return labels
+
+
+def offered_labels(stored: object) -> dict[str, str]:
+    """The buttons a stored message's blocks offered (JSON as kept in the database): action id
+    -> the label the shopper saw. Anything not shaped like blocks offers nothing."""
+    labels: dict[str, str] = {}
+    for block in stored if isinstance(stored, list) else []:
+        if not isinstance(block, Mapping):
+            continue
+        for button in block.get("buttons") or block.get("actions") or []:
+            if isinstance(button, Mapping) and button.get("action"):
+                labels[str(button["action"])] = str(button.get("label", ""))
     return labels
 
 

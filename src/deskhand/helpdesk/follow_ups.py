@@ -15,14 +15,13 @@ the text of one of our comments) so they never come back to the shopper as a tea
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskhand.db import models
+from deskhand.domain.blocks import offered_labels
 from deskhand.domain.vocabulary import HandoffDestination, MessageRole, TicketDelivery
 from deskhand.helpdesk.tickets import OUTBOX_KIND as TICKET_KIND
 from deskhand.jobs.outbox import enqueue
@@ -42,16 +41,6 @@ def same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-def _label(blocks: Any, action: str) -> str | None:
-    for block in blocks if isinstance(blocks, list) else []:
-        if not isinstance(block, Mapping):
-            continue
-        for button in block.get("buttons") or block.get("actions") or []:
-            if isinstance(button, Mapping) and button.get("action") == action:
-                return str(button.get("label") or "") or None
-    return None
-
-
 def visible_text(session: Session, message: models.Message) -> str:
     """What the shopper saw themselves send: the text, or the label of the button pressed
     (looked up in the conversation's earlier messages; the action's name if none has it)."""
@@ -68,7 +57,7 @@ def visible_text(session: Session, message: models.Message) -> str:
         .order_by(models.Message.seq.desc())
     )
     for blocks in earlier:
-        label = _label(blocks, action)
+        label = offered_labels(blocks).get(action)
         if label:
             return label
     return action
