@@ -76,6 +76,14 @@ def test_shopper_and_team_member_talk_live_then_the_agent_takes_over_again(
         team.get_by_label("Password").fill(DEMO_OWNER_PASSWORD)
         team.get_by_role("button", name="Sign in").click()
         team.wait_for_url("**/admin/inbox")
+        # The inbox opens on the member's own tickets, its tab marked and readable.
+        mine = team.get_by_label("Inbox views").locator('a[aria-current="page"]')
+        expect(mine).to_have_text("Mine 1")
+        ink, ground = mine.evaluate(
+            "a => [getComputedStyle(a).color, getComputedStyle(a).backgroundColor]"
+        )
+        assert ink != ground  # (it was white on white)
+        assert accessibility_problems(team) == []
         team.get_by_role("link", name=f"#{ticket}").click()
         team.wait_for_url(f"**/admin/inbox/{ticket}")
         log = team.locator("#transcript")
